@@ -1,0 +1,28 @@
+#pragma once
+
+#include "actors/runnable.hpp"
+
+#include <string>
+#include <vector>
+
+namespace runcast::actors {
+
+/// The demo agent: emits its message back word by word as RunContent events, `delay` apart,
+/// then RunCompleted with the whole message.
+class echo_runnable : public runnable {
+public:
+  /// Longest delay a client may ask for between two words.
+  static constexpr long max_delay_ms = 60'000;
+
+  echo_runnable(std::string message, std::chrono::milliseconds delay);
+
+  step next() override;
+
+private:
+  std::string message_;
+  std::vector<std::string> words_;
+  std::chrono::milliseconds delay_;
+  size_t next_ = 0;
+};
+
+} // namespace runcast::actors

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "core/sse.hpp"
+
+#include <vector>
+
+namespace runcast::actors {
+
+/// Where a subscription delivers: implemented by an SSE connection (http/) or a test.
+/// Called from CAF worker threads, one call at a time and in order, by the subscription's
+/// actor. Implementations must not block: they hand the work to their own executor.
+class frame_sink {
+public:
+  virtual ~frame_sink() = default;
+
+  /// The run has no event log in memory here: serve it from the store instead.
+  virtual void on_not_found() = 0;
+
+  /// Frames to write, in order. Call `subscription::credit` once they are written.
+  virtual void on_frames(std::vector<frame_ptr> frames) = 0;
+
+  /// The subscription is over. `last` (may be null) is a final frame to write first;
+  /// `abort` means drop the connection without a clean end so the client resumes.
+  virtual void on_end(frame_ptr last, bool abort) = 0;
+};
+
+/// The HTTP side's handle on a subscription. Thread-safe; closing is idempotent and also
+/// happens on destruction.
+class subscription {
+public:
+  virtual ~subscription() = default;
+
+  /// `n` frames were written to the client: the log may send that many more.
+  virtual void credit(size_t n) = 0;
+
+  /// The client is gone: stop sending.
+  virtual void close() = 0;
+};
+
+} // namespace runcast::actors

@@ -1,0 +1,117 @@
+#include "actors/run_manager.hpp"
+
+#include "actors/atoms.hpp"
+#include "actors/event_log.hpp"
+#include "actors/event_log_state.hpp"
+#include "actors/messages.hpp"
+#include "actors/run_actor.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+namespace runcast::actors {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<run_manager_state>*;
+
+void maybe_finish_shutdown(self_ptr self) {
+  auto& st = self->state;
+  if (st.shutting_down && st.runs.empty() && st.shutdown_done.pending())
+    st.shutdown_done.deliver(true);
+}
+
+} // namespace
+
+caf::behavior run_manager(caf::stateful_actor<run_manager_state>* self, limits lim,
+                          caf::actor store) {
+  self->state.lim = lim;
+  self->state.store = std::move(store);
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& st = self->state;
+    if (auto i = st.by_run.find(dm.source); i != st.by_run.end()) {
+      if (auto r = st.runs.find(i->second); r != st.runs.end())
+        r->second.run = nullptr;
+      st.by_run.erase(i);
+      return;
+    }
+    if (auto i = st.by_log.find(dm.source); i != st.by_log.end()) {
+      st.runs.erase(i->second);
+      st.by_log.erase(i);
+      maybe_finish_shutdown(self);
+    }
+  });
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    // A log that fails is reported by its down message; it must not take the manager (and
+    // every other run's log) down with it. Anyone else's exit request is obeyed.
+    if (self->state.by_log.count(msg.source) == 0)
+      self->quit(msg.reason);
+  });
+  return {
+    [self](start_atom, run_spec& spec) -> caf::result<bool> {
+      auto& st = self->state;
+      if (st.shutting_down)
+        return caf::make_error(caf::sec::runtime_error, "server is shutting down");
+      auto run_id = spec.record.run_id;
+      auto log = self->spawn(event_log, spec.context, st.lim, st.store);
+      auto rp = self->make_response_promise<bool>();
+      // The run exists for clients only once it is persisted: 202 means "it is stored".
+      self->request(st.store, st.lim.store_timeout, create_atom::value, spec.record)
+        .then(
+          [self, rp, log, run_id, body = spec.body](bool) mutable {
+            auto& st = self->state;
+            auto run = self->spawn(run_actor, log, body);
+            self->send(log, watch_atom::value, run);
+            // Linked, so that stopping the manager stops every log it holds; monitored, to
+            // forget a log once its retention ends.
+            self->link_to(log);
+            self->monitor(log);
+            self->monitor(run);
+            st.runs[run_id] = {log, run};
+            st.by_log[log.address()] = run_id;
+            st.by_run[run.address()] = run_id;
+            if (st.shutting_down)
+              self->send(run, shutdown_atom::value);
+            rp.deliver(true);
+          },
+          [self, rp, log, run_id](caf::error& err) mutable {
+            spdlog::error("run {}: not started, the store refused it: {}", run_id,
+                          self->system().render(err));
+            self->send_exit(log, caf::exit_reason::user_shutdown);
+            rp.deliver(err);
+          });
+      return rp;
+    },
+    [self](lookup_atom, const std::string& run_id) -> caf::actor {
+      auto& st = self->state;
+      auto i = st.runs.find(run_id);
+      return i == st.runs.end() ? caf::actor{} : i->second.log;
+    },
+    [self](cancel_atom, const std::string& run_id) -> cancel_result {
+      auto& st = self->state;
+      auto i = st.runs.find(run_id);
+      if (i == st.runs.end())
+        return cancel_result::not_found;
+      if (!i->second.run)
+        return cancel_result::finished;
+      self->send(i->second.run, cancel_atom::value);
+      return cancel_result::cancelled;
+    },
+    [self](shutdown_atom) -> caf::result<bool> {
+      auto& st = self->state;
+      st.shutting_down = true;
+      st.shutdown_done = self->make_response_promise();
+      for (auto& [id, e] : st.runs) {
+        if (e.run)
+          self->send(e.run, shutdown_atom::value);
+        // Logs skip their retention and quit as soon as everything is persisted.
+        self->send(e.log, shutdown_atom::value);
+      }
+      auto rp = st.shutdown_done;
+      maybe_finish_shutdown(self);
+      return rp;
+    },
+  };
+}
+
+} // namespace runcast::actors

@@ -1,0 +1,31 @@
+#include "actors/run_recovery.hpp"
+
+#include "core/event_json.hpp"
+#include "core/ids.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace runcast::actors {
+
+size_t recover_interrupted_runs(persistence::store& db, const std::string& node_id,
+                                const component_registry& registry) {
+  const std::string why = "interrupted: the server stopped before the run finished";
+  size_t marked = 0;
+  for (const auto& run : db.unfinished_runs(node_id)) {
+    auto* c = registry.find(run.kind, run.component_id);
+    event_context ctx{run.run_id, run.session_id, run.kind, run.component_id,
+                      c != nullptr ? c->name : run.component_id};
+    auto index = db.count_events(run.run_id);
+    auto created = static_cast<int64_t>(now_seconds());
+    event_draft ev{"RunError", why};
+    db.append_events({{run.run_id, index, ev.type, encode_event_data(ctx, ev, index, created),
+                       static_cast<double>(created)}});
+    db.update_run_status(run.run_id, run_status::error, std::nullopt, why, now_seconds());
+    spdlog::warn("run {} was {} when the server stopped: marked ERROR after {} events",
+                 run.run_id, to_string(run.status), index);
+    ++marked;
+  }
+  return marked;
+}
+
+} // namespace runcast::actors

@@ -1,0 +1,118 @@
+#include "app/cli.hpp"
+
+#include "core/ids.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace runcast::app {
+
+namespace {
+
+long long parse_number(const std::string& flag, const std::string& text, long long lo,
+                       long long hi) {
+  long long value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value < lo || value > hi)
+    throw std::invalid_argument(flag + " expects a number between " + std::to_string(lo)
+                                + " and " + std::to_string(hi) + ", got '" + text + "'");
+  return value;
+}
+
+} // namespace
+
+std::string usage() {
+  return R"(runcast — background agent runs streamed as resumable Server-Sent Events
+
+usage:
+  runcast serve [options]
+  runcast --help | --version
+
+serve options:
+  --host ADDR              address to listen on (default 127.0.0.1)
+  --port N                 HTTP port; 0 picks a free one (default 7777)
+  --db URL                 sqlite:PATH (default sqlite:runcast.db)
+  --config FILE            components (JSON); default: demo agent "echo"
+  --auth-key KEY           require "Authorization: Bearer KEY" (or RUNCAST_AUTH_KEY)
+  --node-id ID             this node's id, recorded as the owner of its runs (default n1)
+  --http-threads N         I/O threads (default 2)
+  --log-level LEVEL        trace, debug, info, warn, error (default info)
+  --retention-ms N         keep a finished run's events in memory this long (default 1800000)
+  --retain-events N        most events kept in memory per run (default 10000)
+  --retain-bytes N         most bytes kept in memory per run (default 8388608)
+  --window N               frames in flight per subscriber (default 1024)
+  --stall-timeout-ms N     cut a subscriber whose window stays full this long (default 30000)
+  --keepalive-ms N         idle SSE keepalive comment interval (default 15000)
+  --max-body-bytes N       request body limit (default 1048576)
+)";
+}
+
+command parse_command_line(const std::vector<std::string>& args) {
+  command cmd;
+  if (args.empty())
+    throw std::invalid_argument("missing command; try 'runcast --help'");
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    cmd.kind = command::help;
+    return cmd;
+  }
+  if (args[0] == "--version") {
+    cmd.kind = command::version;
+    return cmd;
+  }
+  if (args[0] != "serve")
+    throw std::invalid_argument("unknown command '" + args[0] + "'; try 'runcast --help'");
+  cmd.kind = command::serve;
+  auto& o = cmd.serve_opts;
+  if (const char* key = std::getenv("RUNCAST_AUTH_KEY"))
+    o.auth_key = key;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const auto& flag = args[i];
+    if (flag == "--help" || flag == "-h") {
+      cmd.kind = command::help;
+      return cmd;
+    }
+    if (i + 1 >= args.size())
+      throw std::invalid_argument(flag.rfind("--", 0) == 0 ? flag + " needs a value"
+                                                          : "unexpected argument '" + flag + "'");
+    const auto& v = args[++i];
+    using ms = std::chrono::milliseconds;
+    if (flag == "--host")
+      o.host = v;
+    else if (flag == "--port")
+      o.port = static_cast<uint16_t>(parse_number(flag, v, 0, 65535));
+    else if (flag == "--db")
+      o.db = v;
+    else if (flag == "--config")
+      o.config = v;
+    else if (flag == "--auth-key")
+      o.auth_key = v;
+    else if (flag == "--node-id") {
+      if (!is_valid_id(v))
+        throw std::invalid_argument("--node-id must be letters, digits, '-', '_', '.', ':'");
+      o.node_id = v;
+    } else if (flag == "--http-threads")
+      o.http_threads = static_cast<size_t>(parse_number(flag, v, 1, 64));
+    else if (flag == "--log-level")
+      o.log_level = v;
+    else if (flag == "--retention-ms")
+      o.lim.retention = ms{parse_number(flag, v, 0, 7LL * 24 * 3600 * 1000)};
+    else if (flag == "--retain-events")
+      o.lim.retain_events = static_cast<size_t>(parse_number(flag, v, 1, 100'000'000));
+    else if (flag == "--retain-bytes")
+      o.lim.retain_bytes = static_cast<size_t>(parse_number(flag, v, 1024, 1LL << 40));
+    else if (flag == "--window")
+      o.lim.subscriber_window = static_cast<size_t>(parse_number(flag, v, 1, 1'000'000));
+    else if (flag == "--stall-timeout-ms")
+      o.lim.stall_timeout = ms{parse_number(flag, v, 100, 3'600'000)};
+    else if (flag == "--keepalive-ms")
+      o.lim.keepalive = ms{parse_number(flag, v, 100, 3'600'000)};
+    else if (flag == "--max-body-bytes")
+      o.lim.max_body_bytes = static_cast<size_t>(parse_number(flag, v, 1024, 1LL << 30));
+    else
+      throw std::invalid_argument("unknown option '" + flag + "'; try 'runcast --help'");
+  }
+  return cmd;
+}
+
+} // namespace runcast::app

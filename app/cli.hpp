@@ -1,0 +1,37 @@
+#pragma once
+
+#include "core/limits.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace runcast::app {
+
+/// Options of `runcast serve`.
+struct serve_options {
+  std::string host = "127.0.0.1";
+  uint16_t port = 7777;
+  std::string db = "sqlite:runcast.db";
+  std::string config;   ///< components file; empty: demo components
+  std::string auth_key; ///< empty: no authentication (RUNCAST_AUTH_KEY also sets it)
+  std::string node_id = "n1";
+  std::string log_level = "info";
+  size_t http_threads = 2;
+  limits lim;
+};
+
+/// What the command line asked for.
+struct command {
+  enum kind_t { serve, help, version } kind = help;
+  serve_options serve_opts;
+};
+
+/// Parses argv. Throws std::invalid_argument with a message for the user on bad input.
+command parse_command_line(const std::vector<std::string>& args);
+
+/// The --help text.
+std::string usage();
+
+} // namespace runcast::app

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace runcast {
+
+/// Returns a random (version 4) UUID in its canonical 36-character text form.
+std::string make_uuid();
+
+/// True for ids a client may send us: 1..128 characters of [A-Za-z0-9._:-].
+/// Anything else is rejected before it reaches a store or a log line.
+bool is_valid_id(std::string_view id);
+
+/// Seconds since the epoch, with sub-second precision (the `created_at` of events).
+double now_seconds();
+
+} // namespace runcast

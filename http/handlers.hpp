@@ -1,0 +1,54 @@
+#pragma once
+
+#include "core/component.hpp"
+#include "http/form_parser.hpp"
+
+#include <memory>
+#include <string>
+
+namespace runcast::http {
+
+class http_session;
+
+/// What the router extracted from a request target.
+struct target {
+  std::string kind;         ///< "agents", "teams", "workflows"
+  const component* comp = nullptr;
+  std::string run_id;       ///< validated, when the path has one
+  form_fields query;
+};
+
+// -- components and health (component_handlers.cpp) ---------------------------------------
+
+/// GET /health: 200 when the store answers, 503 otherwise.
+void handle_health(const std::shared_ptr<http_session>& s);
+
+/// GET /{kind}
+void handle_list_components(const std::shared_ptr<http_session>& s, const target& t);
+
+/// GET /{kind}/{id}
+void handle_get_component(const std::shared_ptr<http_session>& s, const target& t);
+
+// -- runs (run_handlers.cpp) ----------------------------------------------------------------
+
+/// POST /{kind}/{id}/runs: the four execution modes.
+void handle_start_run(const std::shared_ptr<http_session>& s, const target& t);
+
+/// GET /{kind}/{id}/runs/{run_id}?session_id=: the polling endpoint.
+void handle_get_run(const std::shared_ptr<http_session>& s, const target& t);
+
+/// GET /{kind}/{id}/runs?session_id=&status=&limit=&offset=
+void handle_list_runs(const std::shared_ptr<http_session>& s, const target& t);
+
+/// POST /{kind}/{id}/runs/{run_id}/cancel
+void handle_cancel_run(const std::shared_ptr<http_session>& s, const target& t);
+
+// -- resumable streams (stream_handlers.cpp) --------------------------------------------------
+
+/// POST /{kind}/{id}/runs/{run_id}/resume (form: last_event_index, session_id)
+void handle_resume(const std::shared_ptr<http_session>& s, const target& t);
+
+/// GET /{kind}/{id}/runs/{run_id}/stream (Last-Event-ID or ?last_event_id=, ?session_id=)
+void handle_event_source(const std::shared_ptr<http_session>& s, const target& t);
+
+} // namespace runcast::http

@@ -1,0 +1,99 @@
+#include "http/http_session.hpp"
+
+#include "http/json_response.hpp"
+#include "http/router.hpp"
+#include "http/sse_stream.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace runcast::http {
+
+http_session::http_session(tcp::socket&& socket, server_context& ctx)
+  : stream_(std::move(socket)), ctx_(ctx) {
+}
+
+void http_session::run() {
+  // Start on the connection's strand: everything of this session runs there.
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+}
+
+void http_session::do_read() {
+  parser_.emplace();
+  parser_->body_limit(ctx_.lim.max_body_bytes);
+  parser_->header_limit(static_cast<std::uint32_t>(ctx_.lim.max_header_bytes));
+  // A client gets this long to send a whole request; idle keep-alive connections too.
+  stream_.expires_after(ctx_.lim.read_timeout);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    [self = shared_from_this()](beast::error_code ec, size_t n) {
+                      self->on_read(ec, n);
+                    });
+}
+
+void http_session::on_read(beast::error_code ec, size_t) {
+  if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout
+      || ec == net::error::operation_aborted || ec == net::error::connection_reset
+      || ec == net::error::eof) {
+    do_close();
+    return;
+  }
+  if (ec) {
+    // A request we cannot parse gets a 4xx it can read, then the connection closes.
+    request bare;
+    bare.version(11);
+    bare.keep_alive(false);
+    req_ = bare;
+    if (ec == bhttp::error::body_limit)
+      respond(error_response(req_, bhttp::status::payload_too_large,
+                             "request body exceeds " + std::to_string(ctx_.lim.max_body_bytes)
+                               + " bytes"));
+    else if (ec == bhttp::error::header_limit)
+      respond(error_response(req_, bhttp::status::request_header_fields_too_large,
+                             "request headers too large"));
+    else
+      respond(error_response(req_, bhttp::status::bad_request,
+                             "malformed HTTP request: " + ec.message()));
+    return;
+  }
+  req_ = parser_->release();
+  stream_.expires_never();
+  route(shared_from_this());
+}
+
+void http_session::respond(response res) {
+  net::post(stream_.get_executor(), [self = shared_from_this(), res = std::move(res)]() mutable {
+    self->res_ = std::make_shared<response>(std::move(res));
+    auto keep_alive = self->res_->keep_alive();
+    self->stream_.expires_after(self->ctx_.lim.read_timeout);
+    bhttp::async_write(self->stream_, *self->res_,
+                       [self, keep_alive](beast::error_code ec, size_t n) {
+                         self->on_write(keep_alive, ec, n);
+                       });
+  });
+}
+
+void http_session::on_write(bool keep_alive, beast::error_code ec, size_t) {
+  res_.reset();
+  if (ec || !keep_alive) {
+    do_close();
+    return;
+  }
+  do_read();
+}
+
+void http_session::stream(std::function<void(std::shared_ptr<sse_stream>)> setup) {
+  net::post(stream_.get_executor(), [self = shared_from_this(), setup = std::move(setup)] {
+    // The socket moves to the stream; this session ends here. Bytes the client sent after
+    // its request (pipelining) are dropped: an SSE response is the last on its connection.
+    auto s = std::make_shared<sse_stream>(std::move(self->stream_), self->req_.version(),
+                                          self->ctx_.lim);
+    s->start();
+    setup(s);
+  });
+}
+
+void http_session::do_close() {
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+} // namespace runcast::http

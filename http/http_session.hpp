@@ -1,0 +1,60 @@
+#pragma once
+
+#include "http/beast.hpp"
+#include "http/server_context.hpp"
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace runcast::http {
+
+class sse_stream;
+
+/// One HTTP/1.1 connection: reads a request (bounded in size and time), hands it to the
+/// router, writes the answer, and reads the next one while the client keeps it alive. A
+/// handler may instead turn the connection into an SSE stream, which then owns the socket.
+class http_session : public std::enable_shared_from_this<http_session> {
+public:
+  http_session(tcp::socket&& socket, server_context& ctx);
+
+  /// Starts reading requests.
+  void run();
+
+  /// Answers the current request. Thread-safe; call exactly once per request.
+  void respond(response res);
+
+  /// Answers the current request with an SSE stream: the connection moves into an
+  /// sse_stream, whose header is written before `setup` runs on its strand. Thread-safe.
+  void stream(std::function<void(std::shared_ptr<sse_stream>)> setup);
+
+  /// The request being handled.
+  const request& req() const {
+    return req_;
+  }
+
+  /// What the handlers share.
+  server_context& ctx() {
+    return ctx_;
+  }
+
+  /// The connection's strand.
+  net::any_io_executor executor() {
+    return stream_.get_executor();
+  }
+
+private:
+  void do_read();
+  void on_read(beast::error_code ec, size_t bytes);
+  void on_write(bool keep_alive, beast::error_code ec, size_t bytes);
+  void do_close();
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  server_context& ctx_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  request req_;
+  std::shared_ptr<response> res_; ///< the answer being written, kept alive until written
+};
+
+} // namespace runcast::http

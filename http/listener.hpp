@@ -1,0 +1,34 @@
+#pragma once
+
+#include "http/beast.hpp"
+#include "http/server_context.hpp"
+
+#include <memory>
+
+namespace runcast::http {
+
+/// Accepts connections and starts an http_session, on its own strand, for each.
+class listener : public std::enable_shared_from_this<listener> {
+public:
+  /// Binds and listens; throws boost::system::system_error if it cannot.
+  listener(net::io_context& ioc, tcp::endpoint endpoint, server_context& ctx);
+
+  /// Starts accepting.
+  void run();
+
+  /// Stops accepting (open connections carry on).
+  void stop();
+
+  /// The bound port (useful with port 0).
+  unsigned short port() const;
+
+private:
+  void do_accept();
+  void on_accept(beast::error_code ec, tcp::socket socket);
+
+  net::io_context& ioc_;
+  tcp::acceptor acceptor_;
+  server_context& ctx_;
+};
+
+} // namespace runcast::http

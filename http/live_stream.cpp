@@ -1,0 +1,30 @@
+#include "http/live_stream.hpp"
+
+#include "http/sse_stream.hpp"
+#include "http/store_replay.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace runcast::http {
+
+void serve_run_events(server_context& ctx, const std::shared_ptr<sse_stream>& stream,
+                      const std::string& run_id, int64_t from, bool meta,
+                      bool cancel_on_disconnect) {
+  std::weak_ptr<sse_stream> weak = stream;
+  auto sink = stream->make_sink([&ctx, weak, run_id, from, meta] {
+    if (auto s = weak.lock())
+      std::make_shared<store_replay>(ctx, s, run_id, from, meta)->start();
+  });
+  if (cancel_on_disconnect) {
+    auto& engine = ctx.engine;
+    stream->set_close_handler([&engine, run_id](bool clean) {
+      if (clean)
+        return;
+      spdlog::info("run {}: inline stream client left, cancelling the run", run_id);
+      engine.cancel(run_id, [](actors::cancel_result) {});
+    });
+  }
+  stream->attach(ctx.engine.subscribe(run_id, from, meta, std::move(sink)));
+}
+
+} // namespace runcast::http

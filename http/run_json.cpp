@@ -1,0 +1,24 @@
+#include "http/run_json.hpp"
+
+#include "core/event_json.hpp"
+
+namespace runcast::http {
+
+nlohmann::json run_json(const persistence::run_record& run) {
+  nlohmann::ordered_json j;
+  j["run_id"] = run.run_id;
+  j["session_id"] = run.session_id;
+  j[std::string{singular_kind(run.kind)} + "_id"] = run.component_id;
+  if (!run.user_id.empty())
+    j["user_id"] = run.user_id;
+  j["status"] = std::string{to_string(run.status)};
+  j["content"] = run.content ? nlohmann::json(*run.content) : nlohmann::json(nullptr);
+  if (run.error)
+    j["error"] = *run.error;
+  j["input"] = {{"input_content", run.input}};
+  j["created_at"] = static_cast<int64_t>(run.created_at);
+  j["updated_at"] = static_cast<int64_t>(run.updated_at);
+  return nlohmann::json(j);
+}
+
+} // namespace runcast::http

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "http/server_context.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace runcast::http {
+
+class listener;
+
+/// The HTTP server: an io_context run by a few threads, and a listener.
+class server {
+public:
+  /// Binds `host:port` (port 0: any free port). Throws if it cannot.
+  server(server_context& ctx, const std::string& host, uint16_t port);
+  ~server();
+
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// The bound port.
+  uint16_t port() const;
+
+  /// Starts `threads` I/O threads and returns.
+  void start(size_t threads);
+
+  /// Stops accepting new connections; streams in progress go on.
+  void stop_accepting();
+
+  /// Stops the I/O threads (closing every connection) and joins them.
+  void stop();
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace runcast::http

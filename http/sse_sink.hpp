@@ -1,0 +1,28 @@
+#pragma once
+
+#include "actors/frame_sink.hpp"
+
+#include <functional>
+#include <memory>
+
+namespace runcast::http {
+
+class sse_stream;
+
+/// Adapts an sse_stream to the actor side's frame_sink. Holds the stream weakly: the
+/// subscriber actor owns the sink, the stream owns the subscription, and a strong pointer
+/// back would make a cycle that outlives a client who left.
+class sse_sink : public actors::frame_sink {
+public:
+  sse_sink(std::weak_ptr<sse_stream> stream, std::function<void()> on_not_found);
+
+  void on_not_found() override;
+  void on_frames(std::vector<frame_ptr> frames) override;
+  void on_end(frame_ptr last, bool abort) override;
+
+private:
+  std::weak_ptr<sse_stream> stream_;
+  std::function<void()> on_not_found_;
+};
+
+} // namespace runcast::http

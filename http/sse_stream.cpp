@@ -1,0 +1,213 @@
+#include "http/sse_stream.hpp"
+
+#include "http/sse_sink.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace runcast::http {
+
+namespace {
+
+/// Most frames and bytes gathered into one chunk: few large writes, bounded latency.
+constexpr size_t max_frames_per_write = 512;
+constexpr size_t max_bytes_per_write = 1024 * 1024;
+
+/// A client has no reason to send anything on an SSE connection; bound what we swallow.
+constexpr size_t max_watched_bytes = 64 * 1024;
+
+const frame_ptr keepalive_frame = std::make_shared<const std::string>(encode_comment("keepalive"));
+
+} // namespace
+
+sse_stream::sse_stream(beast::tcp_stream&& stream, unsigned version, limits lim)
+  : stream_(std::move(stream)),
+    lim_(lim),
+    header_(bhttp::status::ok, version),
+    serializer_(header_),
+    keepalive_(stream_.get_executor()) {
+}
+
+void sse_stream::start() {
+  header_.set(bhttp::field::server, "runcast");
+  header_.set(bhttp::field::content_type, "text/event-stream");
+  header_.set(bhttp::field::cache_control, "no-cache");
+  header_.set("X-Accel-Buffering", "no"); // proxies such as nginx must not buffer the stream
+  header_.keep_alive(false);              // one stream per connection; it ends with the run
+  header_.chunked(true);
+  // Long-lived by design: the stall cut-off and keepalives bound it, not a deadline.
+  stream_.expires_never();
+  enqueue(std::make_shared<const std::string>(encode_retry(lim_.sse_retry)), false);
+  bhttp::async_write_header(
+    stream_, serializer_,
+    [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) {
+        self->close(false);
+        return;
+      }
+      self->header_written_ = true;
+      self->do_write();
+    });
+  do_watch();
+  arm_keepalive();
+}
+
+void sse_stream::send(std::vector<frame_ptr> frames) {
+  // Post our work to the strand: the actor side calls this from CAF threads.
+  net::post(stream_.get_executor(), [self = shared_from_this(), frames = std::move(frames)] {
+    if (self->closed_ || self->finishing_)
+      return;
+    for (auto& f : frames)
+      self->queue_.push_back({f, true});
+    // The event log never has more than a window in flight to us; more means a bug upstream,
+    // and an unbounded queue is exactly what we promise not to have.
+    if (self->queue_.size() > 4 * self->lim_.subscriber_window + 16) {
+      spdlog::error("sse: send queue over its bound ({} frames), closing", self->queue_.size());
+      self->close(false);
+      return;
+    }
+    self->do_write();
+  });
+}
+
+void sse_stream::finish(frame_ptr last, bool abort) {
+  net::post(stream_.get_executor(), [self = shared_from_this(), last = std::move(last), abort] {
+    if (self->closed_ || self->finishing_)
+      return;
+    if (abort) {
+      self->close(false);
+      return;
+    }
+    if (last)
+      self->queue_.push_back({last, false});
+    self->finishing_ = true;
+    self->do_write();
+  });
+}
+
+void sse_stream::set_credit_handler(std::function<void(size_t)> handler) {
+  on_credit_ = std::move(handler);
+}
+
+void sse_stream::set_close_handler(std::function<void(bool)> handler) {
+  on_close_ = std::move(handler);
+}
+
+void sse_stream::attach(std::shared_ptr<actors::subscription> sub) {
+  subscription_ = std::move(sub);
+  if (closed_)
+    subscription_->close();
+}
+
+std::shared_ptr<actors::frame_sink> sse_stream::make_sink(std::function<void()> on_not_found) {
+  return std::make_shared<sse_sink>(weak_from_this(), std::move(on_not_found));
+}
+
+net::any_io_executor sse_stream::executor() {
+  return stream_.get_executor();
+}
+
+void sse_stream::enqueue(frame_ptr frame, bool counted) {
+  queue_.push_back({std::move(frame), counted});
+  do_write();
+}
+
+void sse_stream::do_write() {
+  if (!header_written_ || write_active_ || closed_)
+    return;
+  if (queue_.empty()) {
+    if (finishing_) {
+      write_active_ = true;
+      net::async_write(stream_, bhttp::make_chunk_last(),
+                       [self = shared_from_this()](beast::error_code, size_t) {
+                         self->write_active_ = false;
+                         self->close(true);
+                       });
+    }
+    return;
+  }
+  // Gather queued frames into one chunk: one syscall for a whole catch-up batch.
+  std::vector<net::const_buffer> buffers;
+  size_t bytes = 0;
+  size_t counted = 0;
+  writing_.clear();
+  while (!queue_.empty() && writing_.size() < max_frames_per_write
+         && (bytes == 0 || bytes + queue_.front().frame->size() <= max_bytes_per_write)) {
+    auto& q = queue_.front();
+    bytes += q.frame->size();
+    counted += q.counted ? 1 : 0;
+    buffers.emplace_back(q.frame->data(), q.frame->size());
+    writing_.push_back(std::move(q.frame));
+    queue_.pop_front();
+  }
+  write_active_ = true;
+  wrote_since_tick_ = true;
+  net::async_write(stream_, bhttp::make_chunk(buffers),
+                   [self = shared_from_this(), counted](beast::error_code ec, size_t) {
+                     self->on_write(ec, counted);
+                   });
+}
+
+void sse_stream::on_write(beast::error_code ec, size_t counted) {
+  write_active_ = false;
+  writing_.clear();
+  if (ec) {
+    if (ec != net::error::operation_aborted)
+      spdlog::debug("sse: write failed: {}", ec.message());
+    close(false);
+    return;
+  }
+  if (counted > 0 && on_credit_)
+    on_credit_(counted);
+  if (subscription_ && counted > 0)
+    subscription_->credit(counted);
+  do_write();
+}
+
+void sse_stream::do_watch() {
+  stream_.async_read_some(net::buffer(watch_buffer_), [self = shared_from_this()](
+                                                        beast::error_code ec, size_t n) {
+    if (self->closed_)
+      return;
+    if (ec) {
+      // EOF or reset: the client left. This is how an inline run learns to cancel.
+      self->close(false);
+      return;
+    }
+    self->watched_bytes_ += n;
+    if (self->watched_bytes_ > max_watched_bytes) {
+      self->close(false);
+      return;
+    }
+    self->do_watch();
+  });
+}
+
+void sse_stream::arm_keepalive() {
+  keepalive_.expires_after(lim_.keepalive);
+  keepalive_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->closed_)
+      return;
+    if (!self->wrote_since_tick_ && !self->finishing_)
+      self->enqueue(keepalive_frame, false);
+    self->wrote_since_tick_ = false;
+    self->arm_keepalive();
+  });
+}
+
+void sse_stream::close(bool clean) {
+  if (closed_)
+    return;
+  closed_ = true;
+  keepalive_.cancel();
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream_.close();
+  if (subscription_)
+    subscription_->close();
+  if (on_close_) {
+    auto handler = std::move(on_close_);
+    handler(clean);
+  }
+}
+
+} // namespace runcast::http

@@ -1,0 +1,91 @@
+#pragma once
+
+#include "actors/frame_sink.hpp"
+#include "core/limits.hpp"
+#include "core/sse.hpp"
+#include "http/beast.hpp"
+
+#include <array>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace runcast::http {
+
+/// One SSE response on a connection taken over from its http_session: a chunked
+/// `text/event-stream` body written frame batch by frame batch. Single writer: frames queue
+/// up and one gathered write is in flight at a time (Beast's chat-multi `on_send` shape).
+/// A read stays pending to notice a client that leaves; an idle stream gets keepalive
+/// comments. Public functions marked "thread-safe" post to the stream's strand; the others
+/// must be called on it.
+class sse_stream : public std::enable_shared_from_this<sse_stream> {
+public:
+  /// Takes over `stream` (already on a strand) to answer a request of HTTP `version`.
+  sse_stream(beast::tcp_stream&& stream, unsigned version, limits lim);
+
+  /// Writes the response header and the `retry:` hint, starts watching the client.
+  void start();
+
+  /// Queues frames to write; after they are written the credit handler learns how many.
+  /// Thread-safe.
+  void send(std::vector<frame_ptr> frames);
+
+  /// Writes `last` (if any) and ends the response cleanly, or with `abort` drops the
+  /// connection at once. Thread-safe.
+  void finish(frame_ptr last, bool abort);
+
+  /// Called with the number of frames written out of those given to `send`.
+  void set_credit_handler(std::function<void(size_t)> handler);
+
+  /// Called once when the stream is over: `clean` if it ended by `finish`, false if the
+  /// client left or the connection failed.
+  void set_close_handler(std::function<void(bool clean)> handler);
+
+  /// Ties a subscription's life to this stream: closed when the stream closes.
+  void attach(std::shared_ptr<actors::subscription> sub);
+
+  /// A frame sink that feeds this stream; `on_not_found` runs on the strand.
+  std::shared_ptr<actors::frame_sink> make_sink(std::function<void()> on_not_found);
+
+  /// The strand this stream runs on.
+  net::any_io_executor executor();
+
+  /// True once closed.
+  bool closed() const {
+    return closed_;
+  }
+
+private:
+  struct queued {
+    frame_ptr frame;
+    bool counted; ///< came through `send`, so its writing is credited
+  };
+
+  void enqueue(frame_ptr frame, bool counted);
+  void do_write();
+  void on_write(beast::error_code ec, size_t counted);
+  void do_watch();
+  void arm_keepalive();
+  void close(bool clean);
+
+  beast::tcp_stream stream_;
+  limits lim_;
+  bhttp::response<bhttp::empty_body> header_;
+  bhttp::response_serializer<bhttp::empty_body> serializer_;
+  std::deque<queued> queue_;
+  std::vector<frame_ptr> writing_; ///< keeps the frames of the write in flight alive
+  bool header_written_ = false;
+  bool write_active_ = false;
+  bool finishing_ = false;
+  bool closed_ = false;
+  bool wrote_since_tick_ = false;
+  net::steady_timer keepalive_;
+  std::array<char, 512> watch_buffer_{};
+  size_t watched_bytes_ = 0;
+  std::function<void(size_t)> on_credit_;
+  std::function<void(bool)> on_close_;
+  std::shared_ptr<actors::subscription> subscription_;
+};
+
+} // namespace runcast::http

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "http/server_context.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace runcast::http {
+
+class sse_stream;
+
+/// Serves a run that has no event log in memory from the store: an optional `replay` meta
+/// frame, then its events from `from` on with their original indices, then the end. Reads
+/// one batch at a time on the store's pool and reads the next only when the stream has
+/// written the last, so a slow client holds at most one batch.
+class store_replay : public std::enable_shared_from_this<store_replay> {
+public:
+  /// Events read per store query and written per batch.
+  static constexpr size_t batch_size = 512;
+
+  store_replay(server_context& ctx, std::shared_ptr<sse_stream> stream, std::string run_id,
+               int64_t from, bool meta);
+
+  /// Begins the replay (on any thread).
+  void start();
+
+private:
+  void load_next();
+
+  server_context& ctx_;
+  std::weak_ptr<sse_stream> stream_;
+  std::string run_id_;
+  int64_t cursor_;
+  bool meta_;
+  size_t outstanding_ = 0; ///< frames sent and not yet written (touched on the strand only)
+  bool more_ = true;
+};
+
+} // namespace runcast::http

@@ -1,0 +1,95 @@
+#pragma once
+
+#include "persistence/store.hpp"
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+// Declared here so users of this header do not need sqlite3.h (SQLite is a private dependency).
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace runcast::persistence {
+
+/// The embedded store: one SQLite database file in WAL mode, schema created and migrated by
+/// the program on open.
+class sqlite_store : public store {
+public:
+  // -- constructors, destructors ---------------------------------------------------------
+
+  /// Opens (creating if missing) the database at `path` and migrates its schema to the
+  /// version this build knows. Throws store_error if it cannot.
+  explicit sqlite_store(const std::string& path);
+
+  ~sqlite_store() override;
+
+  sqlite_store(const sqlite_store&) = delete;
+  sqlite_store& operator=(const sqlite_store&) = delete;
+
+  // -- store interface -------------------------------------------------------------------
+
+  /// See store::create_run.
+  void create_run(const run_record& run) override;
+
+  /// See store::update_run_status.
+  bool update_run_status(const std::string& run_id, run_status status,
+                         const std::optional<std::string>& content,
+                         const std::optional<std::string>& error, double updated_at) override;
+
+  /// See store::append_events.
+  void append_events(const std::vector<stored_event>& events) override;
+
+  /// See store::find_run.
+  std::optional<run_record> find_run(const std::string& run_id) override;
+
+  /// See store::list_runs.
+  std::vector<run_record> list_runs(const run_filter& filter) override;
+
+  /// See store::load_events.
+  std::vector<stored_event> load_events(const std::string& run_id, int64_t from,
+                                        size_t limit) override;
+
+  /// See store::count_events.
+  int64_t count_events(const std::string& run_id) override;
+
+  /// See store::unfinished_runs.
+  std::vector<run_record> unfinished_runs(const std::string& owner_node) override;
+
+private:
+  // -- member types ----------------------------------------------------------------------
+
+  // Deleters are defined in the .cpp, the only place that sees sqlite3.h.
+  struct connection_deleter {
+    void operator()(sqlite3* db) const noexcept;
+  };
+  struct statement_deleter {
+    void operator()(sqlite3_stmt* stmt) const noexcept;
+  };
+  using connection_ptr = std::unique_ptr<sqlite3, connection_deleter>;
+  using statement_ptr = std::unique_ptr<sqlite3_stmt, statement_deleter>;
+
+  // -- helpers (all require mutex_ held) -------------------------------------------------
+
+  void configure();
+  void migrate();
+  sqlite3_stmt* prepared(const std::string& sql, const char* operation);
+
+  // -- member variables ------------------------------------------------------------------
+
+  // One connection behind one mutex. SQLite admits a single writer per database anyway, so
+  // a pool would only buy parallel reads; serializing keeps every call's statements,
+  // transaction and sqlite3_errmsg on one thread at a time, which is simple and correct.
+  std::mutex mutex_;
+
+  // Declared before statements_ so it is destroyed after them: statements are finalized
+  // before their connection closes.
+  connection_ptr db_;
+
+  // Prepared once per SQL text and reused (reset after each use); list_runs adds one entry
+  // per combination of filters, so the cache stays small and bounded.
+  std::unordered_map<std::string, statement_ptr> statements_;
+};
+
+} // namespace runcast::persistence

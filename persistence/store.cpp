@@ -1,0 +1,49 @@
+#include "persistence/store.hpp"
+
+#include "persistence/sqlite_store.hpp"
+
+#include <cctype>
+#include <string_view>
+
+namespace runcast::persistence {
+
+namespace {
+
+constexpr std::string_view usage = "use sqlite:path or postgresql://…";
+
+/// The URL's scheme in lower case (schemes are case-insensitive), or empty if it has none.
+std::string scheme_of(std::string_view url) {
+  auto colon = url.find(':');
+  if (colon == std::string_view::npos)
+    return {};
+  std::string scheme{url.substr(0, colon)};
+  for (auto& c : scheme)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return scheme;
+}
+
+} // namespace
+
+std::unique_ptr<store> open_store(const std::string& url) {
+  // Error messages name only the scheme: the rest of a database URL may hold a password.
+  const auto scheme = scheme_of(url);
+  if (scheme == "sqlite") {
+    std::string_view path{url};
+    path.remove_prefix(scheme.size() + 1);
+    // `sqlite://x` is accepted as a courtesy; `sqlite:///abs/x.db` is then `/abs/x.db`.
+    if (path.substr(0, 2) == "//")
+      path.remove_prefix(2);
+    if (path.empty())
+      throw store_error("open_store: store URL 'sqlite:' has no path; use sqlite:path/to/file.db");
+    return std::make_unique<sqlite_store>(std::string{path});
+  }
+  if (scheme == "postgresql" || scheme == "postgres")
+    throw store_error("open_store: the PostgreSQL store is not built yet; use sqlite:path for "
+                      "now");
+  if (scheme.empty())
+    throw store_error("open_store: unsupported store URL (no scheme); " + std::string{usage});
+  throw store_error("open_store: unsupported store URL '" + scheme + ":…'; "
+                    + std::string{usage});
+}
+
+} // namespace runcast::persistence

@@ -1,0 +1,92 @@
+#pragma once
+
+#include "core/event.hpp"
+#include "core/run_status.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace runcast::persistence {
+
+/// A run as persisted.
+struct run_record {
+  std::string run_id;
+  std::string session_id;
+  std::string user_id;        ///< empty if none was given
+  std::string kind;           ///< "agents", "teams", "workflows"
+  std::string component_id;
+  std::string owner_node;     ///< node that started the run and owns its event log
+  std::string input;          ///< the run's message
+  std::string params_json;    ///< extra form fields, a JSON object
+  run_status status = run_status::pending;
+  std::optional<std::string> content; ///< final output, once completed
+  std::optional<std::string> error;   ///< error message, once failed
+  double created_at = 0;
+  double updated_at = 0;
+};
+
+/// Filter for listing runs.
+struct run_filter {
+  std::optional<std::string> session_id;
+  std::optional<std::string> kind;
+  std::optional<std::string> component_id;
+  std::optional<run_status> status;
+  size_t limit = 100;
+  size_t offset = 0;
+};
+
+/// Raised by a store for any database failure; the message names the operation.
+class store_error : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The durable state of runcast: sessions, runs, events. Every method is safe to call from
+/// any thread (implementations serialize as their database requires) and may block: call it
+/// from a detached actor or a blocking thread pool, never from an Asio or CAF worker thread.
+class store {
+public:
+  virtual ~store() = default;
+
+  /// Inserts a run, creating its session (keyed by session_id) if it does not exist yet.
+  /// Throws store_error if the run id exists.
+  virtual void create_run(const run_record& run) = 0;
+
+  /// Moves a run to `status`; content/error are written when given. Returns false if the
+  /// run does not exist.
+  virtual bool update_run_status(const std::string& run_id, run_status status,
+                                 const std::optional<std::string>& content,
+                                 const std::optional<std::string>& error, double updated_at)
+    = 0;
+
+  /// Appends events in one transaction. Idempotent: an event whose (run_id, index) exists
+  /// already is skipped, so a retried batch never duplicates.
+  virtual void append_events(const std::vector<stored_event>& events) = 0;
+
+  /// The run, or nullopt.
+  virtual std::optional<run_record> find_run(const std::string& run_id) = 0;
+
+  /// Runs matching the filter, newest first.
+  virtual std::vector<run_record> list_runs(const run_filter& filter) = 0;
+
+  /// Events of a run with index >= from, ascending, at most `limit`.
+  virtual std::vector<stored_event> load_events(const std::string& run_id, int64_t from,
+                                                size_t limit)
+    = 0;
+
+  /// Number of events persisted for a run (its highest index + 1 when dense).
+  virtual int64_t count_events(const std::string& run_id) = 0;
+
+  /// Runs owned by `owner_node` whose status is PENDING or RUNNING.
+  virtual std::vector<run_record> unfinished_runs(const std::string& owner_node) = 0;
+};
+
+/// Opens a store from a URL: `sqlite:path/to/file.db` (created if missing). Creates or
+/// migrates the schema. Throws store_error if it cannot.
+std::unique_ptr<store> open_store(const std::string& url);
+
+} // namespace runcast::persistence

@@ -1,0 +1,21 @@
+#include "core/sse.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace runcast;
+
+TEST_CASE("an event frame carries id, event and one data line") {
+  CHECK(encode_event_frame(7, "RunContent", R"({"a":1})")
+        == "id: 7\nevent: RunContent\ndata: {\"a\":1}\n\n");
+}
+
+TEST_CASE("a meta frame has no id line, so it never moves Last-Event-ID") {
+  auto f = encode_meta_frame("catch_up", "{}");
+  CHECK(f == "event: catch_up\ndata: {}\n\n");
+  CHECK(f.find("id:") == std::string::npos);
+}
+
+TEST_CASE("comments and retry hints end with a blank line") {
+  CHECK(encode_comment("keepalive") == ": keepalive\n\n");
+  CHECK(encode_retry(std::chrono::milliseconds{2500}) == "retry: 2500\n\n");
+}
