@@ -19,6 +19,7 @@ using lookup_atom = caf::atom_constant<caf::atom("lookup")>;
 using publish_atom = caf::atom_constant<caf::atom("publish")>;
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 using start_atom = caf::atom_constant<caf::atom("start")>;
+using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using status_atom = caf::atom_constant<caf::atom("status")>;
 using step_atom = caf::atom_constant<caf::atom("step")>;
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;

@@ -394,6 +394,11 @@ caf::behavior event_log(caf::stateful_actor<event_log_state>* self, event_contex
       if (still_blocked)
         schedule_tick(self);
     },
+    [self](stats_atom) -> log_stats {
+      auto& st = self->state;
+      return {st.next_index, st.first_in_memory(), st.persisted, st.frames.size(), st.bytes,
+              st.subscribers.size(), st.status, st.finished_persisted};
+    },
     [self](shutdown_atom) {
       auto& st = self->state;
       st.shutting_down = true;

@@ -26,7 +26,8 @@ struct event_log_state;
 ///   `[subscription_info]`, then `(frames_atom, frame_batch)`… and finally
 ///   `(end_atom, frame_ptr last_frame_or_null, bool abort)`; the subscriber returns `(credit_atom,
 ///   uint64_t n)` for frames it has written. A subscriber whose window stays full for
-///   `limits::stall_timeout` is ended (it may resume later from its cursor).
+///   `limits::stall_timeout` is ended (it may resume later from its cursor);
+/// - anyone: `(stats_atom)` → `[log_stats]`; `(shutdown_atom)`: skip retention.
 caf::behavior event_log(caf::stateful_actor<event_log_state>* self, event_context ctx,
                         limits lim, caf::actor store);
 

@@ -53,6 +53,18 @@ struct subscription_info {
   int64_t from = 0;                       ///< first index this subscription sends
 };
 
+/// What an event log holds, for metrics and tests.
+struct log_stats {
+  int64_t next_index = 0;      ///< events published
+  int64_t first_in_memory = 0; ///< oldest index still in memory
+  int64_t persisted = 0;       ///< events [0, persisted) are in the store
+  size_t frames = 0;           ///< frames in memory
+  size_t bytes = 0;            ///< their bytes
+  size_t subscribers = 0;
+  run_status status = run_status::pending;
+  bool finished_persisted = false;
+};
+
 /// The result of a cancel request.
 enum class cancel_result { cancelled, finished, not_found };
 

@@ -495,7 +495,7 @@ std::vector<run_record> sqlite_store::list_runs(const run_filter& filter) {
   if (filter.status)
     add("status = ?4");
   // Newest first; run_id breaks ties so pages never overlap or skip.
-  sql += " ORDER BY created_at DESC, run_id ASC LIMIT ?5 OFFSET ?6";
+  sql += " ORDER BY created_at DESC, run_id DESC LIMIT ?5 OFFSET ?6";
 
   std::lock_guard<std::mutex> lock{mutex_};
   statement_use query{db_.get(), prepared(sql, operation), operation};
