@@ -102,6 +102,18 @@ void engine::cancel(const std::string& run_id, std::function<void(cancel_result)
   });
 }
 
+void engine::stats(std::function<void(runtime_stats)> done) {
+  auto mgr = impl_->manager;
+  impl_->sys.spawn([mgr, done = std::move(done)](caf::event_based_actor* self) {
+    self->request(mgr, std::chrono::seconds{5}, stats_atom::value)
+      .then([done](int64_t logs, int64_t live) { done({logs, live, true}); },
+            [self, done](caf::error& err) {
+              spdlog::warn("stats: run manager did not answer: {}", self->system().render(err));
+              done({});
+            });
+  });
+}
+
 bool engine::shutdown(std::chrono::milliseconds grace) {
   if (impl_->stopped)
     return true;

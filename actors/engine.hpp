@@ -47,6 +47,16 @@ public:
   /// Cooperative cancel of a live run.
   void cancel(const std::string& run_id, std::function<void(cancel_result)> done);
 
+  /// Runtime figures for /metrics.
+  struct runtime_stats {
+    int64_t event_logs = 0; ///< runs held in memory (live or within retention)
+    int64_t live_runs = 0;  ///< runs still executing
+    bool ok = false;        ///< false if the runtime did not answer in time
+  };
+
+  /// Asks the run manager for its figures.
+  void stats(std::function<void(runtime_stats)> done);
+
   /// Ends every live run (ERROR, "interrupted: server shutting down"), waits up to `grace`
   /// for their events and statuses to reach the store, then stops the actor system.
   /// Blocking: call it from the main thread, never from a handler. Returns false on timeout.

@@ -320,6 +320,10 @@ caf::behavior event_log(caf::stateful_actor<event_log_state>* self, event_contex
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
     if (st.run && dm.source == st.run.address()) {
+      // A normal exit follows the final status, but down messages are high priority and may
+      // overtake it in the mailbox: only an abnormal exit means the run died unfinished.
+      if (!dm.reason || dm.reason == caf::exit_reason::normal)
+        return;
       // The run actor died without a final status: end the run here, so that nothing stays
       // RUNNING and every subscriber gets a last event.
       spdlog::error("event_log {}: run actor died ({}) before finishing", st.ctx.run_id,

@@ -87,6 +87,10 @@ caf::behavior run_manager(caf::stateful_actor<run_manager_state>* self, limits l
       auto i = st.runs.find(run_id);
       return i == st.runs.end() ? caf::actor{} : i->second.log;
     },
+    [self](stats_atom) -> caf::result<int64_t, int64_t> {
+      auto& st = self->state;
+      return {static_cast<int64_t>(st.runs.size()), static_cast<int64_t>(st.by_run.size())};
+    },
     [self](cancel_atom, const std::string& run_id) -> cancel_result {
       auto& st = self->state;
       auto i = st.runs.find(run_id);

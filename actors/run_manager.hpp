@@ -22,6 +22,7 @@ struct run_manager_state;
 /// - `(lookup_atom, std::string run_id)` → `[caf::actor]`: the run's event log, or an
 ///   invalid handle when it is not in memory (expired or never here);
 /// - `(cancel_atom, std::string run_id)` → `[cancel_result]`;
+/// - `(stats_atom)` → `[int64_t logs_in_memory, int64_t live_runs]`;
 /// - `(shutdown_atom)` → `[bool]` once every live run has ended (ERROR, "interrupted") and
 ///   every event log has persisted and quit.
 caf::behavior run_manager(caf::stateful_actor<run_manager_state>* self, limits lim,

@@ -21,6 +21,28 @@ void handle_health(const std::shared_ptr<http_session>& s) {
   });
 }
 
+void handle_metrics(const std::shared_ptr<http_session>& s) {
+  s->ctx().engine.stats([s](actors::engine::runtime_stats st) {
+    if (!st.ok)
+      return s->respond(error_response(s->req(), bhttp::status::service_unavailable,
+                                       "the runtime did not answer in time"));
+    std::string body;
+    body += "# HELP runcast_event_logs Runs whose event log is held in memory.\n";
+    body += "# TYPE runcast_event_logs gauge\n";
+    body += "runcast_event_logs " + std::to_string(st.event_logs) + "\n";
+    body += "# HELP runcast_live_runs Runs still executing on this node.\n";
+    body += "# TYPE runcast_live_runs gauge\n";
+    body += "runcast_live_runs " + std::to_string(st.live_runs) + "\n";
+    response res{bhttp::status::ok, s->req().version()};
+    res.set(bhttp::field::server, "runcast");
+    res.set(bhttp::field::content_type, "text/plain; version=0.0.4");
+    res.keep_alive(s->req().keep_alive());
+    res.body() = std::move(body);
+    res.prepare_payload();
+    s->respond(std::move(res));
+  });
+}
+
 void handle_list_components(const std::shared_ptr<http_session>& s, const target& t) {
   auto list = nlohmann::json::array();
   for (const auto* c : s->ctx().registry.list(t.kind))

@@ -201,11 +201,15 @@ std::string escape_raw_bytes(std::string_view text) {
 }
 
 form_result parse_urlencoded(std::string_view text, std::string_view where) {
+  // Always an owned, NUL-terminated copy: Debian's libboost_url 1.81 reads the text passed
+  // to parse_query with strlen (seen under ASan), so a view into a larger buffer (a request
+  // target inside Beast's header storage) parses whatever follows it.
   std::string escaped;
-  if (!std::all_of(text.begin(), text.end(), [](char c) { return query_chars(c); })) {
+  if (!std::all_of(text.begin(), text.end(), [](char c) { return query_chars(c); }))
     escaped = escape_raw_bytes(text);
-    text = escaped;
-  }
+  else
+    escaped.assign(text.data(), text.size());
+  text = escaped;
   // After the escaping above the only thing Boost.URL can still reject is a bad '%' escape.
   auto params = boost::urls::parse_query(boost::urls::string_view{text.data(), text.size()});
   if (!params)

@@ -39,7 +39,9 @@ std::string not_found_name(const std::string& kind) {
 
 void route(const std::shared_ptr<http_session>& s) {
   const auto& req = s->req();
-  auto parsed = boost::urls::parse_origin_form(req.target());
+  // An owned copy, NUL-terminated: see parse_urlencoded on libboost_url reading with strlen.
+  const std::string target_text{req.target()};
+  auto parsed = boost::urls::parse_origin_form(target_text);
   if (!parsed) {
     reply_error(s, bhttp::status::bad_request, "malformed request target");
     return;
@@ -62,6 +64,11 @@ void route(const std::shared_ptr<http_session>& s) {
                               "missing or wrong Authorization: Bearer key");
     res.set(bhttp::field::www_authenticate, "Bearer");
     return s->respond(std::move(res));
+  }
+  if (seg.size() == 1 && seg[0] == "metrics") {
+    if (method != bhttp::verb::get)
+      return reply_error(s, bhttp::status::method_not_allowed, "Method Not Allowed");
+    return handle_metrics(s);
   }
   if (seg.empty() || !component_registry::is_kind(seg[0]))
     return reply_error(s, bhttp::status::not_found, "Not Found");

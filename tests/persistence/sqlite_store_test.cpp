@@ -9,7 +9,6 @@
 #include <fstream>
 #include <memory>
 #include <string>
-#include <utility>
 
 using runcast::persistence::open_store;
 using runcast::persistence::run_record;

@@ -1,6 +1,7 @@
 #include "tests/persistence/store_suite.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -10,7 +11,6 @@ namespace runcast::test::store_suite {
 
 using persistence::run_filter;
 using persistence::run_record;
-using persistence::store;
 using persistence::store_error;
 
 namespace {
@@ -416,7 +416,7 @@ void reopening_keeps_data(store_backend& backend) {
 
 void concurrent_writers_all_land(store_backend& backend) {
   constexpr int writers = 4;
-  constexpr int batches = 25;
+  constexpr int batches = 100;
   constexpr int batch_size = 8;
   constexpr int64_t per_run = int64_t{batches} * batch_size;
 
@@ -425,9 +425,14 @@ void concurrent_writers_all_land(store_backend& backend) {
   // thread asserts after joining.
   std::mutex errors_mutex;
   std::vector<std::string> errors;
+  // All writers wait at a gate and start together, so their calls really overlap.
+  std::atomic<int> ready{0};
   std::vector<std::thread> threads;
   for (int w = 0; w < writers; ++w) {
     threads.emplace_back([&, w] {
+      ready.fetch_add(1);
+      while (ready.load() < writers)
+        std::this_thread::yield();
       try {
         const auto run_id = "run-" + std::to_string(w);
         s->create_run(sample_run(run_id, 1700000000.0 + w));

@@ -1,0 +1,65 @@
+// A run killed by a server crash is ERROR after restart; its persisted events replay with
+// their original indices and a final RunError.
+
+#include "tests/integration/run_helpers.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace runcast::test;
+
+TEST_CASE("kill -9 mid-run: after restart the run is ERROR and replays with original indices") {
+  server_fixture fx;
+  auto c = start_stream(fx.port(), {{"message", words(200)},
+                                    {"background", "true"},
+                                    {"delay_ms", "20"}});
+  auto before = read_frames(*c, 20);
+  auto run_id = before[0].json()["run_id"].get<std::string>();
+  auto session_id = before[0].json()["session_id"].get<std::string>();
+  // Let the first 20 events reach the store (group commit is milliseconds behind), proven
+  // by a replay that already shows them.
+  {
+    auto r = resume(fx.port(), run_id, session_id, -1);
+    read_frames(*r, 21); // catch_up + 0..19
+  }
+  fx.server->kill9();
+  c.reset();
+  fx.restart();
+
+  auto run = request(fx.port(), "GET", "/agents/echo/runs/" + run_id + "?session_id=" + session_id);
+  REQUIRE(run.status == 200);
+  CHECK(run.json()["status"] == "ERROR");
+  CHECK(run.json()["error"].get<std::string>().find("interrupted") != std::string::npos);
+
+  auto r = resume(fx.port(), run_id, session_id, -1);
+  auto frames = read_to_end(*r);
+  REQUIRE(frames.size() >= 22);
+  CHECK(frames.front().event == "replay");
+  CHECK(frames.front().json()["status"] == "ERROR");
+  auto events = events_by_index(frames);
+  int64_t expected = 0;
+  for (const auto& [index, data] : events)
+    CHECK(index == expected++); // dense, from 0
+  for (int i = 0; i < 20; ++i)
+    CHECK(events[i] == before[i].data); // byte-identical to what the client saw live
+  CHECK(frames.back().event == "RunError");
+  CHECK(frames.back().json()["content"].get<std::string>().find("interrupted")
+        != std::string::npos);
+  CHECK(fx.server->log().find("marked 1 interrupted runs as ERROR") != std::string::npos);
+}
+
+TEST_CASE("SIGTERM ends live runs as ERROR and flushes them before exiting") {
+  server_fixture fx;
+  auto res = request(fx.port(), "POST", "/agents/echo/runs",
+                     form_urlencode({{"message", words(100)}, {"stream", "false"},
+                                     {"background", "true"}, {"delay_ms", "50"}}),
+                     "application/x-www-form-urlencoded");
+  auto run_id = res.json()["run_id"].get<std::string>();
+  auto session_id = res.json()["session_id"].get<std::string>();
+  poll_until(fx.port(), run_id, session_id, "RUNNING");
+  CHECK(fx.server->stop() == 0);
+  fx.restart();
+  auto run = request(fx.port(), "GET", "/agents/echo/runs/" + run_id + "?session_id=" + session_id);
+  CHECK(run.json()["status"] == "ERROR");
+  CHECK(run.json()["error"] == "interrupted: server shutting down");
+  CHECK(fx.server->log().find("interrupted runs") == std::string::npos); // nothing left to recover
+}

@@ -1,0 +1,156 @@
+// Resume after index k: exactly k+1…n, each once, in order, then the live tail — during the
+// run, after completion (memory) and after retention expired (store), byte-identical.
+
+#include "tests/integration/run_helpers.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+using namespace runcast::test;
+
+namespace {
+
+/// Polls /metrics until the node holds no event log (retention expired), bounded.
+void await_no_event_logs(uint16_t port) {
+  for (int i = 0; i < 200 && metric(port, "runcast_event_logs") > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  REQUIRE(metric(port, "runcast_event_logs") == 0);
+}
+
+void check_resumed(const std::vector<sse_frame>& frames, int64_t k, int64_t total,
+                   const std::string& first_meta) {
+  REQUIRE(!frames.empty());
+  CHECK(frames.front().event == first_meta);
+  CHECK_FALSE(frames.front().id);
+  auto events = events_by_index(frames);
+  REQUIRE(static_cast<int64_t>(events.size()) == total - (k + 1));
+  int64_t expected = k + 1;
+  for (const auto& f : frames)
+    if (f.id)
+      CHECK(std::stoll(*f.id) == expected++);
+  CHECK(expected == total);
+}
+
+} // namespace
+
+TEST_CASE("resume during the run, after completion and after retention expiry yields k+1..n "
+          "each once in order with byte-identical data") {
+  server_fixture fx{{"--retention-ms", "2000"}};
+  constexpr int n_words = 30; // events: RunStarted, 30 RunContent, RunCompleted = 32
+  constexpr int64_t total = n_words + 2;
+  auto first = start_stream(fx.port(), {{"message", words(n_words)},
+                                        {"stream", "true"},
+                                        {"background", "true"},
+                                        {"delay_ms", "40"}});
+  REQUIRE(first->status() == 200);
+  CHECK(first->content_type() == "text/event-stream");
+  auto head = read_frames(*first, 5); // indices 0..4, no meta frame on a first connection
+  for (int i = 0; i < 5; ++i)
+    REQUIRE(head[i].id == std::to_string(i));
+  auto run_id = head[0].json()["run_id"].get<std::string>();
+  auto session_id = head[0].json()["session_id"].get<std::string>();
+  first->close(); // a background run outlives its client
+
+  // 1. During the run: catch_up, the missed events, subscribed, then live to the end.
+  auto live = resume(fx.port(), run_id, session_id, 4);
+  auto during = read_to_end(*live);
+  check_resumed(during, 4, total, "catch_up");
+  bool saw_subscribed = false;
+  for (const auto& f : during)
+    saw_subscribed = saw_subscribed || f.event == "subscribed";
+  CHECK(saw_subscribed);
+  CHECK(during.back().event == "RunCompleted");
+  CHECK(live->ended_cleanly());
+
+  // 2. Finished, still in memory: replay from k+1.
+  REQUIRE(metric(fx.port(), "runcast_event_logs") == 1);
+  auto mem = resume(fx.port(), run_id, session_id, 4);
+  auto from_memory = read_to_end(*mem);
+  check_resumed(from_memory, 4, total, "replay");
+  CHECK(from_memory.front().json()["status"] == "COMPLETED");
+  CHECK(from_memory.front().json()["missed_events"] == total - 5);
+
+  // 3. Retention over: the same answer from the store.
+  await_no_event_logs(fx.port());
+  auto db = resume(fx.port(), run_id, session_id, 4);
+  auto from_store = read_to_end(*db);
+  check_resumed(from_store, 4, total, "replay");
+
+  auto a = events_by_index(during);
+  auto b = events_by_index(from_memory);
+  auto c = events_by_index(from_store);
+  CHECK(a == b);
+  CHECK(b == c);
+  // And the very first connection's frames match the replay of the same indices.
+  auto all = resume(fx.port(), run_id, session_id, -1);
+  auto everything = events_by_index(read_to_end(*all));
+  REQUIRE(static_cast<int64_t>(everything.size()) == total);
+  for (int i = 0; i < 5; ++i)
+    CHECK(everything[i] == head[i].data);
+}
+
+TEST_CASE("repeated disconnects: every resume continues exactly where the client left") {
+  server_fixture fx;
+  auto first = start_stream(fx.port(), {{"message", words(40)},
+                                        {"background", "true"},
+                                        {"delay_ms", "20"}});
+  auto frames = read_frames(*first, 3);
+  auto run_id = frames[0].json()["run_id"].get<std::string>();
+  auto session_id = frames[0].json()["session_id"].get<std::string>();
+  first->close();
+  std::map<int64_t, std::string> seen = events_by_index(frames);
+  int64_t last = 2;
+  bool done = false;
+  for (int round = 0; round < 50 && !done; ++round) {
+    auto c = resume(fx.port(), run_id, session_id, last);
+    // Read a few frames, then drop the connection mid-stream.
+    for (int i = 0; i < 4; ++i) {
+      auto f = c->next(std::chrono::seconds{10});
+      if (!f) {
+        done = true;
+        break;
+      }
+      if (!f->id)
+        continue;
+      auto index = std::stoll(*f->id);
+      REQUIRE(index == last + 1); // nothing skipped, nothing repeated
+      REQUIRE(seen.count(index) == 0);
+      seen[index] = f->data;
+      last = index;
+      if (f->event == "RunCompleted")
+        done = true;
+    }
+    c->close();
+  }
+  CHECK(done);
+  CHECK(seen.size() == 42);
+  CHECK(seen.rbegin()->first == 41);
+}
+
+TEST_CASE("the EventSource endpoint resumes from Last-Event-ID and answers 204 when done") {
+  server_fixture fx;
+  auto first = start_stream(fx.port(), {{"message", words(5)},
+                                        {"background", "true"},
+                                        {"delay_ms", "0"}});
+  auto frames = read_to_end(*first);
+  auto run_id = frames[0].json()["run_id"].get<std::string>();
+  auto session_id = frames[0].json()["session_id"].get<std::string>();
+  auto target = "/agents/echo/runs/" + run_id + "/stream?session_id=" + session_id;
+  sse_client es{fx.port(), "GET", target, "", "", {{"Last-Event-ID", "3"}}};
+  REQUIRE(es.status() == 200);
+  auto got = read_to_end(es);
+  CHECK(got.front().event == "replay");
+  auto events = events_by_index(got);
+  REQUIRE(events.size() == 3);
+  CHECK(events.begin()->first == 4);
+  CHECK(es.retry().has_value());
+  // Caught up on a finished run: 204 tells a browser to stop reconnecting.
+  auto done = request(fx.port(), "GET", target, "", "", {{"Last-Event-ID", "6"}});
+  CHECK(done.status == 204);
+  // The query parameter works as a first-connection cursor.
+  sse_client q{fx.port(), "GET", target + "&last_event_id=5"};
+  auto tail = events_by_index(read_to_end(q));
+  REQUIRE(tail.size() == 1);
+  CHECK(tail.begin()->first == 6);
+}
