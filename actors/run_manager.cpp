@@ -36,16 +36,23 @@ caf::behavior run_manager(caf::stateful_actor<run_manager_state>* self, limits l
       return;
     }
     if (auto i = st.by_log.find(dm.source); i != st.by_log.end()) {
+      if (dm.reason && dm.reason != caf::exit_reason::normal)
+        st.ended_logs.insert(dm.source); // its exit message may still be on its way
       st.runs.erase(i->second);
       st.by_log.erase(i);
       maybe_finish_shutdown(self);
     }
   });
   self->set_exit_handler([self](caf::exit_msg& msg) {
-    // A log that fails is reported by its down message; it must not take the manager (and
-    // every other run's log) down with it. Anyone else's exit request is obeyed.
-    if (self->state.by_log.count(msg.source) == 0)
-      self->quit(msg.reason);
+    // Logs are linked so that stopping the manager stops them. A log that ends (normally
+    // after its retention, or by failing) is handled by its down message and must not take
+    // the manager and every other run's log with it. Down and exit messages of one log may
+    // come in either order, hence both maps. Anyone else's exit request is obeyed.
+    auto& st = self->state;
+    if (msg.reason == caf::exit_reason::normal || st.by_log.count(msg.source) > 0
+        || st.ended_logs.erase(msg.source) > 0)
+      return;
+    self->quit(msg.reason);
   });
   return {
     [self](start_atom, run_spec& spec) -> caf::result<bool> {

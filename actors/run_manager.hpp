@@ -8,6 +8,7 @@
 #include <caf/fwd.hpp>
 
 #include <map>
+#include <set>
 #include <string>
 
 namespace runcast::actors {
@@ -41,6 +42,7 @@ struct run_manager_state {
   std::map<std::string, entry> runs;
   std::map<caf::actor_addr, std::string> by_log;
   std::map<caf::actor_addr, std::string> by_run;
+  std::set<caf::actor_addr> ended_logs; ///< failed logs whose exit message is still due
   bool shutting_down = false;
   caf::response_promise shutdown_done;
 

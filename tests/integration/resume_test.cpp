@@ -64,6 +64,7 @@ TEST_CASE("resume during the run, after completion and after retention expiry yi
   CHECK(live->ended_cleanly());
 
   // 2. Finished, still in memory: replay from k+1.
+  INFO("server log:\n" << fx.server->log());
   REQUIRE(metric(fx.port(), "runcast_event_logs") == 1);
   auto mem = resume(fx.port(), run_id, session_id, 4);
   auto from_memory = read_to_end(*mem);
