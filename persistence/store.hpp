@@ -39,6 +39,34 @@ struct run_filter {
   size_t offset = 0;
 };
 
+/// A session: the runs that share a session_id. Created by the first run that names it.
+struct session_record {
+  std::string session_id;
+  std::string user_id;      ///< of the run that created it
+  std::string kind;         ///< of the run that created it
+  std::string component_id; ///< of the run that created it
+  double created_at = 0;
+  double updated_at = 0;    ///< last time a run was added to it
+  int64_t run_count = 0;
+};
+
+/// Filter, order and page for listing sessions.
+struct session_filter {
+  std::optional<std::string> kind;
+  std::optional<std::string> component_id;
+  std::optional<std::string> user_id;
+  size_t limit = 20;                    ///< page size, >= 1
+  size_t page = 1;                      ///< 1-based
+  std::string sort_by = "created_at";   ///< "created_at" or "updated_at"
+  bool descending = true;               ///< ties broken by session_id in the same direction
+};
+
+/// One page of sessions and how many match in all.
+struct session_page {
+  std::vector<session_record> sessions;
+  int64_t total_count = 0;
+};
+
 /// Raised by a store for any database failure; the message names the operation.
 class store_error : public std::runtime_error {
 public:
@@ -52,8 +80,9 @@ class store {
 public:
   virtual ~store() = default;
 
-  /// Inserts a run, creating its session (keyed by session_id) if it does not exist yet.
-  /// Throws store_error if the run id exists.
+  /// Inserts a run, creating its session (keyed by session_id) if it does not exist yet,
+  /// else moving the session's updated_at to the run's created_at. Throws store_error if
+  /// the run id exists.
   virtual void create_run(const run_record& run) = 0;
 
   /// Moves a run to `status`; content/error are written when given. Returns false if the
@@ -81,12 +110,23 @@ public:
   /// Number of events persisted for a run (its highest index + 1 when dense).
   virtual int64_t count_events(const std::string& run_id) = 0;
 
+  /// Sessions matching the filter, one page of them, with the total count.
+  virtual session_page list_sessions(const session_filter& filter) = 0;
+
+  /// The session, or nullopt.
+  virtual std::optional<session_record> find_session(const std::string& session_id) = 0;
+
+  /// Deletes a session with all its runs and their events, in one transaction. Returns
+  /// false if there was no such session.
+  virtual bool delete_session(const std::string& session_id) = 0;
+
   /// Runs owned by `owner_node` whose status is PENDING or RUNNING.
   virtual std::vector<run_record> unfinished_runs(const std::string& owner_node) = 0;
 };
 
-/// Opens a store from a URL: `sqlite:path/to/file.db` (created if missing). Creates or
-/// migrates the schema. Throws store_error if it cannot.
+/// Opens a store from a URL: `sqlite:path/to/file.db` (created if missing) or
+/// `postgresql://user@host:port/db[?pool_size=N]`. Creates or migrates the schema. Throws
+/// store_error if it cannot.
 std::unique_ptr<store> open_store(const std::string& url);
 
 } // namespace runcast::persistence
