@@ -2,6 +2,7 @@
 
 #include "core/sse.hpp"
 
+#include <string>
 #include <vector>
 
 namespace runcast::actors {
@@ -13,8 +14,9 @@ class frame_sink {
 public:
   virtual ~frame_sink() = default;
 
-  /// The run has no event log in memory here: serve it from the store instead.
-  virtual void on_not_found() = 0;
+  /// The run has no event log to follow: serve it from the store instead. `lost_owner`
+  /// names the owner node when it is unreachable (the store may lack its last events).
+  virtual void on_not_found(const std::string& lost_owner) = 0;
 
   /// Frames to write, in order. Call `subscription::credit` once they are written.
   virtual void on_frames(std::vector<frame_ptr> frames) = 0;

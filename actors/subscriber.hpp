@@ -12,12 +12,21 @@
 
 namespace runcast::actors {
 
-/// One per subscription: finds the run's event log through the run manager, subscribes
-/// from `from`, and hands what the log sends to `sink`. Credits from the sink go back to the
-/// log through it. It quits when the log ends the subscription, when the log dies (the sink
-/// then gets an `error` frame), or on `close_atom` from the connection.
+/// Where a subscriber finds a run's event log.
+struct subscriber_route {
+  caf::actor run_manager;  ///< this node's
+  caf::actor membership;   ///< cluster view (node id → gateway); invalid without a cluster
+  std::string local_node;  ///< this node's id
+};
+
+/// One per subscription. For a run this node owns it asks the run manager for the event log
+/// and subscribes to it; for a run another node owns it asks that node's gateway (through
+/// the membership) for a relay, which streams the owner's log over the CAF connection.
+/// Either way it hands what arrives to `sink` and returns the sink's credits upstream. It
+/// quits when the subscription ends, when upstream dies (the sink then gets an `error` frame:
+/// log stopped, or owner node lost), or on `close_atom` from the connection.
 caf::behavior subscriber(caf::event_based_actor* self, std::shared_ptr<frame_sink> sink,
-                         caf::actor run_manager, std::string run_id, int64_t from, bool meta,
-                         limits lim);
+                         subscriber_route route, std::string run_id, std::string owner,
+                         int64_t from, bool meta, limits lim);
 
 } // namespace runcast::actors

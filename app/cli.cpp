@@ -20,6 +20,23 @@ long long parse_number(const std::string& flag, const std::string& text, long lo
   return value;
 }
 
+/// "h1:p1,h2:p2" → pairs.
+std::vector<std::pair<std::string, uint16_t>> parse_peers(const std::string& text) {
+  std::vector<std::pair<std::string, uint16_t>> out;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    auto comma = std::min(text.find(',', pos), text.size());
+    auto item = text.substr(pos, comma - pos);
+    auto colon = item.rfind(':');
+    if (item.empty() || colon == std::string::npos || colon == 0)
+      throw std::invalid_argument("--peers expects host:port,host:port; got '" + text + "'");
+    out.emplace_back(item.substr(0, colon),
+                     static_cast<uint16_t>(parse_number("--peers", item.substr(colon + 1), 1, 65535)));
+    pos = comma + 1;
+  }
+  return out;
+}
+
 } // namespace
 
 std::string usage() {
@@ -37,6 +54,10 @@ serve options:
   --auth-key KEY           require "Authorization: Bearer KEY" (or RUNCAST_AUTH_KEY)
   --node-id ID             this node's id, recorded as the owner of its runs (default n1)
   --http-threads N         I/O threads (default 2)
+  --cluster-port N         join a cluster: accept peers on this port (CAF middleman)
+  --cluster-host ADDR      address of the cluster port (default 127.0.0.1)
+  --peers H:P,H:P          the other nodes' cluster ports (list every other node)
+  --cluster-secret S       shared secret every node must present (or RUNCAST_CLUSTER_SECRET)
   --log-level LEVEL        trace, debug, info, warn, error (default info)
   --retention-ms N         keep a finished run's events in memory this long (default 1800000)
   --retain-events N        most events kept in memory per run (default 10000)
@@ -66,6 +87,8 @@ command parse_command_line(const std::vector<std::string>& args) {
   auto& o = cmd.serve_opts;
   if (const char* key = std::getenv("RUNCAST_AUTH_KEY"))
     o.auth_key = key;
+  if (const char* secret = std::getenv("RUNCAST_CLUSTER_SECRET"))
+    o.cluster_secret = secret;
   for (size_t i = 1; i < args.size(); ++i) {
     const auto& flag = args[i];
     if (flag == "--help" || flag == "-h") {
@@ -93,6 +116,14 @@ command parse_command_line(const std::vector<std::string>& args) {
       o.node_id = v;
     } else if (flag == "--http-threads")
       o.http_threads = static_cast<size_t>(parse_number(flag, v, 1, 64));
+    else if (flag == "--cluster-port")
+      o.cluster_port = static_cast<uint16_t>(parse_number(flag, v, 1, 65535));
+    else if (flag == "--cluster-host")
+      o.cluster_host = v;
+    else if (flag == "--cluster-secret")
+      o.cluster_secret = v;
+    else if (flag == "--peers")
+      o.peers = parse_peers(v);
     else if (flag == "--log-level")
       o.log_level = v;
     else if (flag == "--retention-ms")
@@ -112,6 +143,10 @@ command parse_command_line(const std::vector<std::string>& args) {
     else
       throw std::invalid_argument("unknown option '" + flag + "'; try 'runcast --help'");
   }
+  if (!o.peers.empty() && o.cluster_port == 0)
+    throw std::invalid_argument("--peers needs --cluster-port");
+  if (o.cluster_port != 0 && o.cluster_secret.empty())
+    throw std::invalid_argument("--cluster-port needs --cluster-secret (or RUNCAST_CLUSTER_SECRET)");
   return cmd;
 }
 

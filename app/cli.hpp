@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ struct serve_options {
   std::string node_id = "n1";
   std::string log_level = "info";
   size_t http_threads = 2;
+  uint16_t cluster_port = 0;              ///< 0: single node
+  std::string cluster_host = "127.0.0.1";
+  std::vector<std::pair<std::string, uint16_t>> peers;
+  std::string cluster_secret;             ///< (or RUNCAST_CLUSTER_SECRET)
   limits lim;
 };
 

@@ -2,7 +2,7 @@
 // interrupted, starts the actor runtime and the HTTP server, and shuts down in order on
 // SIGTERM/SIGINT: stop accepting → end runs and streams → flush the store → stop.
 
-#include "actors/engine.hpp"
+#include "cluster/engine.hpp"
 #include "actors/run_recovery.hpp"
 #include "app/cli.hpp"
 #include "core/component_registry.hpp"
@@ -37,7 +37,14 @@ int serve(const runcast::app::serve_options& o) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  actors::engine engine{{o.lim, o.node_id, 0}, db};
+  cluster::engine_options eo;
+  eo.lim = o.lim;
+  eo.node_id = o.node_id;
+  eo.cluster.port = o.cluster_port;
+  eo.cluster.host = o.cluster_host;
+  eo.cluster.peers = o.peers;
+  eo.cluster.secret = o.cluster_secret;
+  cluster::engine engine{eo, db};
   boost::asio::thread_pool db_pool{2};
   http::server_context ctx{engine, db, registry, o.lim, o.auth_key, db_pool};
   http::server server{ctx, o.host, o.port};

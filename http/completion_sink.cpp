@@ -13,7 +13,7 @@ void completion_sink::set_subscription(std::shared_ptr<actors::subscription> sub
   uncredited_ = 0;
 }
 
-void completion_sink::on_not_found() {
+void completion_sink::on_not_found(const std::string&) {
   done_();
 }
 

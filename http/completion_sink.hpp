@@ -18,7 +18,7 @@ public:
   /// Where credits go; frames that arrive before it is known are credited then.
   void set_subscription(std::shared_ptr<actors::subscription> sub);
 
-  void on_not_found() override;
+  void on_not_found(const std::string& lost_owner) override;
   void on_frames(std::vector<frame_ptr> frames) override;
   void on_end(frame_ptr last, bool abort) override;
 

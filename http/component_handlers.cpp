@@ -7,22 +7,26 @@
 namespace runcast::http {
 
 void handle_health(const std::shared_ptr<http_session>& s) {
-  net::post(s->ctx().db_pool, [s] {
-    try {
-      // Any read proves the store answers; the id cannot exist.
-      s->ctx().store->find_run("health-probe");
-      s->respond(json_response(s->req(), bhttp::status::ok,
-                               {{"status", "ok"}, {"node_id", s->ctx().engine.node_id()}}));
-    } catch (const persistence::store_error& e) {
-      spdlog::error("health: store failed: {}", e.what());
-      s->respond(json_response(s->req(), bhttp::status::service_unavailable,
-                               {{"status", "unavailable"}, {"detail", "store unreachable"}}));
-    }
+  s->ctx().engine.peers([s](std::vector<std::string> peers) {
+    net::post(s->ctx().db_pool, [s, peers = std::move(peers)] {
+      try {
+        // Any read proves the store answers; the id cannot exist.
+        s->ctx().store->find_run("health-probe");
+        s->respond(json_response(s->req(), bhttp::status::ok,
+                                 {{"status", "ok"},
+                                  {"node_id", s->ctx().engine.node_id()},
+                                  {"peers", peers}}));
+      } catch (const persistence::store_error& e) {
+        spdlog::error("health: store failed: {}", e.what());
+        s->respond(json_response(s->req(), bhttp::status::service_unavailable,
+                                 {{"status", "unavailable"}, {"detail", "store unreachable"}}));
+      }
+    });
   });
 }
 
 void handle_metrics(const std::shared_ptr<http_session>& s) {
-  s->ctx().engine.stats([s](actors::engine::runtime_stats st) {
+  s->ctx().engine.stats([s](cluster::engine::runtime_stats st) {
     if (!st.ok)
       return s->respond(error_response(s->req(), bhttp::status::service_unavailable,
                                        "the runtime did not answer in time"));

@@ -46,6 +46,21 @@ void handle_list_runs(const std::shared_ptr<http_session>& s, const target& t);
 /// POST /{kind}/{id}/runs/{run_id}/cancel
 void handle_cancel_run(const std::shared_ptr<http_session>& s, const target& t);
 
+// -- sessions (session_handlers.cpp) ----------------------------------------------------------
+
+/// GET /sessions?type=&component_id=&user_id=&limit=&page=&sort_by=&sort_order=
+void handle_list_sessions(const std::shared_ptr<http_session>& s, const form_fields& query);
+
+/// GET /sessions/{id}
+void handle_get_session(const std::shared_ptr<http_session>& s, const std::string& session_id);
+
+/// GET /sessions/{id}/runs?limit=&offset=
+void handle_list_session_runs(const std::shared_ptr<http_session>& s,
+                              const std::string& session_id, const form_fields& query);
+
+/// DELETE /sessions/{id}: cancels its live runs, then deletes it with its runs and events.
+void handle_delete_session(const std::shared_ptr<http_session>& s, const std::string& session_id);
+
 // -- resumable streams (stream_handlers.cpp) --------------------------------------------------
 
 /// POST /{kind}/{id}/runs/{run_id}/resume (form: last_event_index, session_id)

@@ -8,12 +8,12 @@
 namespace runcast::http {
 
 void serve_run_events(server_context& ctx, const std::shared_ptr<sse_stream>& stream,
-                      const std::string& run_id, int64_t from, bool meta,
-                      bool cancel_on_disconnect) {
+                      const std::string& run_id, const std::string& owner, int64_t from,
+                      bool meta, bool cancel_on_disconnect) {
   std::weak_ptr<sse_stream> weak = stream;
-  auto sink = stream->make_sink([&ctx, weak, run_id, from, meta] {
+  auto sink = stream->make_sink([&ctx, weak, run_id, from, meta](const std::string& lost) {
     if (auto s = weak.lock())
-      std::make_shared<store_replay>(ctx, s, run_id, from, meta)->start();
+      std::make_shared<store_replay>(ctx, s, run_id, from, meta, lost)->start();
   });
   if (cancel_on_disconnect) {
     auto& engine = ctx.engine;
@@ -21,10 +21,10 @@ void serve_run_events(server_context& ctx, const std::shared_ptr<sse_stream>& st
       if (clean)
         return;
       spdlog::info("run {}: inline stream client left, cancelling the run", run_id);
-      engine.cancel(run_id, [](actors::cancel_result) {});
+      engine.cancel(run_id, {}, [](actors::cancel_result) {});
     });
   }
-  stream->attach(ctx.engine.subscribe(run_id, from, meta, std::move(sink)));
+  stream->attach(ctx.engine.subscribe(run_id, owner, from, meta, std::move(sink)));
 }
 
 } // namespace runcast::http

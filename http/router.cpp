@@ -70,6 +70,30 @@ void route(const std::shared_ptr<http_session>& s) {
       return reply_error(s, bhttp::status::method_not_allowed, "Method Not Allowed");
     return handle_metrics(s);
   }
+  if (!seg.empty() && seg[0] == "sessions" && seg.size() <= 3) {
+    auto q = parse_query(parsed->encoded_query());
+    if (!q.fields)
+      return reply_error(s, bhttp::status::bad_request, "malformed query string: " + q.error);
+    if (seg.size() == 1) {
+      if (method != bhttp::verb::get)
+        return reply_error(s, bhttp::status::method_not_allowed, "Method Not Allowed");
+      return handle_list_sessions(s, *q.fields);
+    }
+    if (!is_valid_id(seg[1]))
+      return reply_error(s, bhttp::status::not_found, "Session not found: malformed id");
+    if (seg.size() == 2) {
+      if (method == bhttp::verb::get)
+        return handle_get_session(s, seg[1]);
+      if (method == bhttp::verb::delete_)
+        return handle_delete_session(s, seg[1]);
+      return reply_error(s, bhttp::status::method_not_allowed, "Method Not Allowed");
+    }
+    if (seg[2] != "runs")
+      return reply_error(s, bhttp::status::not_found, "Not Found");
+    if (method != bhttp::verb::get)
+      return reply_error(s, bhttp::status::method_not_allowed, "Method Not Allowed");
+    return handle_list_session_runs(s, seg[1], *q.fields);
+  }
   if (seg.empty() || !component_registry::is_kind(seg[0]))
     return reply_error(s, bhttp::status::not_found, "Not Found");
 

@@ -65,7 +65,7 @@ void answer_when_done(const std::shared_ptr<http_session>& s, const std::string&
       s->respond(json_response(s->req(), bhttp::status::ok, run_json(*run)));
     });
   });
-  sink->set_subscription(ctx.engine.subscribe(run_id, 0, false, sink));
+  sink->set_subscription(ctx.engine.subscribe(run_id, {}, 0, false, sink));
 }
 
 } // namespace
@@ -133,7 +133,7 @@ void handle_start_run(const std::shared_ptr<http_session>& s, const target& t) {
       return reply(s, bhttp::status::service_unavailable, "run not started: " + *err);
     if (do_stream) {
       s->stream([s, run_id, detached](std::shared_ptr<sse_stream> st) {
-        serve_run_events(s->ctx(), st, run_id, 0, false, !detached);
+        serve_run_events(s->ctx(), st, run_id, {}, 0, false, !detached);
       });
     } else if (detached) {
       s->respond(json_response(s->req(), bhttp::status::accepted,
@@ -202,7 +202,7 @@ void handle_cancel_run(const std::shared_ptr<http_session>& s, const target& t) 
       return reply(s, bhttp::status::conflict,
                    "Run " + t.run_id + " already finished (" + std::string{to_string(run->status)}
                      + ")");
-    s->ctx().engine.cancel(t.run_id, [s, t](actors::cancel_result r) {
+    s->ctx().engine.cancel(t.run_id, run->owner_node, [s, t](actors::cancel_result r) {
       switch (r) {
         case actors::cancel_result::cancelled:
           return s->respond(json_response(

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "actors/engine.hpp"
+#include "cluster/engine.hpp"
 #include "core/component_registry.hpp"
 #include "core/limits.hpp"
 #include "persistence/store.hpp"
@@ -15,7 +15,7 @@ namespace runcast::http {
 /// What request handlers share: the runtime, the store, the configured components. Lives as
 /// long as the server; everything in it is thread-safe.
 struct server_context {
-  actors::engine& engine;
+  cluster::engine& engine;
   std::shared_ptr<persistence::store> store;
   const component_registry& registry;
   limits lim;

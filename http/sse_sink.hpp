@@ -14,15 +14,16 @@ class sse_stream;
 /// back would make a cycle that outlives a client who left.
 class sse_sink : public actors::frame_sink {
 public:
-  sse_sink(std::weak_ptr<sse_stream> stream, std::function<void()> on_not_found);
+  sse_sink(std::weak_ptr<sse_stream> stream,
+           std::function<void(const std::string&)> on_not_found);
 
-  void on_not_found() override;
+  void on_not_found(const std::string& lost_owner) override;
   void on_frames(std::vector<frame_ptr> frames) override;
   void on_end(frame_ptr last, bool abort) override;
 
 private:
   std::weak_ptr<sse_stream> stream_;
-  std::function<void()> on_not_found_;
+  std::function<void(const std::string&)> on_not_found_;
 };
 
 } // namespace runcast::http

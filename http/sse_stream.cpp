@@ -98,7 +98,8 @@ void sse_stream::attach(std::shared_ptr<actors::subscription> sub) {
     subscription_->close();
 }
 
-std::shared_ptr<actors::frame_sink> sse_stream::make_sink(std::function<void()> on_not_found) {
+std::shared_ptr<actors::frame_sink>
+sse_stream::make_sink(std::function<void(const std::string&)> on_not_found) {
   return std::make_shared<sse_sink>(weak_from_this(), std::move(on_not_found));
 }
 

@@ -46,7 +46,8 @@ public:
   void attach(std::shared_ptr<actors::subscription> sub);
 
   /// A frame sink that feeds this stream; `on_not_found` runs on the strand.
-  std::shared_ptr<actors::frame_sink> make_sink(std::function<void()> on_not_found);
+  std::shared_ptr<actors::frame_sink>
+  make_sink(std::function<void(const std::string& lost_owner)> on_not_found);
 
   /// The strand this stream runs on.
   net::any_io_executor executor();

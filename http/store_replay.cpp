@@ -18,8 +18,13 @@ frame_ptr make_frame(std::string s) {
 } // namespace
 
 store_replay::store_replay(server_context& ctx, std::shared_ptr<sse_stream> stream,
-                           std::string run_id, int64_t from, bool meta)
-  : ctx_(ctx), stream_(stream), run_id_(std::move(run_id)), cursor_(from), meta_(meta) {
+                           std::string run_id, int64_t from, bool meta, std::string lost_owner)
+  : ctx_(ctx),
+    stream_(stream),
+    run_id_(std::move(run_id)),
+    cursor_(from),
+    meta_(meta),
+    lost_owner_(std::move(lost_owner)) {
 }
 
 void store_replay::start() {
@@ -94,8 +99,14 @@ void store_replay::load_next() {
         self->outstanding_ += frames.size();
         s->send(std::move(frames));
       }
-      if (!more)
-        s->finish(nullptr, false);
+      if (!more) {
+        frame_ptr last;
+        if (!self->lost_owner_.empty())
+          last = make_frame(error_frame(
+            self->run_id_, "The run's owner node " + self->lost_owner_
+                             + " is unreachable; these are the events it had persisted."));
+        s->finish(std::move(last), false);
+      }
     });
   });
 }

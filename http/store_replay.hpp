@@ -19,8 +19,9 @@ public:
   /// Events read per store query and written per batch.
   static constexpr size_t batch_size = 512;
 
+  /// With `lost_owner`, the replay ends with an `error` frame saying that node is gone.
   store_replay(server_context& ctx, std::shared_ptr<sse_stream> stream, std::string run_id,
-               int64_t from, bool meta);
+               int64_t from, bool meta, std::string lost_owner = {});
 
   /// Begins the replay (on any thread).
   void start();
@@ -33,6 +34,7 @@ private:
   std::string run_id_;
   int64_t cursor_;
   bool meta_;
+  std::string lost_owner_;
   size_t outstanding_ = 0; ///< frames sent and not yet written (touched on the strand only)
   bool more_ = true;
 };

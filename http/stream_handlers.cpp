@@ -60,12 +60,17 @@ void serve_resume(const std::shared_ptr<http_session>& s, const target& t, int64
       res.keep_alive(s->req().keep_alive());
       return s->respond(std::move(res));
     }
-    s->stream([s, t, from, refusal](std::shared_ptr<sse_stream> st) {
+    // A finished run is all in the (shared) store, so any node serves it itself; a live one
+    // is followed where it runs: its owner's event log, locally or through the cluster.
+    std::string owner;
+    if (refusal.empty() && !is_terminal(run->status))
+      owner = run->owner_node;
+    s->stream([s, t, from, refusal, owner](std::shared_ptr<sse_stream> st) {
       if (!refusal.empty()) {
         st->finish(std::make_shared<const std::string>(error_frame(t.run_id, refusal)), false);
         return;
       }
-      serve_run_events(s->ctx(), st, t.run_id, from, true, false);
+      serve_run_events(s->ctx(), st, t.run_id, owner, from, true, false);
     });
   });
 }

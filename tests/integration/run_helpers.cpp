@@ -2,13 +2,25 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <sstream>
 #include <thread>
 
 namespace runcast::test {
 
+namespace {
+
+bool use_postgres() {
+  const char* store = std::getenv("RUNCAST_TEST_STORE");
+  return store != nullptr && std::string{store} == "postgresql";
+}
+
+} // namespace
+
 server_fixture::server_fixture(std::vector<std::string> extra_args)
-  : db("sqlite:" + dir.file("runcast.db").string()), args(std::move(extra_args)) {
+  : pg(use_postgres() ? std::make_unique<pg_database>() : nullptr),
+    db(pg ? pg->url() : "sqlite:" + dir.file("runcast.db").string()),
+    args(std::move(extra_args)) {
   restart();
 }
 

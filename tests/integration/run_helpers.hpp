@@ -3,17 +3,20 @@
 // Helpers for integration tests that drive a real runcast over HTTP.
 
 #include "tests/support/http_client.hpp"
+#include "tests/support/pg_database.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace runcast::test {
 
-/// A server on a fresh SQLite file in its own temp dir.
+/// A server on a fresh database: a SQLite file in its own temp dir, or — when
+/// RUNCAST_TEST_STORE=postgresql — a fresh database on the test PostgreSQL server.
 struct server_fixture {
   explicit server_fixture(std::vector<std::string> extra_args = {});
 
@@ -25,6 +28,7 @@ struct server_fixture {
   }
 
   temp_dir dir;
+  std::unique_ptr<pg_database> pg;
   std::string db;
   std::vector<std::string> args;
   std::unique_ptr<server_process> server;

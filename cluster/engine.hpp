@@ -10,14 +10,27 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
-namespace runcast::actors {
+namespace runcast::cluster {
+
+/// Clustering: where this node listens for peers, whom it connects to, the shared secret.
+struct cluster_options {
+  uint16_t port = 0;                 ///< 0: no cluster (a single node)
+  std::string host = "127.0.0.1";   ///< loopback unless told otherwise
+  std::vector<std::pair<std::string, uint16_t>> peers;
+  std::string secret;               ///< required with a port
+  std::chrono::milliseconds heartbeat{200};          ///< CAF middleman heartbeat
+  std::chrono::milliseconds connection_timeout{1000}; ///< silence that counts as a dead peer
+};
 
 /// Options of the actor runtime.
 struct engine_options {
   limits lim;
   std::string node_id = "n1";  ///< owner recorded on every run this node starts
   size_t worker_threads = 0;   ///< CAF scheduler workers; 0 = one per core (at least 2)
+  cluster_options cluster;
 };
 
 /// The actor runtime behind a plain C++ face: the HTTP layer calls it without including
@@ -25,6 +38,8 @@ struct engine_options {
 /// CAF worker threads and must not block: post the result to your own executor.
 class engine {
 public:
+  /// Starts the runtime; with a cluster port, publishes this node's gateway there (throws
+  /// std::runtime_error if it cannot) and starts connecting to the peers.
   engine(engine_options opts, std::shared_ptr<persistence::store> db);
 
   /// Shuts down (see `shutdown`) if that has not happened yet.
@@ -37,15 +52,26 @@ public:
   using start_callback = std::function<void(std::optional<std::string> error)>;
 
   /// Persists a run (PENDING) and starts it.
-  void start_run(run_spec spec, start_callback done);
+  void start_run(actors::run_spec spec, start_callback done);
 
   /// Subscribes `sink` to a run's events from index `from` on; `meta` adds the resume meta
-  /// frames. If the run is not in memory here, the sink's `on_not_found` is called.
-  std::shared_ptr<subscription> subscribe(const std::string& run_id, int64_t from, bool meta,
-                                          std::shared_ptr<frame_sink> sink);
+  /// frames. `owner` is the node that runs it (empty: this one); another node's run is
+  /// followed through the cluster. If no event log can be followed, the sink's
+  /// `on_not_found` is called.
+  std::shared_ptr<actors::subscription> subscribe(const std::string& run_id,
+                                                  const std::string& owner, int64_t from,
+                                                  bool meta,
+                                                  std::shared_ptr<actors::frame_sink> sink);
 
-  /// Cooperative cancel of a live run.
-  void cancel(const std::string& run_id, std::function<void(cancel_result)> done);
+  /// Cooperative cancel of a live run, on its owner node (empty: this one).
+  void cancel(const std::string& run_id, const std::string& owner,
+              std::function<void(actors::cancel_result)> done);
+
+  /// The peers currently connected (empty without a cluster).
+  void peers(std::function<void(std::vector<std::string>)> done);
+
+  /// The cluster port actually bound (0 without a cluster).
+  uint16_t cluster_port() const;
 
   /// Runtime figures for /metrics.
   struct runtime_stats {
@@ -73,4 +99,4 @@ private:
   std::unique_ptr<impl> impl_;
 };
 
-} // namespace runcast::actors
+} // namespace runcast::cluster
