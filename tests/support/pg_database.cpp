@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <random>
 #include <stdexcept>
@@ -14,6 +16,35 @@ std::string pg_database::server_url() {
     throw std::runtime_error("RUNCAST_TEST_PG_URL is not set: run the suite through "
                              "scripts/test, which starts a throwaway PostgreSQL");
   return url;
+}
+
+namespace {
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0')
+    throw std::runtime_error(std::string{name} + " is not set: run the suite through scripts/test");
+  return v;
+}
+
+void pg_ctl(const std::string& args) {
+  auto data = env("RUNCAST_TEST_PG_DATA");
+  auto cmd = env("RUNCAST_TEST_PG_CTL") + " -D '" + data + "' " + args;
+  if (::geteuid() == 0)
+    cmd = "runuser -u postgres -- " + cmd;
+  if (std::system((cmd + " >/dev/null 2>&1").c_str()) != 0)
+    throw std::runtime_error("failed: " + cmd);
+}
+
+} // namespace
+
+void pg_database::stop_server() {
+  pg_ctl("-m fast -w -t 30 stop");
+}
+
+void pg_database::start_server() {
+  auto log = env("RUNCAST_TEST_PG_DATA") + "/../server.log";
+  pg_ctl("-l '" + log + "' -w -t 30 start");
 }
 
 pg_database::pg_database() {

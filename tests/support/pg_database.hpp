@@ -26,6 +26,14 @@ public:
   /// The admin URL of the test server.
   static std::string server_url();
 
+  /// Stops the test server (pg_ctl -m fast; as the postgres user when we are root), using
+  /// RUNCAST_TEST_PG_CTL and RUNCAST_TEST_PG_DATA. Throws std::runtime_error on failure.
+  /// Tests that do this must run alone (CTest RUN_SERIAL): every other test shares the server.
+  static void stop_server();
+
+  /// Starts it again and waits until it accepts connections (bounded).
+  static void start_server();
+
 private:
   std::string name_;
   std::string url_;
