@@ -66,6 +66,7 @@ serve options:
   --stall-timeout-ms N     cut a subscriber whose window stays full this long (default 30000)
   --keepalive-ms N         idle SSE keepalive comment interval (default 15000)
   --max-body-bytes N       request body limit (default 1048576)
+  --max-connections N      open HTTP connections, streams included (default 10000)
 )";
 }
 
@@ -140,6 +141,8 @@ command parse_command_line(const std::vector<std::string>& args) {
       o.lim.keepalive = ms{parse_number(flag, v, 100, 3'600'000)};
     else if (flag == "--max-body-bytes")
       o.lim.max_body_bytes = static_cast<size_t>(parse_number(flag, v, 1024, 1LL << 30));
+    else if (flag == "--max-connections")
+      o.lim.max_connections = static_cast<size_t>(parse_number(flag, v, 1, 1'000'000));
     else
       throw std::invalid_argument("unknown option '" + flag + "'; try 'runcast --help'");
   }

@@ -8,8 +8,9 @@
 
 namespace runcast::http {
 
-http_session::http_session(tcp::socket&& socket, server_context& ctx)
-  : stream_(std::move(socket)), ctx_(ctx) {
+http_session::http_session(tcp::socket&& socket, server_context& ctx,
+                           std::shared_ptr<connection_slot> slot)
+  : stream_(std::move(socket)), ctx_(ctx), slot_(std::move(slot)) {
 }
 
 void http_session::run() {
@@ -56,6 +57,12 @@ void http_session::on_read(beast::error_code ec, size_t) {
   }
   req_ = parser_->release();
   stream_.expires_never();
+  if (!slot_) {
+    req_.keep_alive(false);
+    respond(error_response(req_, bhttp::status::service_unavailable,
+                           "too many connections; try again"));
+    return;
+  }
   route(shared_from_this());
 }
 
@@ -85,7 +92,7 @@ void http_session::stream(std::function<void(std::shared_ptr<sse_stream>)> setup
     // The socket moves to the stream; this session ends here. Bytes the client sent after
     // its request (pipelining) are dropped: an SSE response is the last on its connection.
     auto s = std::make_shared<sse_stream>(std::move(self->stream_), self->req_.version(),
-                                          self->ctx_.lim);
+                                          self->ctx_.lim, std::move(self->slot_));
     s->start();
     setup(s);
   });

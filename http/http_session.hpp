@@ -9,6 +9,7 @@
 
 namespace runcast::http {
 
+class connection_slot;
 class sse_stream;
 
 /// One HTTP/1.1 connection: reads a request (bounded in size and time), hands it to the
@@ -16,7 +17,9 @@ class sse_stream;
 /// handler may instead turn the connection into an SSE stream, which then owns the socket.
 class http_session : public std::enable_shared_from_this<http_session> {
 public:
-  http_session(tcp::socket&& socket, server_context& ctx);
+  /// Takes over an accepted socket; `slot` counts it against the connection limit (null:
+  /// over the limit, every request is answered 503).
+  http_session(tcp::socket&& socket, server_context& ctx, std::shared_ptr<connection_slot> slot);
 
   /// Starts reading requests.
   void run();
@@ -55,6 +58,7 @@ private:
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   request req_;
   std::shared_ptr<response> res_; ///< the answer being written, kept alive until written
+  std::shared_ptr<connection_slot> slot_;
 };
 
 } // namespace runcast::http

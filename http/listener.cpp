@@ -1,5 +1,6 @@
 #include "http/listener.hpp"
 
+#include "http/connection_slot.hpp"
 #include "http/http_session.hpp"
 
 #include <spdlog/spdlog.h>
@@ -44,7 +45,14 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
   } else {
     beast::error_code opt_ec;
     socket.set_option(tcp::no_delay(true), opt_ec);
-    std::make_shared<http_session>(std::move(socket), ctx_)->run();
+    // Over the bound the session gets no slot: it reads the request and answers 503, so the
+    // client learns why instead of seeing a reset.
+    std::shared_ptr<connection_slot> slot;
+    if (open_->load() < ctx_.lim.max_connections)
+      slot = std::make_shared<connection_slot>(open_);
+    else
+      spdlog::warn("refusing a request: {} connections open (max_connections)", open_->load());
+    std::make_shared<http_session>(std::move(socket), ctx_, std::move(slot))->run();
   }
   do_accept();
 }

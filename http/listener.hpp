@@ -3,6 +3,7 @@
 #include "http/beast.hpp"
 #include "http/server_context.hpp"
 
+#include <atomic>
 #include <memory>
 
 namespace runcast::http {
@@ -29,6 +30,7 @@ private:
   net::io_context& ioc_;
   tcp::acceptor acceptor_;
   server_context& ctx_;
+  std::shared_ptr<std::atomic<size_t>> open_ = std::make_shared<std::atomic<size_t>>(0);
 };
 
 } // namespace runcast::http

@@ -1,6 +1,9 @@
 #include "http/sse_stream.hpp"
 
+#include "http/connection_slot.hpp"
 #include "http/sse_sink.hpp"
+
+#include <algorithm>
 
 #include <spdlog/spdlog.h>
 
@@ -15,16 +18,23 @@ constexpr size_t max_bytes_per_write = 1024 * 1024;
 /// A client has no reason to send anything on an SSE connection; bound what we swallow.
 constexpr size_t max_watched_bytes = 64 * 1024;
 
+/// Most frames a stream may hold queued: a subscriber window or a store batch, with room.
+size_t max_queued(const limits& lim) {
+  return std::max<size_t>(4 * lim.subscriber_window, 2048) + 16;
+}
+
 const frame_ptr keepalive_frame = std::make_shared<const std::string>(encode_comment("keepalive"));
 
 } // namespace
 
-sse_stream::sse_stream(beast::tcp_stream&& stream, unsigned version, limits lim)
+sse_stream::sse_stream(beast::tcp_stream&& stream, unsigned version, limits lim,
+                       std::shared_ptr<connection_slot> slot)
   : stream_(std::move(stream)),
     lim_(lim),
     header_(bhttp::status::ok, version),
     serializer_(header_),
-    keepalive_(stream_.get_executor()) {
+    keepalive_(stream_.get_executor()),
+    slot_(std::move(slot)) {
 }
 
 void sse_stream::start() {
@@ -58,9 +68,9 @@ void sse_stream::send(std::vector<frame_ptr> frames) {
       return;
     for (auto& f : frames)
       self->queue_.push_back({f, true});
-    // The event log never has more than a window in flight to us; more means a bug upstream,
-    // and an unbounded queue is exactly what we promise not to have.
-    if (self->queue_.size() > 4 * self->lim_.subscriber_window + 16) {
+    // The event log never has more than a window in flight to us, a store replay one batch;
+    // more means a bug upstream, and an unbounded queue is what we promise not to have.
+    if (self->queue_.size() > max_queued(self->lim_)) {
       spdlog::error("sse: send queue over its bound ({} frames), closing", self->queue_.size());
       self->close(false);
       return;

@@ -19,10 +19,14 @@ namespace runcast::http {
 /// A read stays pending to notice a client that leaves; an idle stream gets keepalive
 /// comments. Public functions marked "thread-safe" post to the stream's strand; the others
 /// must be called on it.
+class connection_slot;
+
 class sse_stream : public std::enable_shared_from_this<sse_stream> {
 public:
   /// Takes over `stream` (already on a strand) to answer a request of HTTP `version`.
-  sse_stream(beast::tcp_stream&& stream, unsigned version, limits lim);
+  /// `slot` (may be null) keeps the connection counted while the stream lives.
+  sse_stream(beast::tcp_stream&& stream, unsigned version, limits lim,
+             std::shared_ptr<connection_slot> slot = nullptr);
 
   /// Writes the response header and the `retry:` hint, starts watching the client.
   void start();
@@ -87,6 +91,7 @@ private:
   std::function<void(size_t)> on_credit_;
   std::function<void(bool)> on_close_;
   std::shared_ptr<actors::subscription> subscription_;
+  std::shared_ptr<connection_slot> slot_;
 };
 
 } // namespace runcast::http

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 using namespace runcast::test;
 
 namespace {
@@ -110,4 +112,26 @@ TEST_CASE("with an auth key, every endpoint but /health needs the bearer key") {
         == 401);
   CHECK(request(fx.port(), "GET", "/agents", "", "", {{"Authorization", "Bearer s3cret"}}).status
         == 200);
+}
+
+TEST_CASE("connections past max_connections get a 503 JSON answer; freed slots are reused") {
+  server_fixture fx{{"--max-connections", "2"}};
+  auto a = start_stream(fx.port(), {{"message", words(100)}, {"delay_ms", "1000"},
+                                    {"background", "true"}});
+  auto b = start_stream(fx.port(), {{"message", words(100)}, {"delay_ms", "1000"},
+                                    {"background", "true"}});
+  read_frames(*a, 1);
+  read_frames(*b, 1);
+  auto refused = request(fx.port(), "GET", "/health");
+  CHECK(refused.status == 503);
+  CHECK(refused.json()["detail"].get<std::string>().find("too many connections")
+        != std::string::npos);
+  a->close();
+  int status = 0;
+  for (int i = 0; i < 100 && status != 200; ++i) {
+    status = request(fx.port(), "GET", "/health").status;
+    if (status != 200)
+      std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  CHECK(status == 200);
 }
