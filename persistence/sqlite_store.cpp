@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
 #include <string_view>
 #include <utility>
 
@@ -59,6 +60,14 @@ CREATE TABLE run_events (
   PRIMARY KEY (run_id, event_index)
 ) WITHOUT ROWID;
 )sql"},
+  // Session listing: each sort key with session_id (its tie-break) so a page is read in index
+  // order, and the two selective filters. kind has three values and gets no index.
+  {2, R"sql(
+CREATE INDEX sessions_by_created ON sessions (created_at, session_id);
+CREATE INDEX sessions_by_updated ON sessions (updated_at, session_id);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE INDEX sessions_by_component ON sessions (component_id);
+)sql"},
 };
 
 constexpr int latest_version = migrations[std::size(migrations) - 1].version;
@@ -67,6 +76,12 @@ constexpr int latest_version = migrations[std::size(migrations) - 1].version;
 constexpr std::string_view run_columns =
   "run_id, session_id, user_id, kind, component_id, owner_node, input, params_json, status, "
   "content, error, created_at, updated_at";
+
+// Column order read by read_session(); run_count is counted, not stored, so it can never
+// drift from the runs table (runs_by_session makes the count an index range scan).
+constexpr std::string_view session_columns =
+  "s.session_id, s.user_id, s.kind, s.component_id, s.created_at, s.updated_at,"
+  " (SELECT COUNT(*) FROM runs r WHERE r.session_id = s.session_id)";
 
 // -- errors ----------------------------------------------------------------------------------
 
@@ -123,6 +138,28 @@ public:
 private:
   sqlite3* db_;
   std::string_view operation_;
+};
+
+/// A read transaction: every query inside it sees one snapshot of the database.
+class read_transaction {
+public:
+  // Plain (deferred) BEGIN takes no write lock; the snapshot starts at the first read, and
+  // WAL keeps it stable while other connections commit.
+  read_transaction(sqlite3* db, std::string_view operation) : db_(db) {
+    exec(db_, "BEGIN", operation);
+  }
+
+  // Nothing was written, so ending by rollback loses nothing and cannot fail meaningfully.
+  ~read_transaction() {
+    if (sqlite3_get_autocommit(db_) == 0)
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+  read_transaction(const read_transaction&) = delete;
+  read_transaction& operator=(const read_transaction&) = delete;
+
+private:
+  sqlite3* db_;
 };
 
 /// One use of a cached prepared statement: bind, step, read columns.
@@ -249,6 +286,19 @@ run_record read_run(const statement_use& row, std::string_view operation) {
   return run;
 }
 
+/// Reads the current row (selected with session_columns) into a session_record.
+session_record read_session(const statement_use& row) {
+  session_record session;
+  session.session_id = row.text(0);
+  session.user_id = row.text(1);
+  session.kind = row.text(2);
+  session.component_id = row.text(3);
+  session.created_at = row.real(4);
+  session.updated_at = row.real(5);
+  session.run_count = row.integer(6);
+  return session;
+}
+
 std::vector<run_record> read_runs(statement_use& query, std::string_view operation) {
   std::vector<run_record> runs;
   while (query.next_row())
@@ -369,14 +419,17 @@ void sqlite_store::create_run(const run_record& run) {
   constexpr const char* operation = "create_run";
   std::lock_guard<std::mutex> lock{mutex_};
   auto* db = db_.get();
-  // Session and run land together or not at all.
+  // Session and run land together or not at all: a duplicate run id rolls back the
+  // session's updated_at too.
   transaction tx{db, operation};
   {
+    // An existing session keeps who and what created it; only updated_at moves.
     statement_use insert_session{
       db,
-      prepared("INSERT OR IGNORE INTO sessions"
+      prepared("INSERT INTO sessions"
                " (session_id, user_id, kind, component_id, created_at, updated_at)"
-               " VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+               " VALUES (?1, ?2, ?3, ?4, ?5, ?5)"
+               " ON CONFLICT (session_id) DO UPDATE SET updated_at = excluded.updated_at",
                operation),
       operation};
     insert_session.bind(1, run.session_id);
@@ -546,6 +599,113 @@ int64_t sqlite_store::count_events(const std::string& run_id) {
                       operation};
   query.bind(1, run_id);
   return query.next_row() ? query.integer(0) : 0;
+}
+
+session_page sqlite_store::list_sessions(const session_filter& filter) {
+  constexpr const char* operation = "list_sessions";
+  // The ORDER BY column comes from this fixed choice, never from the caller's text.
+  const char* column = nullptr;
+  if (filter.sort_by == "created_at")
+    column = "created_at";
+  else if (filter.sort_by == "updated_at")
+    column = "updated_at";
+  else
+    throw std::invalid_argument("list_sessions: sort_by must be created_at or updated_at");
+  if (filter.limit == 0 || filter.page == 0)
+    throw std::invalid_argument("list_sessions: limit and page must be at least 1");
+  const char* direction = filter.descending ? " DESC" : " ASC";
+
+  // As in list_runs: fixed parameter numbers, so the SQL text depends only on which filters
+  // are set and on the order (at most 32 page variants and 8 count variants).
+  std::string where;
+  const char* glue = " WHERE ";
+  auto add = [&](const char* condition) {
+    where += glue;
+    where += condition;
+    glue = " AND ";
+  };
+  if (filter.kind)
+    add("s.kind = ?1");
+  if (filter.component_id)
+    add("s.component_id = ?2");
+  if (filter.user_id)
+    add("s.user_id = ?3");
+  const std::string count_sql = "SELECT COUNT(*) FROM sessions s" + where;
+  // session_id breaks ties in the same direction, so pages never overlap or skip.
+  const std::string page_sql = "SELECT " + std::string{session_columns} + " FROM sessions s"
+                               + where + " ORDER BY s." + column + direction
+                               + ", s.session_id" + direction + " LIMIT ?4 OFFSET ?5";
+  const auto limit = clamp_to_int64(filter.limit);
+  const uint64_t skipped_pages = filter.page - 1;
+  const auto int64_max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  const auto offset = skipped_pages > int64_max / filter.limit
+                        ? std::numeric_limits<int64_t>::max()
+                        : clamp_to_int64(skipped_pages * filter.limit);
+
+  auto bind_filters = [&](statement_use& query) {
+    if (filter.kind)
+      query.bind(1, *filter.kind);
+    if (filter.component_id)
+      query.bind(2, *filter.component_id);
+    if (filter.user_id)
+      query.bind(3, *filter.user_id);
+  };
+
+  std::lock_guard<std::mutex> lock{mutex_};
+  auto* db = db_.get();
+  // One snapshot for both queries, so total_count agrees with the page even while another
+  // process writes to the file.
+  read_transaction snapshot{db, operation};
+  session_page result;
+  {
+    statement_use count{db, prepared(count_sql, operation), operation};
+    bind_filters(count);
+    if (count.next_row())
+      result.total_count = count.integer(0);
+  }
+  {
+    statement_use query{db, prepared(page_sql, operation), operation};
+    bind_filters(query);
+    query.bind(4, limit);
+    query.bind(5, offset);
+    while (query.next_row())
+      result.sessions.push_back(read_session(query));
+  }
+  return result;
+}
+
+std::optional<session_record> sqlite_store::find_session(const std::string& session_id) {
+  constexpr const char* operation = "find_session";
+  std::lock_guard<std::mutex> lock{mutex_};
+  static const std::string sql =
+    "SELECT " + std::string{session_columns} + " FROM sessions s WHERE s.session_id = ?1";
+  statement_use query{db_.get(), prepared(sql, operation), operation};
+  query.bind(1, session_id);
+  if (!query.next_row())
+    return std::nullopt;
+  return read_session(query);
+}
+
+bool sqlite_store::delete_session(const std::string& session_id) {
+  constexpr const char* operation = "delete_session";
+  std::lock_guard<std::mutex> lock{mutex_};
+  auto* db = db_.get();
+  // All or nothing: a half-deleted session would leave runs without a session or events
+  // without a run. Events go first because they are found through the runs.
+  transaction tx{db, operation};
+  auto remove = [&](const char* sql) {
+    statement_use use{db, prepared(sql, operation), operation};
+    use.bind(1, session_id);
+    use.run();
+  };
+  remove("DELETE FROM run_events"
+         " WHERE run_id IN (SELECT run_id FROM runs WHERE session_id = ?1)");
+  remove("DELETE FROM runs WHERE session_id = ?1");
+  remove("DELETE FROM sessions WHERE session_id = ?1");
+  // sqlite3_changes counts the most recent statement only: the sessions delete.
+  const bool existed = sqlite3_changes(db) > 0;
+  tx.commit();
+  return existed;
 }
 
 std::vector<run_record> sqlite_store::unfinished_runs(const std::string& owner_node) {

@@ -54,6 +54,16 @@ public:
   /// See store::count_events.
   int64_t count_events(const std::string& run_id) override;
 
+  /// See store::list_sessions. Throws std::invalid_argument if sort_by is neither
+  /// "created_at" nor "updated_at", or if limit or page is 0.
+  session_page list_sessions(const session_filter& filter) override;
+
+  /// See store::find_session.
+  std::optional<session_record> find_session(const std::string& session_id) override;
+
+  /// See store::delete_session.
+  bool delete_session(const std::string& session_id) override;
+
   /// See store::unfinished_runs.
   std::vector<run_record> unfinished_runs(const std::string& owner_node) override;
 
@@ -87,8 +97,9 @@ private:
   // before their connection closes.
   connection_ptr db_;
 
-  // Prepared once per SQL text and reused (reset after each use); list_runs adds one entry
-  // per combination of filters, so the cache stays small and bounded.
+  // Prepared once per SQL text and reused (reset after each use); list_runs and
+  // list_sessions add one entry per combination of filters (and, for sessions, sort key and
+  // direction), so the cache stays small and bounded.
   std::unordered_map<std::string, statement_ptr> statements_;
 };
 

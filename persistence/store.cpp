@@ -1,5 +1,6 @@
 #include "persistence/store.hpp"
 
+#include "persistence/pg_store.hpp"
 #include "persistence/sqlite_store.hpp"
 
 #include <cctype>
@@ -37,9 +38,10 @@ std::unique_ptr<store> open_store(const std::string& url) {
       throw store_error("open_store: store URL 'sqlite:' has no path; use sqlite:path/to/file.db");
     return std::make_unique<sqlite_store>(std::string{path});
   }
+  // The whole URL goes to libpq (which knows both spellings); pg_store keeps its password
+  // out of every message.
   if (scheme == "postgresql" || scheme == "postgres")
-    throw store_error("open_store: the PostgreSQL store is not built yet; use sqlite:path for "
-                      "now");
+    return std::make_unique<pg_store>(url);
   if (scheme.empty())
     throw store_error("open_store: unsupported store URL (no scheme); " + std::string{usage});
   throw store_error("open_store: unsupported store URL '" + scheme + ":…'; "

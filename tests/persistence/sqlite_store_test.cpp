@@ -8,10 +8,12 @@
 
 #include <fstream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 using runcast::persistence::open_store;
 using runcast::persistence::run_record;
+using runcast::persistence::session_filter;
 using runcast::persistence::sqlite_store;
 using runcast::persistence::store;
 using runcast::persistence::store_error;
@@ -33,8 +35,10 @@ private:
 /// A raw connection, for looking at what the store wrote behind its back.
 class raw_db {
 public:
-  explicit raw_db(const std::string& path) {
-    REQUIRE(sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+  /// Opens an existing file, or creates it if `create`.
+  explicit raw_db(const std::string& path, bool create = false) {
+    const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    REQUIRE(sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) == SQLITE_OK);
   }
   ~raw_db() {
     sqlite3_close_v2(db_);
@@ -76,6 +80,57 @@ run_record minimal_run(const std::string& run_id) {
   return run;
 }
 
+// The schema as version 1 shipped it, copied rather than shared with the store: existing
+// databases hold exactly this, whatever later versions of the store's source say.
+constexpr const char* schema_v1 = R"sql(
+CREATE TABLE schema_version (
+  version INTEGER NOT NULL PRIMARY KEY,
+  applied_at REAL NOT NULL);
+CREATE TABLE sessions (
+  session_id   TEXT NOT NULL PRIMARY KEY,
+  user_id      TEXT NOT NULL DEFAULT '',
+  kind         TEXT NOT NULL,
+  component_id TEXT NOT NULL,
+  created_at   REAL NOT NULL,
+  updated_at   REAL NOT NULL
+);
+CREATE TABLE runs (
+  run_id       TEXT NOT NULL PRIMARY KEY,
+  session_id   TEXT NOT NULL,
+  user_id      TEXT NOT NULL DEFAULT '',
+  kind         TEXT NOT NULL,
+  component_id TEXT NOT NULL,
+  owner_node   TEXT NOT NULL,
+  input        TEXT NOT NULL,
+  params_json  TEXT NOT NULL DEFAULT '{}',
+  status       TEXT NOT NULL,
+  content      TEXT,
+  error        TEXT,
+  created_at   REAL NOT NULL,
+  updated_at   REAL NOT NULL
+);
+CREATE INDEX runs_by_session ON runs (session_id, created_at);
+CREATE INDEX runs_by_owner_status ON runs (owner_node, status);
+CREATE INDEX runs_by_created ON runs (created_at, run_id);
+CREATE TABLE run_events (
+  run_id      TEXT NOT NULL,
+  event_index INTEGER NOT NULL,
+  event_type  TEXT NOT NULL,
+  data        TEXT NOT NULL,
+  created_at  REAL NOT NULL,
+  PRIMARY KEY (run_id, event_index)
+) WITHOUT ROWID;
+INSERT INTO schema_version (version, applied_at) VALUES (1, 1234.5);
+)sql";
+
+/// The names of the indexes we created on `table`, sorted and comma-separated.
+std::string indexes_of(raw_db& db, const std::string& table) {
+  const std::string sql = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master"
+                          " WHERE type = 'index' AND tbl_name = '" + table
+                          + "' AND sql IS NOT NULL ORDER BY name)";
+  return db.scalar(sql.c_str());
+}
+
 std::string message_of(const std::string& path) {
   try {
     sqlite_store s{path};
@@ -89,21 +144,21 @@ std::string message_of(const std::string& path) {
 
 RUNCAST_STORE_SUITE("sqlite store", "[persistence][sqlite]", sqlite_backend)
 
-TEST_CASE("sqlite store: a fresh file gets the schema at version 1", "[persistence][sqlite]") {
+TEST_CASE("sqlite store: a fresh file gets the schema at version 2", "[persistence][sqlite]") {
   temp_dir dir;
   const auto path = (dir.path() / "runcast.db").string();
   { sqlite_store s{path}; }
 
   raw_db db{path};
-  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "1");
-  CHECK(db.scalar("SELECT MAX(version) FROM schema_version") == "1");
+  CHECK(db.scalar("SELECT group_concat(version, ',') FROM"
+                  " (SELECT version FROM schema_version ORDER BY version)")
+        == "1,2");
   CHECK(db.scalar("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master"
                   " WHERE type = 'table' ORDER BY name)")
         == "run_events,runs,schema_version,sessions");
-  CHECK(db.scalar("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master"
-                  " WHERE type = 'index' AND tbl_name = 'runs' AND sql IS NOT NULL"
-                  " ORDER BY name)")
-        == "runs_by_created,runs_by_owner_status,runs_by_session");
+  CHECK(indexes_of(db, "runs") == "runs_by_created,runs_by_owner_status,runs_by_session");
+  CHECK(indexes_of(db, "sessions")
+        == "sessions_by_component,sessions_by_created,sessions_by_updated,sessions_by_user");
   // WAL is a property of the file, so a raw connection sees it too.
   CHECK(db.scalar("PRAGMA journal_mode") == "wal");
 }
@@ -129,8 +184,8 @@ TEST_CASE("sqlite store: reopening keeps data and does not re-run migrations",
     s.create_run(minimal_run("run-2"));
   }
   raw_db db{path};
-  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "1");
-  CHECK(db.scalar("SELECT MAX(version) FROM schema_version") == "1");
+  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "2");
+  CHECK(db.scalar("SELECT MAX(version) FROM schema_version") == "2");
   CHECK(db.scalar("SELECT applied_at FROM schema_version WHERE version = 1") == applied_at);
   CHECK(db.scalar("SELECT COUNT(*) FROM runs") == "2");
 }
@@ -141,10 +196,90 @@ TEST_CASE("sqlite store: a schema newer than this build is refused", "[persisten
   { sqlite_store s{path}; }
   {
     raw_db db{path};
-    db.exec("INSERT INTO schema_version (version, applied_at) VALUES (2, 0)");
+    db.exec("INSERT INTO schema_version (version, applied_at) VALUES (3, 0)");
   }
   auto message = message_of(path);
-  CHECK_THAT(message, Catch::Contains("schema version 2 is newer"));
+  CHECK_THAT(message, Catch::Contains("schema version 3 is newer"));
+}
+
+TEST_CASE("sqlite store: a version 1 database migrates to version 2 and keeps its data",
+          "[persistence][sqlite]") {
+  temp_dir dir;
+  const auto path = (dir.path() / "runcast.db").string();
+  {
+    // Built by hand as a version 1 store left it: schema, version row, one session with two
+    // runs and their events.
+    raw_db db{path, true};
+    db.exec(schema_v1);
+    db.exec("INSERT INTO sessions VALUES ('s1', 'alice', 'agents', 'echo', 100.0, 200.0)");
+    db.exec("INSERT INTO runs VALUES ('r1', 's1', 'alice', 'agents', 'echo', 'node-a', 'hi',"
+            " '{}', 'COMPLETED', 'done', NULL, 100.0, 150.0)");
+    db.exec("INSERT INTO runs VALUES ('r2', 's1', 'alice', 'agents', 'echo', 'node-a', 'again',"
+            " '{}', 'PENDING', NULL, NULL, 200.0, 200.0)");
+    db.exec("INSERT INTO run_events VALUES ('r1', 0, 'RunStarted', '{}', 100.5),"
+            " ('r1', 1, 'RunCompleted', '{}', 101.0)");
+    REQUIRE(indexes_of(db, "sessions").empty());
+  }
+
+  {
+    sqlite_store s{path};
+    auto session = s.find_session("s1");
+    REQUIRE(session);
+    CHECK(session->user_id == "alice");
+    CHECK(session->run_count == 2);
+    CHECK(session->created_at == 100.0);
+    CHECK(session->updated_at == 200.0);
+    session_filter by_updated;
+    by_updated.sort_by = "updated_at";
+    by_updated.user_id = "alice";
+    auto page = s.list_sessions(by_updated);
+    CHECK(page.total_count == 1);
+    REQUIRE(page.sessions.size() == 1);
+    CHECK(page.sessions[0].session_id == "s1");
+    CHECK(s.count_events("r1") == 2);
+    auto run = s.find_run("r1");
+    REQUIRE(run);
+    CHECK(run->content == std::optional<std::string>{"done"});
+    // The migrated store takes writes under the new rules.
+    auto later = minimal_run("r3");
+    later.session_id = "s1";
+    later.created_at = 300.0;
+    s.create_run(later);
+    session = s.find_session("s1");
+    REQUIRE(session);
+    CHECK(session->updated_at == 300.0);
+    CHECK(session->run_count == 3);
+  }
+
+  raw_db db{path};
+  CHECK(db.scalar("SELECT group_concat(version, ',') FROM"
+                  " (SELECT version FROM schema_version ORDER BY version)")
+        == "1,2");
+  // Version 1's row is the one written by hand: it was not applied again.
+  CHECK(db.scalar("SELECT applied_at FROM schema_version WHERE version = 1") == "1234.5");
+  CHECK(indexes_of(db, "sessions")
+        == "sessions_by_component,sessions_by_created,sessions_by_updated,sessions_by_user");
+  CHECK(indexes_of(db, "runs") == "runs_by_created,runs_by_owner_status,runs_by_session");
+}
+
+TEST_CASE("sqlite store: list_sessions refuses an empty page size or page 0",
+          "[persistence][sqlite]") {
+  temp_dir dir;
+  sqlite_store s{(dir.path() / "runcast.db").string()};
+  s.create_run(minimal_run("run-1"));
+  session_filter f;
+  f.limit = 0;
+  CHECK_THROWS_AS(s.list_sessions(f), std::invalid_argument);
+  f = {};
+  f.page = 0;
+  CHECK_THROWS_AS(s.list_sessions(f), std::invalid_argument);
+  // The largest page a size_t can name is past the end, not an overflow.
+  f = {};
+  f.limit = 1000;
+  f.page = static_cast<size_t>(-1);
+  auto page = s.list_sessions(f);
+  CHECK(page.sessions.empty());
+  CHECK(page.total_count == 1);
 }
 
 TEST_CASE("sqlite store: a file that is not a database is a store_error",
@@ -178,7 +313,7 @@ TEST_CASE("sqlite store: two stores on one file see each other's writes",
   REQUIRE(second.find_run("run-1"));
   second.append_events({runcast::stored_event{"run-1", 0, "RunStarted", "{}", 1.0}});
   CHECK(first.count_events("run-1") == 1);
-  // The second connection's schema check on open must not have re-run migration 1.
+  // The second connection's schema check on open must not have re-run any migration.
   raw_db db{path};
-  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "1");
+  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "2");
 }

@@ -35,6 +35,11 @@ void list_runs_filters_orders_and_pages(store_backend& backend);
 void unfinished_runs_by_owner(store_backend& backend);
 void reopening_keeps_data(store_backend& backend);
 void concurrent_writers_all_land(store_backend& backend);
+void create_run_creates_and_updates_sessions(store_backend& backend);
+void list_sessions_filters(store_backend& backend);
+void list_sessions_pages(store_backend& backend);
+void list_sessions_sort_keys_and_directions(store_backend& backend);
+void delete_session_removes_its_runs_and_events_only(store_backend& backend);
 
 } // namespace store_suite
 
@@ -60,4 +65,9 @@ void concurrent_writers_all_land(store_backend& backend);
   RUNCAST_STORE_CASE(prefix, tags, backend_type, list_runs_filters_orders_and_pages)            \
   RUNCAST_STORE_CASE(prefix, tags, backend_type, unfinished_runs_by_owner)                      \
   RUNCAST_STORE_CASE(prefix, tags, backend_type, reopening_keeps_data)                          \
-  RUNCAST_STORE_CASE(prefix, tags, backend_type, concurrent_writers_all_land)
+  RUNCAST_STORE_CASE(prefix, tags, backend_type, concurrent_writers_all_land)                   \
+  RUNCAST_STORE_CASE(prefix, tags, backend_type, create_run_creates_and_updates_sessions)       \
+  RUNCAST_STORE_CASE(prefix, tags, backend_type, list_sessions_filters)                         \
+  RUNCAST_STORE_CASE(prefix, tags, backend_type, list_sessions_pages)                           \
+  RUNCAST_STORE_CASE(prefix, tags, backend_type, list_sessions_sort_keys_and_directions)        \
+  RUNCAST_STORE_CASE(prefix, tags, backend_type, delete_session_removes_its_runs_and_events_only)

@@ -1,0 +1,187 @@
+// store_bench: events per second persisted through store::append_events, per backend and
+// batch size, one writer. The event log's group commit calls append_events with whatever
+// accumulated (1 event when runs are slow, hundreds when they are fast), so the batch sizes
+// bracket what a server sees.
+//
+//   store_bench [POSTGRESQL_URL]
+//
+// SQLite writes a temp file. PostgreSQL uses the URL given, else $RUNCAST_TEST_PG_URL, else
+// is skipped; the bench works in a scratch database it creates on that server and drops.
+
+#include "persistence/store.hpp"
+
+#include <pqxx/pqxx>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+using runcast::stored_event;
+using runcast::persistence::open_store;
+using runcast::persistence::run_record;
+using runcast::persistence::store;
+
+constexpr int64_t events_per_cell = 20'000;
+constexpr size_t batch_sizes[] = {1, 64, 1024};
+// Each cell stops early after this long, so the whole bench stays well under a minute.
+constexpr std::chrono::seconds cell_time_cap{8};
+
+/// About 100 bytes, shaped like a RunContent event's data.
+std::string payload(const std::string& run_id, int64_t index) {
+  auto text = R"({"event":"RunContent","run_id":")" + run_id + R"(","index":)"
+              + std::to_string(index) + R"(,"content":"tok")";
+  text.resize(std::max<size_t>(text.size(), 96), 'x');
+  return text + "\"}";
+}
+
+struct cell {
+  int64_t events = 0;
+  double seconds = 0;
+};
+
+cell measure(store& s, const std::string& run_id, size_t batch_size) {
+  run_record run;
+  run.run_id = run_id;
+  run.session_id = "bench";
+  run.kind = "agents";
+  run.component_id = "echo";
+  run.owner_node = "bench";
+  run.params_json = "{}";
+  s.create_run(run);
+
+  const auto start = std::chrono::steady_clock::now();
+  int64_t next = 0;
+  std::vector<stored_event> batch;
+  while (next < events_per_cell
+         && std::chrono::steady_clock::now() - start < cell_time_cap) {
+    batch.clear();
+    for (size_t i = 0; i < batch_size && next < events_per_cell; ++i, ++next)
+      batch.push_back({run_id, next, "RunContent", payload(run_id, next), 1700000000.0});
+    s.append_events(batch);
+  }
+  cell result;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+                     .count();
+  result.events = s.count_events(run_id);
+  if (result.events != next)
+    throw std::runtime_error(run_id + ": stored " + std::to_string(result.events)
+                             + " events, wrote " + std::to_string(next));
+  return result;
+}
+
+void print_row(const char* backend, size_t batch_size, const cell& c) {
+  std::printf("%-11s %6zu %8lld %9.3f %11.0f %10.0f\n", backend, batch_size,
+              static_cast<long long>(c.events), c.seconds,
+              static_cast<double>(c.events) / c.seconds,
+              static_cast<double>(c.events) / static_cast<double>(batch_size) / c.seconds);
+  std::fflush(stdout);
+}
+
+void bench(const char* backend, store& s) {
+  for (auto batch_size : batch_sizes)
+    print_row(backend, batch_size,
+              measure(s, std::string{backend} + "-" + std::to_string(batch_size), batch_size));
+}
+
+/// The admin URL with its database replaced by `database` (query parameters kept).
+std::string with_database(const std::string& url, const std::string& database) {
+  auto authority = url.find("://");
+  auto slash = url.find('/', authority == std::string::npos ? 0 : authority + 3);
+  auto query = url.find('?');
+  auto base_end = std::min(slash, query);
+  return url.substr(0, base_end) + "/" + database
+         + (query == std::string::npos ? "" : url.substr(query));
+}
+
+/// The URL without user info, for printing.
+std::string without_password(const std::string& url) {
+  auto authority = url.find("://");
+  auto at = url.find('@');
+  auto colon = url.find(':', authority == std::string::npos ? 0 : authority + 3);
+  if (authority == std::string::npos || at == std::string::npos || colon > at)
+    return url;
+  return url.substr(0, colon) + ":***" + url.substr(at);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::cout << "command:";
+  for (int i = 0; i < argc; ++i)
+    std::cout << ' ' << (i == 1 ? without_password(argv[i]) : std::string{argv[i]});
+  std::cout << '\n';
+
+  std::string pg_url;
+  if (argc > 1)
+    pg_url = argv[1];
+  else if (const char* env = std::getenv("RUNCAST_TEST_PG_URL"))
+    pg_url = env;
+
+  std::cout << "parameters: " << events_per_cell << " events per cell (capped at "
+            << cell_time_cap.count() << " s), batch sizes";
+  for (auto b : batch_sizes)
+    std::cout << ' ' << b;
+  std::cout << ", ~" << payload("sqlite-1", 0).size()
+            << "-byte data, one writer thread, append_events only\n"
+            << "sqlite: temp file, WAL, synchronous=NORMAL\n"
+            << "postgresql: "
+            << (pg_url.empty() ? "skipped (no URL argument, RUNCAST_TEST_PG_URL unset)"
+                               : without_password(pg_url) + " (scratch database)")
+            << "\n\n";
+  std::printf("%-11s %6s %8s %9s %11s %10s\n", "backend", "batch", "events", "seconds",
+              "events/s", "batches/s");
+
+  int status = 0;
+  const auto dir = std::filesystem::temp_directory_path()
+                   / ("runcast-store-bench-" + std::to_string(::getpid()));
+  try {
+    std::filesystem::create_directories(dir);
+    auto s = open_store("sqlite:" + (dir / "bench.db").string());
+    bench("sqlite", *s);
+  } catch (const std::exception& e) {
+    std::cerr << "sqlite: " << e.what() << '\n';
+    status = 1;
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+
+  if (!pg_url.empty()) {
+    const auto database = "runcast_bench_" + std::to_string(std::random_device{}());
+    bool created = false;
+    try {
+      {
+        pqxx::connection admin{pg_url};
+        pqxx::nontransaction tx{admin};
+        tx.exec("CREATE DATABASE " + tx.quote_name(database));
+        created = true;
+      }
+      auto s = open_store(with_database(pg_url, database));
+      bench("postgresql", *s);
+    } catch (const std::exception& e) {
+      // Library messages never carry the password; pg_store's are redacted anyway.
+      std::cerr << "postgresql: " << e.what() << '\n';
+      status = 1;
+    }
+    if (created) {
+      try {
+        pqxx::connection admin{pg_url};
+        pqxx::nontransaction tx{admin};
+        tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(database) + " WITH (FORCE)");
+      } catch (const std::exception& e) {
+        std::cerr << "postgresql: could not drop " << database << ": " << e.what() << '\n';
+      }
+    }
+  }
+  return status;
+}
