@@ -20,10 +20,6 @@ using clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds max_retry_delay{5000};
 constexpr std::chrono::milliseconds tick_interval{1000};
 
-frame_ptr make_frame(std::string s) {
-  return std::make_shared<const std::string>(std::move(s));
-}
-
 // -- memory ------------------------------------------------------------------------------------
 
 /// Drops the oldest frames while over the bounds. Only persisted frames go: whatever memory

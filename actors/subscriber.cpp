@@ -11,10 +11,6 @@ namespace runcast::actors {
 
 namespace {
 
-frame_ptr make_frame(std::string s) {
-  return std::make_shared<const std::string>(std::move(s));
-}
-
 /// What the handlers share.
 struct upstream_state {
   caf::actor handle;         ///< the event log (local) or the relay (remote), once known

@@ -11,6 +11,11 @@ namespace runcast {
 /// An encoded SSE frame. Built once and shared by every subscriber that sends it.
 using frame_ptr = std::shared_ptr<const std::string>;
 
+/// Wraps an encoded frame for sharing.
+inline frame_ptr make_frame(std::string encoded) {
+  return std::make_shared<const std::string>(std::move(encoded));
+}
+
 /// `id: <index>\nevent: <type>\ndata: <data>\n\n`. `data` must be one line (compact JSON).
 std::string encode_event_frame(int64_t index, std::string_view type, std::string_view data);
 

@@ -2,6 +2,7 @@
 #include "core/ids.hpp"
 #include "http/completion_sink.hpp"
 #include "http/db_call.hpp"
+#include "http/handler_util.hpp"
 #include "http/handlers.hpp"
 #include "http/live_stream.hpp"
 #include "http/run_json.hpp"
@@ -17,13 +18,6 @@ namespace {
 bool is_contract_field(std::string_view name) {
   return name == "message" || name == "stream" || name == "background" || name == "session_id"
          || name == "user_id";
-}
-
-std::optional<std::string> field(const form_fields& f, std::string_view name) {
-  auto i = f.find(name);
-  if (i == f.end())
-    return std::nullopt;
-  return i->second;
 }
 
 /// A boolean field, its default when absent or empty; nullopt when it is not a boolean.
@@ -48,10 +42,6 @@ bool run_matches(const persistence::run_record& run, const target& t,
                  const std::optional<std::string>& session_id) {
   return run.kind == t.kind && run.component_id == t.comp->id
          && (!session_id || session_id->empty() || *session_id == run.session_id);
-}
-
-void reply(const std::shared_ptr<http_session>& s, bhttp::status st, const std::string& detail) {
-  s->respond(error_response(s->req(), st, detail));
 }
 
 /// Blocking mode: wait for the end of the run (and its persisted status), answer its output.

@@ -1,5 +1,6 @@
 #include "core/event_json.hpp"
 #include "http/db_call.hpp"
+#include "http/handler_util.hpp"
 #include "http/handlers.hpp"
 #include "http/run_json.hpp"
 
@@ -9,17 +10,6 @@
 namespace runcast::http {
 
 namespace {
-
-void reply(const std::shared_ptr<http_session>& s, bhttp::status st, const std::string& detail) {
-  s->respond(error_response(s->req(), st, detail));
-}
-
-std::optional<std::string> field(const form_fields& f, std::string_view name) {
-  auto i = f.find(name);
-  if (i == f.end() || i->second.empty())
-    return std::nullopt;
-  return i->second;
-}
 
 /// Reads an optional integer query parameter within [lo, hi]; false (and a 422 sent) if bad.
 bool int_param(const std::shared_ptr<http_session>& s, const form_fields& q, const char* name,

@@ -11,10 +11,6 @@ namespace runcast::http {
 
 namespace {
 
-frame_ptr make_frame(std::string s) {
-  return std::make_shared<const std::string>(std::move(s));
-}
-
 } // namespace
 
 store_replay::store_replay(server_context& ctx, std::shared_ptr<sse_stream> stream,

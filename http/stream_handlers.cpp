@@ -1,6 +1,7 @@
 #include "core/ids.hpp"
 #include "core/meta_frames.hpp"
 #include "http/db_call.hpp"
+#include "http/handler_util.hpp"
 #include "http/handlers.hpp"
 #include "http/live_stream.hpp"
 #include "http/sse_stream.hpp"
@@ -8,17 +9,6 @@
 namespace runcast::http {
 
 namespace {
-
-std::optional<std::string> field(const form_fields& f, std::string_view name) {
-  auto i = f.find(name);
-  if (i == f.end() || i->second.empty())
-    return std::nullopt;
-  return i->second;
-}
-
-void reply(const std::shared_ptr<http_session>& s, bhttp::status st, const std::string& detail) {
-  s->respond(error_response(s->req(), st, detail));
-}
 
 /// Parses a cursor ("the last index I have"): absent → -1 (from the start).
 std::optional<int64_t> parse_cursor(const std::optional<std::string>& text) {
