@@ -70,7 +70,12 @@ void flush(self_ptr self) {
   if (!st.writing.empty() || st.status_writing)
     return;
   if (!st.pending.empty()) {
-    st.writing.swap(st.pending);
+    // At most one batch per transaction, even after an outage let thousands pile up: each
+    // write stays short and well inside the store timeout.
+    auto n = std::min(st.pending.size(), st.lim.flush_batch);
+    st.writing.assign(std::make_move_iterator(st.pending.begin()),
+                      std::make_move_iterator(st.pending.begin() + static_cast<long>(n)));
+    st.pending.erase(st.pending.begin(), st.pending.begin() + static_cast<long>(n));
     self->request(st.store, st.lim.store_timeout, append_atom::value, event_batch{st.writing})
       .then(
         [self](int64_t) {
@@ -85,9 +90,9 @@ void flush(self_ptr self) {
           auto& st = self->state;
           spdlog::warn("event_log {}: persisting {} events failed ({}), will retry",
                        st.ctx.run_id, st.writing.size(), self->system().render(err));
-          st.writing.insert(st.writing.end(), std::make_move_iterator(st.pending.begin()),
-                            std::make_move_iterator(st.pending.end()));
-          st.pending.swap(st.writing);
+          // Back to the front, in order: the retry writes exactly these first.
+          st.pending.insert(st.pending.begin(), std::make_move_iterator(st.writing.begin()),
+                            std::make_move_iterator(st.writing.end()));
           st.writing.clear();
           retry_later(self);
         });

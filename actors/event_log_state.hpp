@@ -39,7 +39,7 @@ struct event_log_state {
   int64_t next_index = 0;
 
   // -- persistence -------------------------------------------------------------------------
-  std::vector<stored_event> pending;   ///< published, not yet handed to the store
+  std::deque<stored_event> pending;    ///< published, not yet handed to the store
   std::vector<stored_event> writing;   ///< handed to the store, not yet acknowledged
   bool flush_scheduled = false;
   int64_t persisted = 0;               ///< events [0, persisted) are in the store

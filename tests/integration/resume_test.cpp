@@ -155,3 +155,26 @@ TEST_CASE("the EventSource endpoint resumes from Last-Event-ID and answers 204 w
   REQUIRE(tail.size() == 1);
   CHECK(tail.begin()->first == 6);
 }
+
+TEST_CASE("an idle stream gets keepalive comments, and the retry hint once") {
+  server_fixture fx{{"--keepalive-ms", "200"}};
+  sse_options opts;
+  opts.report_comments = true;
+  sse_client c{fx.port(), "POST", "/agents/echo/runs",
+               form_urlencode({{"message", "slow words"}, {"delay_ms", "1500"}}),
+               "application/x-www-form-urlencoded", {}, opts};
+  auto first = c.next(std::chrono::seconds{5});
+  REQUIRE(first);
+  CHECK(first->event == "RunStarted");
+  auto second = c.next(std::chrono::seconds{5});
+  REQUIRE(second);
+  // 1.5 s until the next word: the 200 ms keepalive fills the silence first.
+  bool saw_keepalive = second->comment && second->data.find("keepalive") != std::string::npos;
+  if (!saw_keepalive && second->event == "RunContent") {
+    auto third = c.next(std::chrono::seconds{5});
+    REQUIRE(third);
+    saw_keepalive = third->comment;
+  }
+  CHECK(saw_keepalive);
+  CHECK(c.retry() == 2000L);
+}
