@@ -9,6 +9,14 @@
 
 namespace runcast::persistence {
 
+namespace detail {
+
+// Defined in persistence/pg_pool.hpp, an internal header: only persistence's own sources
+// see libpqxx (a private dependency).
+class pg_pool;
+
+} // namespace detail
+
 /// Tuning of a pg_store; the defaults suit a server. A `pool_size=N` in the URL overrides
 /// pool_size.
 struct pg_store_options {
@@ -86,14 +94,9 @@ public:
   std::vector<run_record> unfinished_runs(const std::string& owner_node) override;
 
 private:
-  // -- member types ----------------------------------------------------------------------
-
-  // Defined in pg_store.cpp, the only place that sees libpqxx (a private dependency).
-  class connection_pool;
-
   // -- member variables ------------------------------------------------------------------
 
-  std::unique_ptr<connection_pool> pool_;
+  std::unique_ptr<detail::pg_pool> pool_;
 };
 
 } // namespace runcast::persistence

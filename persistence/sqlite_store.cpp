@@ -1,5 +1,12 @@
 #include "persistence/sqlite_store.hpp"
 
+#include "persistence/sqlite_errors.hpp"
+#include "persistence/sqlite_read_transaction.hpp"
+#include "persistence/sqlite_rows.hpp"
+#include "persistence/sqlite_schema.hpp"
+#include "persistence/sqlite_statement_use.hpp"
+#include "persistence/sqlite_transaction.hpp"
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -11,313 +18,28 @@
 
 namespace runcast::persistence {
 
+// The helpers live in internal headers (detail); named once here so the store methods stay
+// as short as the SQL they run.
+using detail::check;
+using detail::exec;
+using detail::fail;
+using detail::read_run;
+using detail::read_runs;
+using detail::read_session;
+using detail::run_columns;
+using detail::session_columns;
+using detail::sqlite_read_transaction;
+using detail::sqlite_statement_use;
+using detail::sqlite_transaction;
+
 namespace {
-
-// -- schema ----------------------------------------------------------------------------------
-
-/// One step of the schema; applied in order, each exactly once per database.
-struct migration {
-  int version;
-  const char* sql;
-};
-
-// Append new versions at the end; never edit one that has shipped. Rowid tables get explicit
-// NOT NULL on their TEXT primary keys because SQLite otherwise admits NULL keys there.
-constexpr migration migrations[] = {
-  {1, R"sql(
-CREATE TABLE sessions (
-  session_id   TEXT NOT NULL PRIMARY KEY,
-  user_id      TEXT NOT NULL DEFAULT '',
-  kind         TEXT NOT NULL,
-  component_id TEXT NOT NULL,
-  created_at   REAL NOT NULL,
-  updated_at   REAL NOT NULL
-);
-CREATE TABLE runs (
-  run_id       TEXT NOT NULL PRIMARY KEY,
-  session_id   TEXT NOT NULL,
-  user_id      TEXT NOT NULL DEFAULT '',
-  kind         TEXT NOT NULL,
-  component_id TEXT NOT NULL,
-  owner_node   TEXT NOT NULL,
-  input        TEXT NOT NULL,
-  params_json  TEXT NOT NULL DEFAULT '{}',
-  status       TEXT NOT NULL,
-  content      TEXT,
-  error        TEXT,
-  created_at   REAL NOT NULL,
-  updated_at   REAL NOT NULL
-);
-CREATE INDEX runs_by_session ON runs (session_id, created_at);
-CREATE INDEX runs_by_owner_status ON runs (owner_node, status);
-CREATE INDEX runs_by_created ON runs (created_at, run_id);
-CREATE TABLE run_events (
-  run_id      TEXT NOT NULL,
-  event_index INTEGER NOT NULL,
-  event_type  TEXT NOT NULL,
-  data        TEXT NOT NULL,
-  created_at  REAL NOT NULL,
-  PRIMARY KEY (run_id, event_index)
-) WITHOUT ROWID;
-)sql"},
-  // Session listing: each sort key with session_id (its tie-break) so a page is read in index
-  // order, and the two selective filters. kind has three values and gets no index.
-  {2, R"sql(
-CREATE INDEX sessions_by_created ON sessions (created_at, session_id);
-CREATE INDEX sessions_by_updated ON sessions (updated_at, session_id);
-CREATE INDEX sessions_by_user ON sessions (user_id);
-CREATE INDEX sessions_by_component ON sessions (component_id);
-)sql"},
-};
-
-constexpr int latest_version = migrations[std::size(migrations) - 1].version;
-
-// Column order read by read_run().
-constexpr std::string_view run_columns =
-  "run_id, session_id, user_id, kind, component_id, owner_node, input, params_json, status, "
-  "content, error, created_at, updated_at";
-
-// Column order read by read_session(); run_count is counted, not stored, so it can never
-// drift from the runs table (runs_by_session makes the count an index range scan).
-constexpr std::string_view session_columns =
-  "s.session_id, s.user_id, s.kind, s.component_id, s.created_at, s.updated_at,"
-  " (SELECT COUNT(*) FROM runs r WHERE r.session_id = s.session_id)";
-
-// -- errors ----------------------------------------------------------------------------------
-
-[[noreturn]] void fail(sqlite3* db, std::string_view operation) {
-  throw store_error("sqlite store: " + std::string{operation} + ": " + sqlite3_errmsg(db));
-}
-
-void check(int rc, sqlite3* db, std::string_view operation) {
-  if (rc != SQLITE_OK)
-    fail(db, operation);
-}
-
-/// Runs SQL that returns no rows we need (DDL, PRAGMAs, transaction control).
-void exec(sqlite3* db, const char* sql, std::string_view operation) {
-  char* message = nullptr;
-  int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
-  if (rc == SQLITE_OK)
-    return;
-  std::string text = message != nullptr ? message : sqlite3_errstr(rc);
-  sqlite3_free(message);
-  throw store_error("sqlite store: " + std::string{operation} + ": " + text);
-}
 
 int64_t clamp_to_int64(size_t n) {
   return static_cast<int64_t>(
     std::min<uint64_t>(n, static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
 }
 
-// -- RAII helpers ----------------------------------------------------------------------------
-
-/// A write transaction that rolls back unless committed.
-class transaction {
-public:
-  // IMMEDIATE takes the write lock up front, so a competing writer (another process on the
-  // same file) is waited for by busy_timeout here instead of failing with SQLITE_BUSY when a
-  // read transaction tries to upgrade halfway through.
-  transaction(sqlite3* db, std::string_view operation) : db_(db), operation_(operation) {
-    exec(db_, "BEGIN IMMEDIATE", operation_);
-  }
-
-  ~transaction() {
-    // A failed COMMIT may or may not have ended the transaction; ask instead of guessing.
-    if (sqlite3_get_autocommit(db_) == 0)
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-
-  transaction(const transaction&) = delete;
-  transaction& operator=(const transaction&) = delete;
-
-  void commit() {
-    exec(db_, "COMMIT", operation_);
-  }
-
-private:
-  sqlite3* db_;
-  std::string_view operation_;
-};
-
-/// A read transaction: every query inside it sees one snapshot of the database.
-class read_transaction {
-public:
-  // Plain (deferred) BEGIN takes no write lock; the snapshot starts at the first read, and
-  // WAL keeps it stable while other connections commit.
-  read_transaction(sqlite3* db, std::string_view operation) : db_(db) {
-    exec(db_, "BEGIN", operation);
-  }
-
-  // Nothing was written, so ending by rollback loses nothing and cannot fail meaningfully.
-  ~read_transaction() {
-    if (sqlite3_get_autocommit(db_) == 0)
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-
-  read_transaction(const read_transaction&) = delete;
-  read_transaction& operator=(const read_transaction&) = delete;
-
-private:
-  sqlite3* db_;
-};
-
-/// One use of a cached prepared statement: bind, step, read columns.
-class statement_use {
-public:
-  statement_use(sqlite3* db, sqlite3_stmt* stmt, std::string_view operation)
-    : db_(db), stmt_(stmt), operation_(operation) {
-    // Nothing to do: the previous use left the statement reset and unbound.
-  }
-
-  // Reset on every exit path, exceptions included: a cached SELECT left mid-way would keep
-  // its read transaction open and stop WAL checkpoints from ever completing.
-  ~statement_use() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-
-  statement_use(const statement_use&) = delete;
-  statement_use& operator=(const statement_use&) = delete;
-
-  // Text is bound without copying (SQLITE_STATIC), so it must outlive this use; the rvalue
-  // overloads are deleted to make binding a temporary a compile error.
-  void bind(int index, const std::string& text) {
-    check(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC,
-                              SQLITE_UTF8),
-          db_, operation_);
-  }
-  void bind(int index, std::string&&) = delete;
-
-  void bind(int index, const std::optional<std::string>& text) {
-    if (text)
-      bind(index, *text);
-    else
-      check(sqlite3_bind_null(stmt_, index), db_, operation_);
-  }
-  void bind(int index, std::optional<std::string>&&) = delete;
-
-  void bind(int index, double value) {
-    check(sqlite3_bind_double(stmt_, index, value), db_, operation_);
-  }
-
-  void bind(int index, int64_t value) {
-    check(sqlite3_bind_int64(stmt_, index, value), db_, operation_);
-  }
-
-  /// Binds a status by its upper-case name (static storage, so no copy is needed).
-  void bind(int index, run_status status) {
-    auto name = to_string(status);
-    check(sqlite3_bind_text(stmt_, index, name.data(), static_cast<int>(name.size()),
-                            SQLITE_STATIC),
-          db_, operation_);
-  }
-
-  /// Steps once; true if a row is available, throws on error.
-  bool next_row() {
-    int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW)
-      return true;
-    if (rc == SQLITE_DONE)
-      return false;
-    fail(db_, operation_);
-  }
-
-  /// Runs a statement that returns no rows.
-  void run() {
-    int rc = sqlite3_step(stmt_);
-    if (rc != SQLITE_DONE)
-      fail(db_, operation_);
-  }
-
-  /// Steps once and returns the (extended) result code for the caller to interpret.
-  int step_unchecked() {
-    return sqlite3_step(stmt_);
-  }
-
-  std::string text(int column) const {
-    auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-    if (p == nullptr)
-      return {};
-    return std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
-  }
-
-  std::optional<std::string> optional_text(int column) const {
-    if (sqlite3_column_type(stmt_, column) == SQLITE_NULL)
-      return std::nullopt;
-    return text(column);
-  }
-
-  double real(int column) const {
-    return sqlite3_column_double(stmt_, column);
-  }
-
-  int64_t integer(int column) const {
-    return sqlite3_column_int64(stmt_, column);
-  }
-
-private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_;
-  std::string_view operation_;
-};
-
-/// Reads the current row (selected with run_columns) into a run_record.
-run_record read_run(const statement_use& row, std::string_view operation) {
-  run_record run;
-  run.run_id = row.text(0);
-  run.session_id = row.text(1);
-  run.user_id = row.text(2);
-  run.kind = row.text(3);
-  run.component_id = row.text(4);
-  run.owner_node = row.text(5);
-  run.input = row.text(6);
-  run.params_json = row.text(7);
-  auto status_text = row.text(8);
-  auto status = parse_run_status(status_text);
-  if (!status)
-    throw store_error("sqlite store: " + std::string{operation} + ": run '" + run.run_id
-                      + "' has unknown status '" + status_text + "'");
-  run.status = *status;
-  run.content = row.optional_text(9);
-  run.error = row.optional_text(10);
-  run.created_at = row.real(11);
-  run.updated_at = row.real(12);
-  return run;
-}
-
-/// Reads the current row (selected with session_columns) into a session_record.
-session_record read_session(const statement_use& row) {
-  session_record session;
-  session.session_id = row.text(0);
-  session.user_id = row.text(1);
-  session.kind = row.text(2);
-  session.component_id = row.text(3);
-  session.created_at = row.real(4);
-  session.updated_at = row.real(5);
-  session.run_count = row.integer(6);
-  return session;
-}
-
-std::vector<run_record> read_runs(statement_use& query, std::string_view operation) {
-  std::vector<run_record> runs;
-  while (query.next_row())
-    runs.push_back(read_run(query, operation));
-  return runs;
-}
-
 } // namespace
-
-// -- deleters --------------------------------------------------------------------------------
-
-void sqlite_store::connection_deleter::operator()(sqlite3* db) const noexcept {
-  // close_v2 also copes with statements still alive, but statements_ is destroyed first.
-  sqlite3_close_v2(db);
-}
-
-void sqlite_store::statement_deleter::operator()(sqlite3_stmt* stmt) const noexcept {
-  sqlite3_finalize(stmt);
-}
 
 // -- constructors, destructors ---------------------------------------------------------------
 
@@ -337,7 +59,7 @@ sqlite_store::sqlite_store(const std::string& path) {
     fail(raw, operation);
   std::lock_guard<std::mutex> lock{mutex_};
   configure();
-  migrate();
+  detail::migrate_schema(db_.get());
 }
 
 sqlite_store::~sqlite_store() = default;
@@ -360,55 +82,13 @@ void sqlite_store::configure() {
   // by the event log), so foreign_keys stays at SQLite's default.
 }
 
-void sqlite_store::migrate() {
-  auto* db = db_.get();
-  constexpr std::string_view operation = "migrate schema";
-  // One write transaction around check-and-apply, so two processes opening a fresh file at
-  // once migrate one after the other, and a failed migration leaves the old schema intact.
-  transaction tx{db, operation};
-  exec(db,
-       "CREATE TABLE IF NOT EXISTS schema_version ("
-       " version INTEGER NOT NULL PRIMARY KEY,"
-       " applied_at REAL NOT NULL)",
-       operation);
-
-  int64_t current = 0;
-  {
-    sqlite3_stmt* raw = nullptr;
-    check(sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version", -1,
-                             &raw, nullptr),
-          db, operation);
-    statement_ptr stmt{raw};
-    statement_use query{db, stmt.get(), operation};
-    if (query.next_row())
-      current = query.integer(0);
-  }
-  if (current > latest_version)
-    throw store_error("sqlite store: " + std::string{operation} + ": database schema version "
-                      + std::to_string(current) + " is newer than this build supports ("
-                      + std::to_string(latest_version) + "); upgrade runcast");
-
-  for (const auto& m : migrations) {
-    if (m.version <= current)
-      continue;
-    const std::string step = std::string{operation} + " to version " + std::to_string(m.version);
-    exec(db, m.sql, step);
-    // The version is ours, not user input, so formatting it into the SQL is safe.
-    const std::string record = "INSERT INTO schema_version (version, applied_at) VALUES ("
-                               + std::to_string(m.version)
-                               + ", (julianday('now') - 2440587.5) * 86400.0)";
-    exec(db, record.c_str(), step);
-  }
-  tx.commit();
-}
-
 sqlite3_stmt* sqlite_store::prepared(const std::string& sql, const char* operation) {
   if (auto i = statements_.find(sql); i != statements_.end())
     return i->second.get();
   sqlite3_stmt* raw = nullptr;
   int rc = sqlite3_prepare_v3(db_.get(), sql.c_str(), static_cast<int>(sql.size() + 1),
                               SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
-  statement_ptr stmt{raw};
+  detail::sqlite_statement_ptr stmt{raw};
   check(rc, db_.get(), operation);
   return statements_.emplace(sql, std::move(stmt)).first->second.get();
 }
@@ -421,10 +101,10 @@ void sqlite_store::create_run(const run_record& run) {
   auto* db = db_.get();
   // Session and run land together or not at all: a duplicate run id rolls back the
   // session's updated_at too.
-  transaction tx{db, operation};
+  sqlite_transaction tx{db, operation};
   {
     // An existing session keeps who and what created it; only updated_at moves.
-    statement_use insert_session{
+    sqlite_statement_use insert_session{
       db,
       prepared("INSERT INTO sessions"
                " (session_id, user_id, kind, component_id, created_at, updated_at)"
@@ -443,7 +123,7 @@ void sqlite_store::create_run(const run_record& run) {
     static const std::string sql =
       "INSERT INTO runs (" + std::string{run_columns}
       + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
-    statement_use insert_run{db, prepared(sql, operation), operation};
+    sqlite_statement_use insert_run{db, prepared(sql, operation), operation};
     insert_run.bind(1, run.run_id);
     insert_run.bind(2, run.session_id);
     insert_run.bind(3, run.user_id);
@@ -474,12 +154,13 @@ bool sqlite_store::update_run_status(const std::string& run_id, run_status statu
   std::lock_guard<std::mutex> lock{mutex_};
   auto* db = db_.get();
   // COALESCE keeps an earlier content/error when this update does not carry one.
-  statement_use update{db,
-                       prepared("UPDATE runs SET status = ?2, content = COALESCE(?3, content),"
-                                " error = COALESCE(?4, error), updated_at = ?5"
-                                " WHERE run_id = ?1",
-                                operation),
-                       operation};
+  sqlite_statement_use update{
+    db,
+    prepared("UPDATE runs SET status = ?2, content = COALESCE(?3, content),"
+             " error = COALESCE(?4, error), updated_at = ?5"
+             " WHERE run_id = ?1",
+             operation),
+    operation};
   update.bind(1, run_id);
   update.bind(2, status);
   update.bind(3, content);
@@ -497,13 +178,13 @@ void sqlite_store::append_events(const std::vector<stored_event>& events) {
   auto* db = db_.get();
   // One transaction per batch: one WAL commit for the lot, which is the whole point of the
   // event log's group commit. OR IGNORE makes a retried batch a no-op for rows already in.
-  transaction tx{db, operation};
+  sqlite_transaction tx{db, operation};
   auto* insert = prepared("INSERT OR IGNORE INTO run_events"
                           " (run_id, event_index, event_type, data, created_at)"
                           " VALUES (?1, ?2, ?3, ?4, ?5)",
                           operation);
   for (const auto& event : events) {
-    statement_use use{db, insert, operation};
+    sqlite_statement_use use{db, insert, operation};
     use.bind(1, event.run_id);
     use.bind(2, event.index);
     use.bind(3, event.type);
@@ -520,7 +201,7 @@ std::optional<run_record> sqlite_store::find_run(const std::string& run_id) {
   auto* db = db_.get();
   static const std::string sql =
     "SELECT " + std::string{run_columns} + " FROM runs WHERE run_id = ?1";
-  statement_use query{db, prepared(sql, operation), operation};
+  sqlite_statement_use query{db, prepared(sql, operation), operation};
   query.bind(1, run_id);
   if (!query.next_row())
     return std::nullopt;
@@ -551,7 +232,7 @@ std::vector<run_record> sqlite_store::list_runs(const run_filter& filter) {
   sql += " ORDER BY created_at DESC, run_id DESC LIMIT ?5 OFFSET ?6";
 
   std::lock_guard<std::mutex> lock{mutex_};
-  statement_use query{db_.get(), prepared(sql, operation), operation};
+  sqlite_statement_use query{db_.get(), prepared(sql, operation), operation};
   if (filter.session_id)
     query.bind(1, *filter.session_id);
   if (filter.kind)
@@ -569,12 +250,13 @@ std::vector<stored_event> sqlite_store::load_events(const std::string& run_id, i
                                                     size_t limit) {
   constexpr const char* operation = "load_events";
   std::lock_guard<std::mutex> lock{mutex_};
-  statement_use query{db_.get(),
-                      prepared("SELECT event_index, event_type, data, created_at"
-                               " FROM run_events WHERE run_id = ?1 AND event_index >= ?2"
-                               " ORDER BY event_index LIMIT ?3",
-                               operation),
-                      operation};
+  sqlite_statement_use query{
+    db_.get(),
+    prepared("SELECT event_index, event_type, data, created_at"
+             " FROM run_events WHERE run_id = ?1 AND event_index >= ?2"
+             " ORDER BY event_index LIMIT ?3",
+             operation),
+    operation};
   query.bind(1, run_id);
   query.bind(2, from);
   query.bind(3, clamp_to_int64(limit));
@@ -594,9 +276,9 @@ std::vector<stored_event> sqlite_store::load_events(const std::string& run_id, i
 int64_t sqlite_store::count_events(const std::string& run_id) {
   constexpr const char* operation = "count_events";
   std::lock_guard<std::mutex> lock{mutex_};
-  statement_use query{db_.get(),
-                      prepared("SELECT COUNT(*) FROM run_events WHERE run_id = ?1", operation),
-                      operation};
+  sqlite_statement_use query{
+    db_.get(), prepared("SELECT COUNT(*) FROM run_events WHERE run_id = ?1", operation),
+    operation};
   query.bind(1, run_id);
   return query.next_row() ? query.integer(0) : 0;
 }
@@ -642,7 +324,7 @@ session_page sqlite_store::list_sessions(const session_filter& filter) {
                         ? std::numeric_limits<int64_t>::max()
                         : clamp_to_int64(skipped_pages * filter.limit);
 
-  auto bind_filters = [&](statement_use& query) {
+  auto bind_filters = [&](sqlite_statement_use& query) {
     if (filter.kind)
       query.bind(1, *filter.kind);
     if (filter.component_id)
@@ -655,16 +337,16 @@ session_page sqlite_store::list_sessions(const session_filter& filter) {
   auto* db = db_.get();
   // One snapshot for both queries, so total_count agrees with the page even while another
   // process writes to the file.
-  read_transaction snapshot{db, operation};
+  sqlite_read_transaction snapshot{db, operation};
   session_page result;
   {
-    statement_use count{db, prepared(count_sql, operation), operation};
+    sqlite_statement_use count{db, prepared(count_sql, operation), operation};
     bind_filters(count);
     if (count.next_row())
       result.total_count = count.integer(0);
   }
   {
-    statement_use query{db, prepared(page_sql, operation), operation};
+    sqlite_statement_use query{db, prepared(page_sql, operation), operation};
     bind_filters(query);
     query.bind(4, limit);
     query.bind(5, offset);
@@ -679,7 +361,7 @@ std::optional<session_record> sqlite_store::find_session(const std::string& sess
   std::lock_guard<std::mutex> lock{mutex_};
   static const std::string sql =
     "SELECT " + std::string{session_columns} + " FROM sessions s WHERE s.session_id = ?1";
-  statement_use query{db_.get(), prepared(sql, operation), operation};
+  sqlite_statement_use query{db_.get(), prepared(sql, operation), operation};
   query.bind(1, session_id);
   if (!query.next_row())
     return std::nullopt;
@@ -692,9 +374,9 @@ bool sqlite_store::delete_session(const std::string& session_id) {
   auto* db = db_.get();
   // All or nothing: a half-deleted session would leave runs without a session or events
   // without a run. Events go first because they are found through the runs.
-  transaction tx{db, operation};
+  sqlite_transaction tx{db, operation};
   auto remove = [&](const char* sql) {
-    statement_use use{db, prepared(sql, operation), operation};
+    sqlite_statement_use use{db, prepared(sql, operation), operation};
     use.bind(1, session_id);
     use.run();
   };
@@ -714,7 +396,7 @@ std::vector<run_record> sqlite_store::unfinished_runs(const std::string& owner_n
   static const std::string sql = "SELECT " + std::string{run_columns}
                                  + " FROM runs WHERE owner_node = ?1 AND status IN (?2, ?3)"
                                    " ORDER BY created_at, run_id";
-  statement_use query{db_.get(), prepared(sql, operation), operation};
+  sqlite_statement_use query{db_.get(), prepared(sql, operation), operation};
   query.bind(1, owner_node);
   query.bind(2, run_status::pending);
   query.bind(3, run_status::running);

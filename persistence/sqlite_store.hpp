@@ -1,15 +1,11 @@
 #pragma once
 
+#include "persistence/sqlite_handle.hpp"
 #include "persistence/store.hpp"
 
-#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
-
-// Declared here so users of this header do not need sqlite3.h (SQLite is a private dependency).
-struct sqlite3;
-struct sqlite3_stmt;
 
 namespace runcast::persistence {
 
@@ -68,22 +64,9 @@ public:
   std::vector<run_record> unfinished_runs(const std::string& owner_node) override;
 
 private:
-  // -- member types ----------------------------------------------------------------------
-
-  // Deleters are defined in the .cpp, the only place that sees sqlite3.h.
-  struct connection_deleter {
-    void operator()(sqlite3* db) const noexcept;
-  };
-  struct statement_deleter {
-    void operator()(sqlite3_stmt* stmt) const noexcept;
-  };
-  using connection_ptr = std::unique_ptr<sqlite3, connection_deleter>;
-  using statement_ptr = std::unique_ptr<sqlite3_stmt, statement_deleter>;
-
   // -- helpers (all require mutex_ held) -------------------------------------------------
 
   void configure();
-  void migrate();
   sqlite3_stmt* prepared(const std::string& sql, const char* operation);
 
   // -- member variables ------------------------------------------------------------------
@@ -95,12 +78,12 @@ private:
 
   // Declared before statements_ so it is destroyed after them: statements are finalized
   // before their connection closes.
-  connection_ptr db_;
+  detail::sqlite_connection_ptr db_;
 
   // Prepared once per SQL text and reused (reset after each use); list_runs and
   // list_sessions add one entry per combination of filters (and, for sessions, sort key and
   // direction), so the cache stays small and bounded.
-  std::unordered_map<std::string, statement_ptr> statements_;
+  std::unordered_map<std::string, detail::sqlite_statement_ptr> statements_;
 };
 
 } // namespace runcast::persistence

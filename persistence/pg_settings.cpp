@@ -1,0 +1,117 @@
+#include "persistence/pg_settings.hpp"
+
+#include "persistence/store.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+namespace runcast::persistence::detail {
+
+namespace {
+
+// The range pg_store_options documents for pool_size.
+constexpr size_t max_pool_size = 100;
+
+std::string percent_decoded(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned value = 0;
+    if (text[i] == '%' && i + 2 < text.size()
+        && std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16).ptr
+             == text.data() + i + 3) {
+      out += static_cast<char>(value);
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+void add_secret(std::vector<std::string>& secrets, std::string_view secret) {
+  if (secret.empty())
+    return;
+  secrets.emplace_back(secret);
+  auto decoded = percent_decoded(secret);
+  if (decoded != secret)
+    secrets.push_back(std::move(decoded));
+}
+
+} // namespace
+
+pg_settings parse_url(const std::string& url, size_t default_pool_size) {
+  pg_settings settings;
+  settings.pool_size = default_pool_size;
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos)
+    throw store_error("pg store: open: expected a postgresql://user@host:port/db URL");
+  const auto query_start = url.find('?');
+  std::string base = url.substr(0, query_start);
+  // Schemes are case-insensitive (open_store routes `PostgreSQL://` here); libpq only
+  // recognizes the lower-case spellings.
+  for (size_t i = 0; i < scheme_end; ++i)
+    base[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(base[i])));
+
+  const auto authority_start = scheme_end + 3;
+  const auto authority_end = std::min(base.find('/', authority_start), base.size());
+  const auto at = base.rfind('@', authority_end);
+  if (at != std::string::npos && at >= authority_start) {
+    std::string_view user_info{base.data() + authority_start, at - authority_start};
+    if (auto colon = user_info.find(':'); colon != std::string_view::npos)
+      add_secret(settings.secrets, user_info.substr(colon + 1));
+  }
+
+  std::vector<std::string> kept;
+  bool has_connect_timeout = false;
+  if (query_start != std::string::npos) {
+    std::string_view query{url};
+    query.remove_prefix(query_start + 1);
+    while (!query.empty()) {
+      auto amp = query.find('&');
+      auto param = query.substr(0, amp);
+      query.remove_prefix(amp == std::string_view::npos ? query.size() : amp + 1);
+      if (param.empty())
+        continue;
+      auto eq = param.find('=');
+      auto key = param.substr(0, eq);
+      auto value = eq == std::string_view::npos ? std::string_view{} : param.substr(eq + 1);
+      if (key == "pool_size") {
+        size_t n = 0;
+        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+        if (ec != std::errc{} || end != value.data() + value.size() || n < 1
+            || n > max_pool_size)
+          throw store_error("pg store: open: pool_size must be a whole number from 1 to "
+                            + std::to_string(max_pool_size));
+        settings.pool_size = n;
+        continue;
+      }
+      if (key == "connect_timeout")
+        has_connect_timeout = true;
+      if (key == "password")
+        add_secret(settings.secrets, value);
+      kept.emplace_back(param);
+    }
+  }
+  // libpq waits for a connect as long as the kernel does (minutes) unless told otherwise;
+  // a store call must fail in bounded time.
+  if (!has_connect_timeout)
+    kept.emplace_back("connect_timeout=5");
+
+  settings.conninfo = std::move(base);
+  const char* glue = "?";
+  for (const auto& param : kept) {
+    settings.conninfo += glue;
+    settings.conninfo += param;
+    glue = "&";
+  }
+  if (settings.pool_size < 1 || settings.pool_size > max_pool_size)
+    throw store_error("pg store: open: pool_size must be from 1 to "
+                      + std::to_string(max_pool_size));
+  return settings;
+}
+
+} // namespace runcast::persistence::detail

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace runcast::persistence::detail {
+
+/// What a pg_store takes from its URL.
+struct pg_settings {
+  std::string conninfo;              ///< the URL as libpq gets it
+  size_t pool_size = 0;
+  std::vector<std::string> secrets;  ///< password spellings to keep out of messages
+};
+
+/// Splits `pool_size` off the URL's query, adds a connect timeout unless one is given, and
+/// notes the password (user info or `password=` parameter) so messages can hide it. Throws
+/// store_error if the URL is not a postgresql:// URL or its pool size is out of range.
+pg_settings parse_url(const std::string& url, size_t default_pool_size);
+
+} // namespace runcast::persistence::detail

@@ -1,0 +1,120 @@
+#include "persistence/sqlite_schema.hpp"
+
+#include "persistence/sqlite_errors.hpp"
+#include "persistence/sqlite_handle.hpp"
+#include "persistence/sqlite_statement_use.hpp"
+#include "persistence/sqlite_transaction.hpp"
+#include "persistence/store.hpp"
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <iterator>
+#include <string>
+#include <string_view>
+
+namespace runcast::persistence::detail {
+
+namespace {
+
+/// One step of the schema; applied in order, each exactly once per database.
+struct migration {
+  int version;
+  const char* sql;
+};
+
+// Append new versions at the end; never edit one that has shipped. Rowid tables get explicit
+// NOT NULL on their TEXT primary keys because SQLite otherwise admits NULL keys there.
+constexpr migration migrations[] = {
+  {1, R"sql(
+CREATE TABLE sessions (
+  session_id   TEXT NOT NULL PRIMARY KEY,
+  user_id      TEXT NOT NULL DEFAULT '',
+  kind         TEXT NOT NULL,
+  component_id TEXT NOT NULL,
+  created_at   REAL NOT NULL,
+  updated_at   REAL NOT NULL
+);
+CREATE TABLE runs (
+  run_id       TEXT NOT NULL PRIMARY KEY,
+  session_id   TEXT NOT NULL,
+  user_id      TEXT NOT NULL DEFAULT '',
+  kind         TEXT NOT NULL,
+  component_id TEXT NOT NULL,
+  owner_node   TEXT NOT NULL,
+  input        TEXT NOT NULL,
+  params_json  TEXT NOT NULL DEFAULT '{}',
+  status       TEXT NOT NULL,
+  content      TEXT,
+  error        TEXT,
+  created_at   REAL NOT NULL,
+  updated_at   REAL NOT NULL
+);
+CREATE INDEX runs_by_session ON runs (session_id, created_at);
+CREATE INDEX runs_by_owner_status ON runs (owner_node, status);
+CREATE INDEX runs_by_created ON runs (created_at, run_id);
+CREATE TABLE run_events (
+  run_id      TEXT NOT NULL,
+  event_index INTEGER NOT NULL,
+  event_type  TEXT NOT NULL,
+  data        TEXT NOT NULL,
+  created_at  REAL NOT NULL,
+  PRIMARY KEY (run_id, event_index)
+) WITHOUT ROWID;
+)sql"},
+  // Session listing: each sort key with session_id (its tie-break) so a page is read in index
+  // order, and the two selective filters. kind has three values and gets no index.
+  {2, R"sql(
+CREATE INDEX sessions_by_created ON sessions (created_at, session_id);
+CREATE INDEX sessions_by_updated ON sessions (updated_at, session_id);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE INDEX sessions_by_component ON sessions (component_id);
+)sql"},
+};
+
+constexpr int latest_version = migrations[std::size(migrations) - 1].version;
+
+} // namespace
+
+void migrate_schema(sqlite3* db) {
+  constexpr std::string_view operation = "migrate schema";
+  // One write transaction around check-and-apply, so two processes opening a fresh file at
+  // once migrate one after the other, and a failed migration leaves the old schema intact.
+  sqlite_transaction tx{db, operation};
+  exec(db,
+       "CREATE TABLE IF NOT EXISTS schema_version ("
+       " version INTEGER NOT NULL PRIMARY KEY,"
+       " applied_at REAL NOT NULL)",
+       operation);
+
+  int64_t current = 0;
+  {
+    sqlite3_stmt* raw = nullptr;
+    check(sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version", -1,
+                             &raw, nullptr),
+          db, operation);
+    sqlite_statement_ptr stmt{raw};
+    sqlite_statement_use query{db, stmt.get(), operation};
+    if (query.next_row())
+      current = query.integer(0);
+  }
+  if (current > latest_version)
+    throw store_error("sqlite store: " + std::string{operation} + ": database schema version "
+                      + std::to_string(current) + " is newer than this build supports ("
+                      + std::to_string(latest_version) + "); upgrade runcast");
+
+  for (const auto& m : migrations) {
+    if (m.version <= current)
+      continue;
+    const std::string step = std::string{operation} + " to version " + std::to_string(m.version);
+    exec(db, m.sql, step);
+    // The version is ours, not user input, so formatting it into the SQL is safe.
+    const std::string record = "INSERT INTO schema_version (version, applied_at) VALUES ("
+                               + std::to_string(m.version)
+                               + ", (julianday('now') - 2440587.5) * 86400.0)";
+    exec(db, record.c_str(), step);
+  }
+  tx.commit();
+}
+
+} // namespace runcast::persistence::detail
