@@ -1,4 +1,5 @@
 #include "core/ids.hpp"
+#include "http/console_page.hpp"
 #include "http/db_call.hpp"
 #include "http/handlers.hpp"
 #include "http/http_session.hpp"
@@ -23,6 +24,17 @@ void handle_health(const std::shared_ptr<http_session>& s) {
       }
     });
   });
+}
+
+void handle_console(const std::shared_ptr<http_session>& s) {
+  response res{bhttp::status::ok, s->req().version()};
+  res.set(bhttp::field::server, "runcast");
+  res.set(bhttp::field::content_type, "text/html; charset=utf-8");
+  res.set(bhttp::field::cache_control, "no-cache");
+  res.keep_alive(s->req().keep_alive());
+  res.body() = std::string{console_page};
+  res.prepare_payload();
+  s->respond(std::move(res));
 }
 
 void handle_metrics(const std::shared_ptr<http_session>& s) {

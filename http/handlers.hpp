@@ -23,6 +23,9 @@ struct target {
 /// GET /health: 200 when the store answers, 503 otherwise.
 void handle_health(const std::shared_ptr<http_session>& s);
 
+/// GET /: the web console.
+void handle_console(const std::shared_ptr<http_session>& s);
+
 /// GET /metrics: Prometheus text format.
 void handle_metrics(const std::shared_ptr<http_session>& s);
 

@@ -65,6 +65,11 @@ void route(const std::shared_ptr<http_session>& s) {
     res.set(bhttp::field::www_authenticate, "Bearer");
     return s->respond(std::move(res));
   }
+  if (seg.empty()) {
+    if (method != bhttp::verb::get)
+      return reply_error(s, bhttp::status::method_not_allowed, "Method Not Allowed");
+    return handle_console(s);
+  }
   if (seg.size() == 1 && seg[0] == "metrics") {
     if (method != bhttp::verb::get)
       return reply_error(s, bhttp::status::method_not_allowed, "Method Not Allowed");

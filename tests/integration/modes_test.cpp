@@ -109,3 +109,13 @@ TEST_CASE("cancel ends a run CANCELLED; cancelling again or an unknown run is re
   CHECK(frames.front().json()["status"] == "CANCELLED");
   CHECK(frames.back().event == "RunCancelled");
 }
+
+TEST_CASE("GET / serves the web console, which follows runs with EventSource") {
+  server_fixture fx;
+  auto page = request(fx.port(), "GET", "/");
+  REQUIRE(page.status == 200);
+  CHECK(page.header("content-type") == "text/html; charset=utf-8");
+  CHECK(page.body.find("<title>runcast console</title>") != std::string::npos);
+  CHECK(page.body.find("new EventSource(") != std::string::npos);
+  CHECK(request(fx.port(), "POST", "/").status == 405);
+}

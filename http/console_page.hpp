@@ -1,0 +1,10 @@
+#pragma once
+
+#include <string_view>
+
+namespace runcast::http {
+
+/// The web console (web/index.html), embedded at build time and served at `GET /`.
+extern const std::string_view console_page;
+
+} // namespace runcast::http
