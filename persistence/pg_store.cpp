@@ -111,7 +111,8 @@ void pg_store::create_run(const run_record& run) {
     "WITH session AS ("
     " INSERT INTO sessions (session_id, user_id, kind, component_id, created_at, updated_at)"
     " VALUES ($2, $3, $4, $5, $12, $12)"
-    " ON CONFLICT (session_id) DO UPDATE SET updated_at = excluded.updated_at)"
+    " ON CONFLICT (session_id)"
+    " DO UPDATE SET updated_at = GREATEST(sessions.updated_at, excluded.updated_at))"
     " INSERT INTO runs ("
     + std::string{run_columns}
     + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";

@@ -109,7 +109,8 @@ void sqlite_store::create_run(const run_record& run) {
       prepared("INSERT INTO sessions"
                " (session_id, user_id, kind, component_id, created_at, updated_at)"
                " VALUES (?1, ?2, ?3, ?4, ?5, ?5)"
-               " ON CONFLICT (session_id) DO UPDATE SET updated_at = excluded.updated_at",
+               " ON CONFLICT (session_id)"
+               " DO UPDATE SET updated_at = MAX(sessions.updated_at, excluded.updated_at)",
                operation),
       operation};
     insert_session.bind(1, run.session_id);

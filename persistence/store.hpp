@@ -81,8 +81,8 @@ public:
   virtual ~store() = default;
 
   /// Inserts a run, creating its session (keyed by session_id) if it does not exist yet,
-  /// else moving the session's updated_at to the run's created_at. Throws store_error if
-  /// the run id exists.
+  /// else moving the session's updated_at to the run's created_at (never backwards: nodes'
+  /// clocks may disagree). Throws store_error if the run id exists.
   virtual void create_run(const run_record& run) = 0;
 
   /// Moves a run to `status`; content/error are written when given. Returns false if the
@@ -110,7 +110,9 @@ public:
   /// Number of events persisted for a run (its highest index + 1 when dense).
   virtual int64_t count_events(const std::string& run_id) = 0;
 
-  /// Sessions matching the filter, one page of them, with the total count.
+  /// Sessions matching the filter, one page of them, with the total count. Throws
+  /// std::invalid_argument for a sort_by other than created_at/updated_at or a zero
+  /// limit/page (the HTTP layer validates first; this guards against SQL built from input).
   virtual session_page list_sessions(const session_filter& filter) = 0;
 
   /// The session, or nullopt.
