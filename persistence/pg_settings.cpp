@@ -66,7 +66,12 @@ pg_settings parse_url(const std::string& url, size_t default_pool_size) {
   }
 
   std::vector<std::string> kept;
-  bool has_connect_timeout = false;
+  // Bounds libpq does not set by itself: a connect waits as long as the kernel does
+  // (minutes), and a call on a server that hangs (SIGSTOP, partition) never returns. With
+  // these a store call fails in bounded time; the caller retries. The URL may override each.
+  std::vector<std::pair<std::string_view, std::string_view>> defaults{
+    {"connect_timeout", "5"},   {"keepalives", "1"},        {"keepalives_idle", "5"},
+    {"keepalives_interval", "2"}, {"keepalives_count", "3"}, {"tcp_user_timeout", "10000"}};
   if (query_start != std::string::npos) {
     std::string_view query{url};
     query.remove_prefix(query_start + 1);
@@ -89,17 +94,16 @@ pg_settings parse_url(const std::string& url, size_t default_pool_size) {
         settings.pool_size = n;
         continue;
       }
-      if (key == "connect_timeout")
-        has_connect_timeout = true;
+      defaults.erase(std::remove_if(defaults.begin(), defaults.end(),
+                                    [&](const auto& d) { return d.first == key; }),
+                     defaults.end());
       if (key == "password")
         add_secret(settings.secrets, value);
       kept.emplace_back(param);
     }
   }
-  // libpq waits for a connect as long as the kernel does (minutes) unless told otherwise;
-  // a store call must fail in bounded time.
-  if (!has_connect_timeout)
-    kept.emplace_back("connect_timeout=5");
+  for (const auto& [key, value] : defaults)
+    kept.push_back(std::string{key} + "=" + std::string{value});
 
   settings.conninfo = std::move(base);
   const char* glue = "?";

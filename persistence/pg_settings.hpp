@@ -13,9 +13,10 @@ struct pg_settings {
   std::vector<std::string> secrets;  ///< password spellings to keep out of messages
 };
 
-/// Splits `pool_size` off the URL's query, adds a connect timeout unless one is given, and
-/// notes the password (user info or `password=` parameter) so messages can hide it. Throws
-/// store_error if the URL is not a postgresql:// URL or its pool size is out of range.
+/// Splits `pool_size` off the URL's query, adds connect/keepalive/TCP-user timeouts unless
+/// the URL sets its own, and notes the password (user info or `password=` parameter) so
+/// messages can hide it. Throws store_error if the URL is not a postgresql:// URL or its
+/// pool size is out of range.
 pg_settings parse_url(const std::string& url, size_t default_pool_size);
 
 } // namespace runcast::persistence::detail

@@ -1,0 +1,24 @@
+#include "persistence/pg_settings.hpp"
+
+#include "persistence/store.hpp"
+
+#include <catch2/catch.hpp>
+
+using runcast::persistence::store_error;
+using runcast::persistence::detail::parse_url;
+
+TEST_CASE("a PostgreSQL URL gets bounded timeouts unless it sets its own", "[persistence]") {
+  auto s = parse_url("postgresql://u:secret@127.0.0.1:5432/db?pool_size=3&keepalives_idle=30", 4);
+  CHECK(s.pool_size == 3);
+  CHECK(s.conninfo.find("pool_size") == std::string::npos); // ours, not libpq's
+  CHECK(s.conninfo.find("keepalives_idle=30") != std::string::npos);
+  CHECK(s.conninfo.find("keepalives_idle=5") == std::string::npos);
+  for (const char* p : {"connect_timeout=5", "keepalives=1", "keepalives_interval=2",
+                        "keepalives_count=3", "tcp_user_timeout=10000"})
+    CHECK(s.conninfo.find(p) != std::string::npos);
+  REQUIRE_FALSE(s.secrets.empty());
+  CHECK(s.secrets.front() == "secret");
+  CHECK(parse_url("postgresql://h/db", 4).pool_size == 4);
+  CHECK_THROWS_AS(parse_url("postgresql://h/db?pool_size=0", 4), store_error);
+  CHECK_THROWS_AS(parse_url("not a url", 4), store_error);
+}
