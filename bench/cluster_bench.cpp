@@ -10,6 +10,7 @@
 // Needs RUNCAST_BIN (the runcast executable). Prints the command and parameters first.
 
 #include "tests/support/http_client.hpp"
+#include "tests/support/sse_client.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/pg_database.hpp"

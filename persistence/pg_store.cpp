@@ -1,5 +1,6 @@
 #include "persistence/pg_store.hpp"
 
+#include "persistence/session_order.hpp"
 #include "persistence/pg_connection.hpp"
 #include "persistence/pg_pool.hpp"
 #include "persistence/pg_rows.hpp"
@@ -268,17 +269,7 @@ int64_t pg_store::count_events(const std::string& run_id) {
 }
 
 session_page pg_store::list_sessions(const session_filter& filter) {
-  // The ORDER BY column comes from this fixed choice, never from the caller's text.
-  const char* column = nullptr;
-  if (filter.sort_by == "created_at")
-    column = "created_at";
-  else if (filter.sort_by == "updated_at")
-    column = "updated_at";
-  else
-    throw std::invalid_argument("list_sessions: sort_by must be created_at or updated_at");
-  if (filter.limit == 0 || filter.page == 0)
-    throw std::invalid_argument("list_sessions: limit and page must be at least 1");
-  const char* direction = filter.descending ? " DESC" : " ASC";
+  const auto [column, direction] = detail::order_of(filter);
 
   std::vector<std::string> values;
   std::string where;

@@ -1,5 +1,6 @@
 #include "persistence/sqlite_store.hpp"
 
+#include "persistence/session_order.hpp"
 #include "persistence/sqlite_errors.hpp"
 #include "persistence/sqlite_read_transaction.hpp"
 #include "persistence/sqlite_rows.hpp"
@@ -286,17 +287,7 @@ int64_t sqlite_store::count_events(const std::string& run_id) {
 
 session_page sqlite_store::list_sessions(const session_filter& filter) {
   constexpr const char* operation = "list_sessions";
-  // The ORDER BY column comes from this fixed choice, never from the caller's text.
-  const char* column = nullptr;
-  if (filter.sort_by == "created_at")
-    column = "created_at";
-  else if (filter.sort_by == "updated_at")
-    column = "updated_at";
-  else
-    throw std::invalid_argument("list_sessions: sort_by must be created_at or updated_at");
-  if (filter.limit == 0 || filter.page == 0)
-    throw std::invalid_argument("list_sessions: limit and page must be at least 1");
-  const char* direction = filter.descending ? " DESC" : " ASC";
+  const auto [column, direction] = detail::order_of(filter);
 
   // As in list_runs: fixed parameter numbers, so the SQL text depends only on which filters
   // are set and on the order (at most 32 page variants and 8 count variants).

@@ -3,6 +3,7 @@
 // Helpers for integration tests that drive a real runcast over HTTP.
 
 #include "tests/support/http_client.hpp"
+#include "tests/support/sse_client.hpp"
 #include "tests/support/pg_database.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/temp_dir.hpp"

@@ -1,4 +1,5 @@
 #include "tests/support/http_client.hpp"
+#include "tests/support/sse_client.hpp"
 
 #include <atomic>
 #include <condition_variable>
