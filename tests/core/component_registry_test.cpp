@@ -22,7 +22,7 @@ TEST_CASE("duplicates and unknown kinds are refused") {
   CHECK_THROWS(r.add({"robots", "x", "", "", "echo", nlohmann::json::object()}));
 }
 
-TEST_CASE("a config file declares components; a broken one names the problem") {
+TEST_CASE("a config file declares components and a broken one names the problem") {
   auto path = std::string{"/tmp/runcast_registry_test.json"};
   {
     std::ofstream out{path};
