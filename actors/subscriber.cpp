@@ -13,29 +13,37 @@ namespace {
 
 /// What the handlers share.
 struct upstream_state {
-  caf::actor handle;         ///< the event log (local) or the relay (remote), once known
+  caf::actor handle;          ///< the event log (local) or the owner's subscriber (remote)
   uint64_t early_credits = 0; ///< credits that arrived before the handle was known
-  std::string remote_owner;  ///< set when upstream is another node's relay
+  std::string remote_owner;   ///< set when upstream is on another node
 };
 
 } // namespace
 
 caf::behavior subscriber(caf::event_based_actor* self, std::shared_ptr<frame_sink> sink,
-                         subscriber_route route, std::string run_id, std::string owner,
-                         int64_t from, bool meta, limits lim) {
+                         caf::actor locator, subscription_spec spec, limits lim) {
   auto up = std::make_shared<upstream_state>();
-  // Frames from a relay may overtake the gateway's reply that names it: whoever sends us
-  // frames first is upstream.
-  auto adopt = [self, up](const caf::strong_actor_ptr& sender) {
-    if (up->handle || !sender)
+  auto adopt = [self, up](const caf::actor& upstream) {
+    if (up->handle || !upstream)
       return;
-    up->handle = caf::actor_cast<caf::actor>(sender);
+    up->handle = upstream;
     self->monitor(up->handle);
     if (up->early_credits > 0)
       self->send(up->handle, credit_atom::value, up->early_credits);
     up->early_credits = 0;
   };
-  self->set_down_handler([self, sink, run_id, up](caf::down_msg&) {
+  auto not_found = [self, sink](const std::string& lost_owner) {
+    sink->on_not_found(lost_owner);
+    self->quit();
+  };
+  auto watched = spec.watched;
+  if (watched)
+    self->monitor(watched);
+  self->set_down_handler([self, sink, up, watched, run_id = spec.run_id](caf::down_msg& dm) {
+    if (watched && dm.source == watched.address()) {
+      self->quit(); // the client this subscription served (on another node) is gone
+      return;
+    }
     auto text = up->remote_owner.empty()
                   ? std::string{"The run's event log stopped; resume to continue."}
                   : "The run's owner node " + up->remote_owner
@@ -45,71 +53,47 @@ caf::behavior subscriber(caf::event_based_actor* self, std::shared_ptr<frame_sin
     self->quit();
   });
 
-  bool remote = !owner.empty() && owner != route.local_node && route.membership;
-  if (!remote) {
-    self->request(route.run_manager, lim.store_timeout, lookup_atom::value, run_id)
-      .then(
-        [self, sink, up, from, meta, lim](caf::actor& found) {
-          if (!found) {
-            sink->on_not_found({});
-            self->quit();
-            return;
-          }
-          self->request(found, lim.store_timeout, subscribe_atom::value, from, meta)
+  self->request(locator, lim.store_timeout, lookup_atom::value, spec.run_id, spec.owner)
+    .then(
+      [=](caf::actor& upstream, bool remote, std::string& lost_owner) {
+        if (!upstream)
+          return not_found(lost_owner);
+        if (!remote) {
+          adopt(upstream);
+          self->request(upstream, lim.store_timeout, subscribe_atom::value, spec.from, spec.meta)
             .then([](subscription_info&) {},
-                  [self, sink](caf::error&) {
-                    // The log quit between lookup and subscribe: its run is in the store.
-                    sink->on_not_found({});
-                    self->quit();
-                  });
-          up->handle = found;
-          self->monitor(found);
-        },
-        [self, sink, run_id](caf::error& err) {
-          spdlog::error("subscriber {}: run lookup failed: {}", run_id,
-                        self->system().render(err));
-          sink->on_end(make_frame(error_frame(run_id, "The run could not be looked up; retry.")),
-                       false);
-          self->quit();
-        });
-  } else {
-    up->remote_owner = owner;
-    self->request(route.membership, lim.store_timeout, lookup_atom::value, owner)
-      .then(
-        [self, sink, up, run_id, owner, from, meta, lim](caf::actor& gateway) {
-          if (!gateway) {
-            sink->on_not_found(owner); // owner unreachable: the shared store has the rest
-            self->quit();
-            return;
-          }
-          // Every remote request has a timeout: a peer that hangs must not hang us.
-          self->request(gateway, lim.store_timeout, subscribe_atom::value, run_id, from, meta)
-            .then([](caf::actor&) {},
-                  [self, sink, owner](caf::error& err) {
-                    spdlog::warn("subscriber: owner {} refused or did not answer: {}", owner,
-                                 self->system().render(err));
-                    sink->on_not_found(owner);
-                    self->quit();
-                  });
-        },
-        [self, sink, owner](caf::error&) {
-          sink->on_not_found(owner);
-          self->quit();
-        });
-  }
+                  // The log quit between lookup and subscribe: its run is in the store.
+                  [=](caf::error&) { not_found({}); });
+          return;
+        }
+        up->remote_owner = spec.owner;
+        // Every remote request has a timeout: a peer that hangs must not hang us.
+        self
+          ->request(upstream, lim.store_timeout, subscribe_atom::value, spec.run_id, spec.from,
+                    spec.meta)
+          .then([=](caf::actor& far) { adopt(far); },
+                [=](caf::error& err) {
+                  spdlog::warn("subscriber {}: owner {} refused or did not answer: {}",
+                               spec.run_id, spec.owner, self->system().render(err));
+                  not_found(spec.owner);
+                });
+      },
+      [=](caf::error& err) {
+        spdlog::error("subscriber {}: run lookup failed: {}", spec.run_id,
+                      self->system().render(err));
+        sink->on_end(make_frame(error_frame(spec.run_id, "The run could not be looked up; retry.")),
+                     false);
+        self->quit();
+      });
   return {
     // From a local event log: shared frames, no copy.
-    [self, sink, adopt](frames_atom, frame_batch& batch) {
-      adopt(self->current_sender());
-      sink->on_frames(std::move(batch.frames));
-    },
+    [sink](frames_atom, frame_batch& batch) { sink->on_frames(std::move(batch.frames)); },
     [self, sink](end_atom, frame_ptr& last, bool abort) {
       sink->on_end(std::move(last), abort);
       self->quit();
     },
-    // From a relay on the owner node: plain strings over the wire.
-    [self, sink, adopt](frames_atom, std::vector<std::string>& wire) {
-      adopt(self->current_sender());
+    // From the owner node: plain strings over the wire.
+    [sink](frames_atom, std::vector<std::string>& wire) {
       std::vector<frame_ptr> frames;
       frames.reserve(wire.size());
       for (auto& f : wire)
@@ -120,10 +104,8 @@ caf::behavior subscriber(caf::event_based_actor* self, std::shared_ptr<frame_sin
       sink->on_end(last.empty() ? nullptr : make_frame(std::move(last)), abort);
       self->quit();
     },
-    [self, sink](missing_atom) {
-      sink->on_not_found({}); // the owner is alive but holds no log: the store has it all
-      self->quit();
-    },
+    // The owner is alive but holds no log: the shared store has it all.
+    [not_found](missing_atom) { not_found({}); },
     [self, up](credit_atom, uint64_t n) {
       if (up->handle)
         self->send(up->handle, credit_atom::value, n);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "actors/frame_sink.hpp"
+#include "core/frame_sink.hpp"
 #include "core/limits.hpp"
 
 #include <caf/actor.hpp>
@@ -12,21 +12,26 @@
 
 namespace runcast::actors {
 
-/// Where a subscriber finds a run's event log.
-struct subscriber_route {
-  caf::actor run_manager;  ///< this node's
-  caf::actor membership;   ///< cluster view (node id → gateway); invalid without a cluster
-  std::string local_node;  ///< this node's id
+/// What a subscriber follows and for whom.
+struct subscription_spec {
+  std::string run_id;
+  std::string owner;  ///< node that owns the run (empty: this one)
+  int64_t from = 0;   ///< first index to deliver
+  bool meta = false;  ///< add the resume meta frames
+  caf::actor watched; ///< optional: quit silently when it goes down (a remote client)
 };
 
-/// One per subscription. For a run this node owns it asks the run manager for the event log
-/// and subscribes to it; for a run another node owns it asks that node's gateway (through
-/// the membership) for a relay, which streams the owner's log over the CAF connection.
-/// Either way it hands what arrives to `sink` and returns the sink's credits upstream. It
-/// quits when the subscription ends, when upstream dies (the sink then gets an `error` frame:
-/// log stopped, or owner node lost), or on `close_atom` from the connection.
+/// One per subscription. It asks the locator (cluster/locator.hpp) where the run's events
+/// are — this node's event log, or the owner node's gateway, which spawns a subscriber there
+/// that streams back in wire form — subscribes from `spec.from`, hands what arrives to
+/// `sink` and returns the sink's credits upstream. It quits when the subscription ends, when
+/// upstream dies (the sink then gets an `error` frame: log stopped, or owner node lost), on
+/// `close_atom`, or when `spec.watched` goes down.
+///
+/// Receives: `(frames_atom, frame_batch)` or `(frames_atom, std::vector<std::string>)`,
+/// `(end_atom, frame_ptr|std::string last, bool abort)`, `(missing_atom)`,
+/// `(credit_atom, uint64_t)`, `(close_atom)`.
 caf::behavior subscriber(caf::event_based_actor* self, std::shared_ptr<frame_sink> sink,
-                         subscriber_route route, std::string run_id, std::string owner,
-                         int64_t from, bool meta, limits lim);
+                         caf::actor locator, subscription_spec spec, limits lim);
 
 } // namespace runcast::actors

@@ -2,15 +2,13 @@
 // interrupted, starts the actor runtime and the HTTP server, and shuts down in order on
 // SIGTERM/SIGINT: stop accepting → end runs and streams → flush the store → stop.
 
-#include "cluster/engine.hpp"
-#include "actors/run_recovery.hpp"
 #include "app/cli.hpp"
 #include "core/component_registry.hpp"
 #include "http/server.hpp"
 #include "http/server_context.hpp"
 #include "persistence/store.hpp"
+#include "runtime/engine.hpp"
 
-#include <boost/asio/thread_pool.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -26,9 +24,6 @@ int serve(const runcast::app::serve_options& o) {
   auto registry = o.config.empty() ? component_registry::demo()
                                    : component_registry::from_file(o.config);
   std::shared_ptr<persistence::store> db = persistence::open_store(o.db);
-  auto recovered = actors::recover_interrupted_runs(*db, o.node_id, registry);
-  if (recovered > 0)
-    spdlog::warn("marked {} interrupted runs as ERROR", recovered);
 
   // Block the stop signals in every thread we start; the main thread waits for them below.
   sigset_t stop_signals;
@@ -37,16 +32,16 @@ int serve(const runcast::app::serve_options& o) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  cluster::engine_options eo;
+  runtime::engine_options eo;
   eo.lim = o.lim;
   eo.node_id = o.node_id;
   eo.cluster.port = o.cluster_port;
   eo.cluster.host = o.cluster_host;
   eo.cluster.peers = o.peers;
   eo.cluster.secret = o.cluster_secret;
-  cluster::engine engine{eo, db};
-  boost::asio::thread_pool db_pool{2};
-  http::server_context ctx{engine, db, registry, o.lim, o.auth_key, db_pool};
+  // The runtime marks the runs a crash interrupted ERROR before anything is served.
+  runtime::engine engine{eo, db, std::move(registry)};
+  http::server_context ctx{engine, o.lim, o.auth_key};
   http::server server{ctx, o.host, o.port};
   server.start(o.http_threads);
   spdlog::info("listening on {}:{} (node {}, store {}{})", o.host, server.port(), o.node_id,
@@ -58,7 +53,6 @@ int serve(const runcast::app::serve_options& o) {
   server.stop_accepting();
   bool clean = engine.shutdown(std::chrono::seconds{10});
   server.stop();
-  db_pool.join();
   spdlog::info("stopped{}", clean ? "" : " (some runs had not reached the store)");
   return clean ? 0 : 1;
 }

@@ -2,7 +2,8 @@
 
 #include "actors/atoms.hpp"
 #include "actors/messages.hpp"
-#include "cluster/relay.hpp"
+#include "actors/subscriber.hpp"
+#include "cluster/relay_sink.hpp"
 
 #include <caf/all.hpp>
 #include <openssl/crypto.h>
@@ -32,10 +33,10 @@ caf::error refused() {
 
 } // namespace
 
-caf::behavior gateway(caf::stateful_actor<gateway_state>* self, caf::actor run_manager,
+caf::behavior gateway(caf::stateful_actor<gateway_state>* self, caf::actor locator,
                       std::string node_id, std::string secret, limits lim) {
   auto& st = self->state;
-  st.run_manager = std::move(run_manager);
+  st.locator = std::move(locator);
   st.node_id = std::move(node_id);
   st.secret = std::move(secret);
   st.lim = lim;
@@ -57,16 +58,20 @@ caf::behavior gateway(caf::stateful_actor<gateway_state>* self, caf::actor run_m
       if (!trusted(self))
         return refused();
       auto& st = self->state;
-      auto subscriber = caf::actor_cast<caf::actor>(self->current_sender());
-      return self->spawn(relay, st.run_manager, subscriber, run_id, from, meta, st.lim);
+      auto remote = caf::actor_cast<caf::actor>(self->current_sender());
+      // This node owns the run: an ordinary subscriber follows it here and a relay sink
+      // forwards to the remote one; credits come back to that subscriber directly.
+      subscription_spec spec{run_id, st.node_id, from, meta, remote};
+      return self->spawn(subscriber, std::make_shared<relay_sink>(remote), st.locator,
+                         std::move(spec), st.lim);
     },
     [self](cancel_atom, const std::string& run_id) -> caf::result<int32_t> {
       if (!trusted(self))
         return refused();
       auto rp = self->make_response_promise<int32_t>();
-      self->request(self->state.run_manager, self->state.lim.store_timeout, cancel_atom::value,
-                    run_id)
-        .then([rp](cancel_result r) mutable { rp.deliver(static_cast<int32_t>(r)); },
+      auto& st = self->state;
+      self->request(st.locator, st.lim.store_timeout, cancel_atom::value, run_id, st.node_id)
+        .then([rp](int32_t r) mutable { rp.deliver(r); },
               [rp](caf::error& err) mutable { rp.deliver(err); });
       return rp;
     },

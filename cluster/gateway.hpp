@@ -21,15 +21,16 @@ struct gateway_state;
 /// node):
 /// - `(hello_atom, std::string peer_node_id, std::string secret)` → `[hello_atom, my_node_id]`
 ///   or an error: authenticates the sender's CAF node;
-/// - `(subscribe_atom, std::string run_id, int64_t from, bool meta)` → `[caf::actor relay]`:
-///   a relay on this node streams the run's event log to the sender (see relay.hpp);
+/// - `(subscribe_atom, std::string run_id, int64_t from, bool meta)` → `[caf::actor]`:
+///   a subscriber on this node streams the run's event log to the sender (relay_sink.hpp);
+///   the sender's credits go to that actor;
 /// - `(cancel_atom, std::string run_id)` → `[int32_t]` (an actors::cancel_result).
-caf::behavior gateway(caf::stateful_actor<gateway_state>* self, caf::actor run_manager,
+caf::behavior gateway(caf::stateful_actor<gateway_state>* self, caf::actor locator,
                       std::string node_id, std::string secret, limits lim);
 
 /// State of the gateway.
 struct gateway_state {
-  caf::actor run_manager;
+  caf::actor locator; ///< this node's (cluster/locator.hpp)
   std::string node_id;
   std::string secret;
   limits lim;

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace runcast::actors {
+namespace runcast {
 
 /// Where a subscription delivers: implemented by an SSE connection (http/) or a test.
 /// Called from CAF worker threads, one call at a time and in order, by the subscription's
@@ -39,4 +39,4 @@ public:
   virtual void close() = 0;
 };
 
-} // namespace runcast::actors
+} // namespace runcast

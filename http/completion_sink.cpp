@@ -5,7 +5,7 @@ namespace runcast::http {
 completion_sink::completion_sink(std::function<void()> done) : done_(std::move(done)) {
 }
 
-void completion_sink::set_subscription(std::shared_ptr<actors::subscription> sub) {
+void completion_sink::set_subscription(std::shared_ptr<subscription> sub) {
   std::lock_guard<std::mutex> guard{mutex_};
   sub_ = std::move(sub);
   if (uncredited_ > 0)

@@ -2,6 +2,7 @@
 
 #include "core/component.hpp"
 #include "http/form_parser.hpp"
+#include "runtime/engine.hpp"
 
 #include <memory>
 #include <string>
@@ -16,6 +17,11 @@ struct target {
   const component* comp = nullptr;
   std::string run_id;       ///< validated, when the path has one
   form_fields query;
+
+  /// The run the path names.
+  runtime::run_ref ref() const {
+    return {kind, comp->id, run_id};
+  }
 };
 
 // -- components and health (component_handlers.cpp) ---------------------------------------

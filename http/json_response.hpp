@@ -5,10 +5,17 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <string_view>
 
+// The one response builder: every answer gets the Server header, the request's HTTP
+// version and keep-alive, a content type and a prepared payload here.
 namespace runcast::http {
 
-/// A JSON response with the request's HTTP version and keep-alive.
+/// A response with `body` of `content_type` (empty type and body: no content).
+response make_response(const request& req, bhttp::status status, std::string_view content_type,
+                       std::string body);
+
+/// A JSON response.
 response json_response(const request& req, bhttp::status status, const nlohmann::json& body);
 
 /// An error answer: `{"detail": "…"}`, the one error shape of the API.

@@ -114,7 +114,7 @@ void route(const std::shared_ptr<http_session>& s) {
       return reply_error(s, bhttp::status::method_not_allowed, "Method Not Allowed");
     return handle_list_components(s, t);
   }
-  t.comp = s->ctx().registry.find(t.kind, seg[1]);
+  t.comp = s->ctx().engine.components().find(t.kind, seg[1]);
   if (t.comp == nullptr)
     return reply_error(s, bhttp::status::not_found, not_found_name(t.kind));
   if (seg.size() == 2) {

@@ -4,7 +4,7 @@
 
 namespace runcast::http {
 
-nlohmann::json run_json(const persistence::run_record& run) {
+nlohmann::json run_json(const run_record& run) {
   nlohmann::ordered_json j;
   j["run_id"] = run.run_id;
   j["session_id"] = run.session_id;

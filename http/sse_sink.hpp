@@ -1,6 +1,6 @@
 #pragma once
 
-#include "actors/frame_sink.hpp"
+#include "core/frame_sink.hpp"
 
 #include <functional>
 #include <memory>
@@ -12,7 +12,7 @@ class sse_stream;
 /// Adapts an sse_stream to the actor side's frame_sink. Holds the stream weakly: the
 /// subscriber actor owns the sink, the stream owns the subscription, and a strong pointer
 /// back would make a cycle that outlives a client who left.
-class sse_sink : public actors::frame_sink {
+class sse_sink : public frame_sink {
 public:
   sse_sink(std::weak_ptr<sse_stream> stream,
            std::function<void(const std::string&)> on_not_found);

@@ -102,13 +102,13 @@ void sse_stream::set_close_handler(std::function<void(bool)> handler) {
   on_close_ = std::move(handler);
 }
 
-void sse_stream::attach(std::shared_ptr<actors::subscription> sub) {
+void sse_stream::attach(std::shared_ptr<subscription> sub) {
   subscription_ = std::move(sub);
   if (closed_)
     subscription_->close();
 }
 
-std::shared_ptr<actors::frame_sink>
+std::shared_ptr<frame_sink>
 sse_stream::make_sink(std::function<void(const std::string&)> on_not_found) {
   return std::make_shared<sse_sink>(weak_from_this(), std::move(on_not_found));
 }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "actors/frame_sink.hpp"
+#include "core/frame_sink.hpp"
 #include "core/limits.hpp"
 #include "core/sse.hpp"
 #include "http/beast.hpp"
@@ -47,10 +47,10 @@ public:
   void set_close_handler(std::function<void(bool clean)> handler);
 
   /// Ties a subscription's life to this stream: closed when the stream closes.
-  void attach(std::shared_ptr<actors::subscription> sub);
+  void attach(std::shared_ptr<subscription> sub);
 
   /// A frame sink that feeds this stream; `on_not_found` runs on the strand.
-  std::shared_ptr<actors::frame_sink>
+  std::shared_ptr<frame_sink>
   make_sink(std::function<void(const std::string& lost_owner)> on_not_found);
 
   /// The strand this stream runs on.
@@ -90,7 +90,7 @@ private:
   size_t watched_bytes_ = 0;
   std::function<void(size_t)> on_credit_;
   std::function<void(bool)> on_close_;
-  std::shared_ptr<actors::subscription> subscription_;
+  std::shared_ptr<subscription> subscription_;
   std::shared_ptr<connection_slot> slot_;
 };
 

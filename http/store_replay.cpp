@@ -3,21 +3,15 @@
 #include "core/meta_frames.hpp"
 #include "http/sse_stream.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 
 namespace runcast::http {
 
-namespace {
-
-} // namespace
-
 store_replay::store_replay(server_context& ctx, std::shared_ptr<sse_stream> stream,
-                           std::string run_id, int64_t from, bool meta, std::string lost_owner)
+                           run_record run, int64_t from, bool meta, std::string lost_owner)
   : ctx_(ctx),
     stream_(stream),
-    run_id_(std::move(run_id)),
+    run_(std::move(run)),
     cursor_(from),
     meta_(meta),
     lost_owner_(std::move(lost_owner)) {
@@ -33,78 +27,83 @@ void store_replay::start() {
     if (self->outstanding_ == 0 && self->more_)
       self->load_next();
   });
-  net::post(ctx_.db_pool, [self = shared_from_this()] {
-    auto s = self->stream_.lock();
-    if (!s || s->closed())
-      return;
-    try {
-      auto run = self->ctx_.store->find_run(self->run_id_);
-      if (!run) {
-        s->finish(make_frame(error_frame(self->run_id_, "Run " + self->run_id_ + " not found")),
-                  false);
+  if (!meta_) {
+    net::post(s->executor(), [self = shared_from_this()] { self->load_next(); });
+    return;
+  }
+  // The run was live when the stream began and may have finished since: read it again for
+  // the status the `replay` frame reports. It passed the access check already.
+  auto self = shared_from_this();
+  runtime::run_ref ref{run_.kind, run_.component_id, run_.run_id};
+  runtime::access who{run_.session_id, run_.user_id};
+  ctx_.engine.find_run(ref, who, [self](outcome<run_record> run) {
+    if (!run)
+      return self->fail(run.error());
+    self->ctx_.engine.count_events(self->run_.run_id, [self, status = run->status](
+                                                        outcome<int64_t> total) {
+      if (!total)
+        return self->fail(total.error());
+      auto missed = std::max<int64_t>(0, *total - self->cursor_);
+      auto frame = make_frame(replay_frame(self->run_.run_id, status, missed, *total));
+      auto s = self->stream_.lock();
+      if (!s)
         return;
-      }
-      if (self->meta_) {
-        auto total = self->ctx_.store->count_events(self->run_id_);
-        auto missed = std::max<int64_t>(0, total - self->cursor_);
-        auto frame = make_frame(replay_frame(self->run_id_, run->status, missed, total));
-        net::post(s->executor(), [self, frame] {
-          self->outstanding_ += 1;
-          if (auto s = self->stream_.lock())
-            s->send({frame});
-        });
-        return; // its credit triggers the first load
-      }
-    } catch (const persistence::store_error& e) {
-      spdlog::error("replay {}: store failed: {}", self->run_id_, e.what());
-      s->finish(make_frame(error_frame(self->run_id_, "The store is unavailable; resume later.")),
-                false);
-      return;
-    }
-    net::post(s->executor(), [self] { self->load_next(); });
+      net::post(s->executor(), [self, frame] {
+        self->outstanding_ += 1; // its credit triggers the first load
+        if (auto s = self->stream_.lock())
+          s->send({frame});
+      });
+    });
   });
 }
 
 void store_replay::load_next() {
-  net::post(ctx_.db_pool, [self = shared_from_this()] {
+  auto self = shared_from_this();
+  ctx_.engine.load_events(run_.run_id, cursor_, batch_size,
+                          [self](outcome<std::vector<stored_event>> events) {
+                            if (!events)
+                              return self->fail(events.error());
+                            self->deliver(std::move(*events));
+                          });
+}
+
+void store_replay::deliver(std::vector<stored_event> events) {
+  auto s = stream_.lock();
+  if (!s || s->closed())
+    return;
+  std::vector<frame_ptr> frames;
+  frames.reserve(events.size());
+  for (auto& ev : events)
+    frames.push_back(make_frame(encode_event_frame(ev.index, ev.type, ev.data)));
+  auto next = events.empty() ? cursor_ : events.back().index + 1;
+  bool more = events.size() == batch_size;
+  net::post(s->executor(), [self = shared_from_this(), frames = std::move(frames), next,
+                            more]() mutable {
     auto s = self->stream_.lock();
-    if (!s || s->closed())
+    if (!s)
       return;
-    std::vector<stored_event> events;
-    try {
-      events = self->ctx_.store->load_events(self->run_id_, self->cursor_, batch_size);
-    } catch (const persistence::store_error& e) {
-      spdlog::error("replay {}: store failed: {}", self->run_id_, e.what());
-      s->finish(make_frame(error_frame(self->run_id_, "The store is unavailable; resume later.")),
-                false);
-      return;
+    self->cursor_ = next;
+    self->more_ = more;
+    if (!frames.empty()) {
+      self->outstanding_ += frames.size();
+      s->send(std::move(frames));
     }
-    std::vector<frame_ptr> frames;
-    frames.reserve(events.size());
-    for (auto& ev : events)
-      frames.push_back(make_frame(encode_event_frame(ev.index, ev.type, ev.data)));
-    auto next = events.empty() ? self->cursor_ : events.back().index + 1;
-    bool more = events.size() == batch_size;
-    net::post(s->executor(), [self, frames = std::move(frames), next, more]() mutable {
-      auto s = self->stream_.lock();
-      if (!s)
-        return;
-      self->cursor_ = next;
-      self->more_ = more;
-      if (!frames.empty()) {
-        self->outstanding_ += frames.size();
-        s->send(std::move(frames));
-      }
-      if (!more) {
-        frame_ptr last;
-        if (!self->lost_owner_.empty())
-          last = make_frame(error_frame(
-            self->run_id_, "The run's owner node " + self->lost_owner_
-                             + " is unreachable; these are the events it had persisted."));
-        s->finish(std::move(last), false);
-      }
-    });
+    if (!more) {
+      frame_ptr last;
+      if (!self->lost_owner_.empty())
+        last = make_frame(error_frame(
+          self->run_.run_id, "The run's owner node " + self->lost_owner_
+                               + " is unreachable; these are the events it had persisted."));
+      s->finish(std::move(last), false);
+    }
   });
+}
+
+void store_replay::fail(const failure& f) {
+  auto text = f.code == errc::not_found ? f.detail
+                                        : std::string{"The store is unavailable; resume later."};
+  if (auto s = stream_.lock())
+    s->finish(make_frame(error_frame(run_.run_id, text)), false);
 }
 
 } // namespace runcast::http

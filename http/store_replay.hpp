@@ -1,10 +1,12 @@
 #pragma once
 
+#include "core/run_record.hpp"
 #include "http/server_context.hpp"
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace runcast::http {
 
@@ -13,14 +15,15 @@ class sse_stream;
 /// Serves a run that has no event log in memory from the store: an optional `replay` meta
 /// frame, then its events from `from` on with their original indices, then the end. Reads
 /// one batch at a time on the store's pool and reads the next only when the stream has
-/// written the last, so a slow client holds at most one batch.
+/// written the last, so a slow client holds at most one batch. Reads go through the
+/// runtime's store threads, never an I/O thread.
 class store_replay : public std::enable_shared_from_this<store_replay> {
 public:
   /// Events read per store query and written per batch.
   static constexpr size_t batch_size = 512;
 
   /// With `lost_owner`, the replay ends with an `error` frame saying that node is gone.
-  store_replay(server_context& ctx, std::shared_ptr<sse_stream> stream, std::string run_id,
+  store_replay(server_context& ctx, std::shared_ptr<sse_stream> stream, run_record run,
                int64_t from, bool meta, std::string lost_owner = {});
 
   /// Begins the replay (on any thread).
@@ -28,10 +31,12 @@ public:
 
 private:
   void load_next();
+  void deliver(std::vector<stored_event> events);
+  void fail(const failure& f);
 
   server_context& ctx_;
   std::weak_ptr<sse_stream> stream_;
-  std::string run_id_;
+  run_record run_;
   int64_t cursor_;
   bool meta_;
   std::string lost_owner_;

@@ -1,6 +1,5 @@
 #include "core/ids.hpp"
 #include "core/meta_frames.hpp"
-#include "http/db_call.hpp"
 #include "http/handler_util.hpp"
 #include "http/handlers.hpp"
 #include "http/live_stream.hpp"
@@ -20,47 +19,35 @@ std::optional<int64_t> parse_cursor(const std::optional<std::string>& text) {
   return v;
 }
 
-/// Who may read a run: its session (and its user, when the run has one and the request
-/// names one).
-struct access {
-  std::optional<std::string> session_id;
-  std::optional<std::string> user_id;
-};
-
 /// Opens the SSE stream and serves the run from index `from`: 200 + an `error` frame when
-/// the run is unknown or refused (a streaming client or EventSource sees why), else the
-/// meta frames and events. With `event_source`, a finished run with nothing left answers
-/// 204, which tells a browser to stop reconnecting.
+/// the run is unknown or refused — one answer for both — (a streaming client or EventSource
+/// sees why), else the meta frames and events. With `event_source`, a finished run with
+/// nothing left answers 204, which tells a browser to stop reconnecting.
 void serve_resume(const std::shared_ptr<http_session>& s, const target& t, int64_t from,
-                  access who, bool event_source) {
-  on_db(s, [s, t, from, who, event_source] {
-    auto& store = *s->ctx().store;
-    auto run = store.find_run(t.run_id);
-    std::string refusal;
-    if (!run || run->kind != t.kind || run->component_id != t.comp->id)
-      refusal = "Run " + t.run_id + " not found";
-    else if (who.session_id && *who.session_id != run->session_id)
-      refusal = "Run " + t.run_id + " does not belong to session " + *who.session_id;
-    else if (who.user_id && !run->user_id.empty() && *who.user_id != run->user_id)
-      refusal = "Run " + t.run_id + " does not belong to user " + *who.user_id;
-    if (refusal.empty() && event_source && is_terminal(run->status)
-        && store.count_events(t.run_id) <= from) {
-      response res{bhttp::status::no_content, s->req().version()};
-      res.set(bhttp::field::server, "runcast");
-      res.keep_alive(s->req().keep_alive());
-      return s->respond(std::move(res));
+                  runtime::access who, bool event_source) {
+  auto run_id = t.run_id;
+  s->ctx().engine.find_run(t.ref(), std::move(who), [s, run_id, from,
+                                                     event_source](outcome<run_record> run) {
+    if (!run) {
+      const auto& f = run.error();
+      if (f.code != errc::not_found)
+        return reply(s, f);
+      auto refusal = make_frame(error_frame(run_id, f.detail));
+      return s->stream([refusal](std::shared_ptr<sse_stream> st) { st->finish(refusal, false); });
     }
-    // A finished run is all in the (shared) store, so any node serves it itself; a live one
-    // is followed where it runs: its owner's event log, locally or through the cluster.
-    std::string owner;
-    if (refusal.empty() && !is_terminal(run->status))
-      owner = run->owner_node;
-    s->stream([s, t, from, refusal, owner](std::shared_ptr<sse_stream> st) {
-      if (!refusal.empty()) {
-        st->finish(std::make_shared<const std::string>(error_frame(t.run_id, refusal)), false);
-        return;
-      }
-      serve_run_events(s->ctx(), st, t.run_id, owner, from, true, false);
+    auto serve = [s, from](run_record r) {
+      s->stream([s, r = std::move(r), from](std::shared_ptr<sse_stream> st) {
+        serve_run_events(s->ctx(), st, r, from, true, false);
+      });
+    };
+    if (!event_source || !is_terminal(run->status))
+      return serve(std::move(*run));
+    s->ctx().engine.count_events(run_id, [s, from, serve, r = *run](outcome<int64_t> n) mutable {
+      if (!n)
+        return reply(s, n.error());
+      if (*n <= from)
+        return s->respond(make_response(s->req(), bhttp::status::no_content, {}, {}));
+      serve(std::move(r));
     });
   });
 }
@@ -77,9 +64,7 @@ void handle_resume(const std::shared_ptr<http_session>& s, const target& t) {
   if (!cursor)
     return reply(s, bhttp::status::unprocessable_entity,
                  "last_event_index must be an integer >= -1");
-  access who{field(f, "session_id"), field(f, "user_id")};
-  if (!who.session_id)
-    who.session_id = field(t.query, "session_id");
+  auto who = requester(&f, t.query);
   if (who.session_id && !is_valid_id(*who.session_id))
     return reply(s, bhttp::status::unprocessable_entity, "malformed session_id");
   serve_resume(s, t, *cursor + 1, who, false);
@@ -97,7 +82,7 @@ void handle_event_source(const std::shared_ptr<http_session>& s, const target& t
   auto cursor = parse_cursor(text);
   if (!cursor)
     return reply(s, bhttp::status::unprocessable_entity, "last_event_id must be an integer >= -1");
-  access who{field(t.query, "session_id"), field(t.query, "user_id")};
+  auto who = requester(nullptr, t.query);
   if (who.session_id && !is_valid_id(*who.session_id))
     return reply(s, bhttp::status::unprocessable_entity, "malformed session_id");
   serve_resume(s, t, *cursor + 1, who, true);

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "core/event.hpp"
+#include "core/run_record.hpp"
+#include "core/session_record.hpp"
 #include "core/run_status.hpp"
 
 #include <cstdint>
@@ -12,60 +14,12 @@
 
 namespace runcast::persistence {
 
-/// A run as persisted.
-struct run_record {
-  std::string run_id;
-  std::string session_id;
-  std::string user_id;        ///< empty if none was given
-  std::string kind;           ///< "agents", "teams", "workflows"
-  std::string component_id;
-  std::string owner_node;     ///< node that started the run and owns its event log
-  std::string input;          ///< the run's message
-  std::string params_json;    ///< extra form fields, a JSON object
-  run_status status = run_status::pending;
-  std::optional<std::string> content; ///< final output, once completed
-  std::optional<std::string> error;   ///< error message, once failed
-  double created_at = 0;
-  double updated_at = 0;
-};
-
-/// Filter for listing runs.
-struct run_filter {
-  std::optional<std::string> session_id;
-  std::optional<std::string> kind;
-  std::optional<std::string> component_id;
-  std::optional<run_status> status;
-  size_t limit = 100;
-  size_t offset = 0;
-};
-
-/// A session: the runs that share a session_id. Created by the first run that names it.
-struct session_record {
-  std::string session_id;
-  std::string user_id;      ///< of the run that created it
-  std::string kind;         ///< of the run that created it
-  std::string component_id; ///< of the run that created it
-  double created_at = 0;
-  double updated_at = 0;    ///< last time a run was added to it
-  int64_t run_count = 0;
-};
-
-/// Filter, order and page for listing sessions.
-struct session_filter {
-  std::optional<std::string> kind;
-  std::optional<std::string> component_id;
-  std::optional<std::string> user_id;
-  size_t limit = 20;                    ///< page size, >= 1
-  size_t page = 1;                      ///< 1-based
-  std::string sort_by = "created_at";   ///< "created_at" or "updated_at"
-  bool descending = true;               ///< ties broken by session_id in the same direction
-};
-
-/// One page of sessions and how many match in all.
-struct session_page {
-  std::vector<session_record> sessions;
-  int64_t total_count = 0;
-};
+// The records are vocabulary every module shares (core/); the store speaks them.
+using runcast::run_filter;
+using runcast::run_record;
+using runcast::session_filter;
+using runcast::session_page;
+using runcast::session_record;
 
 /// Raised by a store for any database failure; the message names the operation.
 class store_error : public std::runtime_error {

@@ -1,12 +1,20 @@
-#include "cluster/engine.hpp"
+// The actor side of the runtime's face: the actor system and the actors of one node, and
+// the calls that go through them (engine_store.cpp holds the store reads).
+
+#include "runtime/engine.hpp"
 
 #include "actors/atoms.hpp"
 #include "actors/messages.hpp"
 #include "actors/run_manager.hpp"
+#include "actors/run_recovery.hpp"
 #include "actors/store_actor.hpp"
 #include "actors/subscriber.hpp"
 #include "cluster/gateway.hpp"
+#include "cluster/locator.hpp"
 #include "cluster/membership.hpp"
+#include "runtime/actor_subscription.hpp"
+#include "runtime/run_builder.hpp"
+#include "runtime/store_pool.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
@@ -15,7 +23,7 @@
 #include <algorithm>
 #include <thread>
 
-namespace runcast::cluster {
+namespace runcast::runtime {
 
 using namespace runcast::actors;
 
@@ -36,29 +44,18 @@ caf::actor_system_config& configure(caf::actor_system_config& cfg, const engine_
   return cfg;
 }
 
-/// The HTTP side's handle on a subscriber actor.
-class actor_subscription : public subscription {
-public:
-  explicit actor_subscription(caf::actor sub) : sub_(std::move(sub)) {
-  }
-
-  ~actor_subscription() override {
-    close();
-  }
-
-  void credit(size_t n) override {
-    caf::anon_send(sub_, credit_atom::value, static_cast<uint64_t>(n));
-  }
-
-  void close() override {
-    if (!closed_.exchange(true))
-      caf::anon_send(sub_, close_atom::value);
-  }
-
-private:
-  caf::actor sub_;
-  std::atomic<bool> closed_{false};
-};
+/// Sends one request from a short-lived actor and hands the reply to `on_reply`, or the
+/// rendered error to `on_error`; the actor ends with the answer. This is how a plain C++
+/// caller talks to an actor without blocking a thread.
+template <class OnReply, class OnError, class... Ts>
+void ask(caf::actor_system& sys, caf::actor dest, std::chrono::milliseconds timeout,
+         OnReply on_reply, OnError on_error, Ts... xs) {
+  sys.spawn([=](caf::event_based_actor* self) mutable {
+    self->request(dest, timeout, std::move(xs)...)
+      .then(std::move(on_reply),
+            [self, on_error](caf::error& err) { on_error(self->system().render(err)); });
+  });
+}
 
 } // namespace
 
@@ -67,24 +64,34 @@ struct engine::impl {
     : opts(std::move(o)), sys(configure(cfg, opts)) {
     store = sys.spawn<caf::detached>(store_actor, std::move(db));
     manager = sys.spawn(run_manager, opts.lim, store);
-    if (opts.cluster.port != 0)
-      start_cluster();
+    bool clustered = opts.cluster.port != 0;
+    if (clustered)
+      join_cluster();
+    locator = sys.spawn(cluster::locator, manager, members, opts.node_id, opts.lim);
+    if (clustered)
+      publish_gateway();
   }
 
-  void start_cluster() {
+  /// Starts connecting to the peers (membership), before the locator that asks it.
+  void join_cluster() {
     const auto& c = opts.cluster;
     if (c.secret.empty())
       throw std::runtime_error("a cluster needs a shared secret (--cluster-secret)");
-    gateway = sys.spawn(cluster::gateway, manager, opts.node_id, c.secret, opts.lim);
+    std::vector<cluster::peer_address> peers;
+    for (const auto& [host, p] : c.peers)
+      peers.push_back({host, p});
+    members = sys.spawn(cluster::membership, opts.node_id, c.secret, std::move(peers));
+  }
+
+  /// Publishes the gateway peers talk to on the cluster port.
+  void publish_gateway() {
+    const auto& c = opts.cluster;
+    gateway = sys.spawn(cluster::gateway, locator, opts.node_id, c.secret, opts.lim);
     auto port = sys.middleman().publish(gateway, c.port, c.host.c_str(), true);
     if (!port)
       throw std::runtime_error("cannot bind the cluster port " + c.host + ":"
                                + std::to_string(c.port) + ": " + sys.render(port.error()));
     bound_port = *port;
-    std::vector<peer_address> peers;
-    for (const auto& [host, p] : c.peers)
-      peers.push_back({host, p});
-    members = sys.spawn(membership, opts.node_id, c.secret, std::move(peers));
     spdlog::info("cluster: node {} accepts peers on {}:{}", opts.node_id, c.host, bound_port);
   }
 
@@ -93,99 +100,117 @@ struct engine::impl {
   caf::actor_system sys;
   caf::actor store;
   caf::actor manager;
+  caf::actor locator;
   caf::actor gateway;  ///< with a cluster
   caf::actor members;  ///< with a cluster
   uint16_t bound_port = 0;
   bool stopped = false;
 };
 
-engine::engine(engine_options opts, std::shared_ptr<persistence::store> db)
-  : impl_(std::make_unique<impl>(std::move(opts), std::move(db))) {
+engine::engine(engine_options opts, std::shared_ptr<persistence::store> db,
+               component_registry components)
+  : db_(std::move(db)),
+    components_(std::move(components)),
+    pool_(std::make_unique<store_pool>(std::max<size_t>(1, opts.store_threads))) {
+  if (opts.recover) {
+    auto recovered = recover_interrupted_runs(*db_, opts.node_id, components_);
+    if (recovered > 0)
+      spdlog::warn("marked {} interrupted runs as ERROR", recovered);
+  }
+  impl_ = std::make_unique<impl>(std::move(opts), db_);
 }
 
 engine::~engine() {
   shutdown(std::chrono::seconds{10});
 }
 
-void engine::start_run(run_spec spec, start_callback done) {
-  auto mgr = impl_->manager;
-  auto timeout = impl_->opts.lim.store_timeout;
-  // A one-shot actor turns the request/response into a callback; it ends with the reply.
-  impl_->sys.spawn([mgr, timeout, spec = std::move(spec),
-                    done = std::move(done)](caf::event_based_actor* self) mutable {
-    self->request(mgr, timeout, start_atom::value, std::move(spec))
-      .then([done](bool) { done(std::nullopt); },
-            [self, done](caf::error& err) { done(self->system().render(err)); });
+void engine::start_run(run_request req, callback<run_record> done) {
+  auto spec = build_run(req, components_, impl_->opts.node_id);
+  if (!spec)
+    return done(spec.error());
+  auto record = spec->record;
+  ask(
+    impl_->sys, impl_->manager, impl_->opts.lim.store_timeout,
+    [done, record](bool) { done(record); },
+    [done](const std::string& why) {
+      done(failure{errc::unavailable, "run not started: " + why});
+    },
+    start_atom::value, std::move(*spec));
+}
+
+void engine::cancel(run_ref ref, access who, callback<bool> done) {
+  find_run(std::move(ref), std::move(who), [this, done](outcome<run_record> run) {
+    if (!run)
+      return done(run.error());
+    if (is_terminal(run->status))
+      return done(failure{errc::conflict, "Run " + run->run_id + " already finished ("
+                                            + std::string{to_string(run->status)} + ")"});
+    auto id = run->run_id;
+    cancel_on_owner(id, run->owner_node, [done, id](int32_t r) {
+      switch (static_cast<cancel_result>(r)) {
+        case cancel_result::cancelled:
+          return done(true);
+        case cancel_result::finished:
+          return done(failure{errc::conflict, "Run " + id + " already finished"});
+        case cancel_result::not_found:
+          break;
+      }
+      done(failure{errc::conflict, "Run " + id + " is not live on its owner node"});
+    });
   });
 }
 
-std::shared_ptr<subscription> engine::subscribe(const std::string& run_id,
-                                                const std::string& owner, int64_t from,
-                                                bool meta, std::shared_ptr<frame_sink> sink) {
-  subscriber_route route{impl_->manager, impl_->members, impl_->opts.node_id};
-  auto sub = impl_->sys.spawn(subscriber, std::move(sink), std::move(route), run_id, owner, from,
-                              meta, impl_->opts.lim);
+void engine::cancel_started(const std::string& run_id) {
+  cancel_on_owner(run_id, {});
+}
+
+void engine::cancel_on_owner(const std::string& run_id, const std::string& owner,
+                             std::function<void(int32_t)> done) {
+  if (!done)
+    done = [](int32_t) {};
+  ask(
+    impl_->sys, impl_->locator, impl_->opts.lim.store_timeout,
+    [done](int32_t r) { done(r); },
+    [done, run_id](const std::string& why) {
+      spdlog::warn("cancel {}: the owner did not answer: {}", run_id, why);
+      done(static_cast<int32_t>(cancel_result::not_found));
+    },
+    cancel_atom::value, run_id, owner);
+}
+
+std::shared_ptr<subscription> engine::subscribe(const run_record& run, int64_t from, bool meta,
+                                                std::shared_ptr<frame_sink> sink) {
+  // A finished run is all in the (shared) store, so any node serves it itself; a live one
+  // is followed where it runs.
+  subscription_spec spec{run.run_id, is_terminal(run.status) ? std::string{} : run.owner_node,
+                         from, meta, caf::actor{}};
+  auto sub = impl_->sys.spawn(subscriber, std::move(sink), impl_->locator, std::move(spec),
+                              impl_->opts.lim);
   return std::make_shared<actor_subscription>(std::move(sub));
 }
 
-void engine::cancel(const std::string& run_id, const std::string& owner,
-                    std::function<void(cancel_result)> done) {
-  auto mgr = impl_->manager;
-  auto timeout = impl_->opts.lim.store_timeout;
-  if (owner.empty() || owner == impl_->opts.node_id || !impl_->members) {
-    impl_->sys.spawn([mgr, timeout, run_id, done = std::move(done)](caf::event_based_actor* self) {
-      self->request(mgr, timeout, cancel_atom::value, run_id)
-        .then([done](cancel_result r) { done(r); },
-              [done](caf::error&) { done(cancel_result::not_found); });
-    });
-    return;
-  }
-  // Another node's run: its gateway cancels it there.
-  auto members = impl_->members;
-  impl_->sys.spawn([members, timeout, run_id, owner,
-                    done = std::move(done)](caf::event_based_actor* self) {
-    self->request(members, timeout, lookup_atom::value, owner)
-      .then(
-        [self, timeout, run_id, done](caf::actor& gateway) {
-          if (!gateway) {
-            done(cancel_result::not_found);
-            return;
-          }
-          self->request(gateway, timeout, cancel_atom::value, run_id)
-            .then([done](int32_t r) { done(static_cast<cancel_result>(r)); },
-                  [done](caf::error&) { done(cancel_result::not_found); });
-        },
-        [done](caf::error&) { done(cancel_result::not_found); });
-  });
+void engine::peers(std::function<void(std::vector<std::string>)> done) {
+  if (!impl_->members)
+    return done({});
+  ask(
+    impl_->sys, impl_->members, impl_->opts.lim.store_timeout,
+    [done](std::vector<std::string>& live) { done(std::move(live)); },
+    [done](const std::string&) { done({}); }, peers_atom::value);
 }
 
-void engine::peers(std::function<void(std::vector<std::string>)> done) {
-  if (!impl_->members) {
-    done({});
-    return;
-  }
-  auto members = impl_->members;
-  impl_->sys.spawn([members, done = std::move(done)](caf::event_based_actor* self) {
-    self->request(members, std::chrono::seconds{5}, peers_atom::value)
-      .then([done](std::vector<std::string>& live) { done(std::move(live)); },
-            [done](caf::error&) { done({}); });
-  });
+void engine::stats(callback<runtime_stats> done) {
+  ask(
+    impl_->sys, impl_->manager, impl_->opts.lim.store_timeout,
+    [done](int64_t logs, int64_t live) { done(runtime_stats{logs, live}); },
+    [done](const std::string& why) {
+      spdlog::warn("stats: run manager did not answer: {}", why);
+      done(failure{errc::unavailable, "the runtime did not answer in time"});
+    },
+    stats_atom::value);
 }
 
 uint16_t engine::cluster_port() const {
   return impl_->bound_port;
-}
-
-void engine::stats(std::function<void(runtime_stats)> done) {
-  auto mgr = impl_->manager;
-  impl_->sys.spawn([mgr, done = std::move(done)](caf::event_based_actor* self) {
-    self->request(mgr, std::chrono::seconds{5}, stats_atom::value)
-      .then([done](int64_t logs, int64_t live) { done({logs, live, true}); },
-            [self, done](caf::error& err) {
-              spdlog::warn("stats: run manager did not answer: {}", self->system().render(err));
-              done({});
-            });
-  });
 }
 
 bool engine::shutdown(std::chrono::milliseconds grace) {
@@ -203,13 +228,13 @@ bool engine::shutdown(std::chrono::milliseconds grace) {
                               impl_->sys.render(err));
                });
     // ~actor_system waits for every actor: tell the long-lived ones to go.
-    if (impl_->members)
-      self->send_exit(impl_->members, caf::exit_reason::user_shutdown);
-    if (impl_->gateway)
-      self->send_exit(impl_->gateway, caf::exit_reason::user_shutdown);
-    self->send_exit(impl_->manager, caf::exit_reason::user_shutdown);
-    self->send_exit(impl_->store, caf::exit_reason::user_shutdown);
+    for (auto* a : {&impl_->members, &impl_->gateway, &impl_->locator, &impl_->manager,
+                    &impl_->store})
+      if (*a)
+        self->send_exit(*a, caf::exit_reason::user_shutdown);
   }
+  // Store work still queued answers its callers before the store goes away.
+  pool_->join();
   return clean;
 }
 
@@ -221,4 +246,4 @@ const std::string& engine::node_id() const {
   return impl_->opts.node_id;
 }
 
-} // namespace runcast::cluster
+} // namespace runcast::runtime

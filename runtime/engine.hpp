@@ -1,46 +1,99 @@
 #pragma once
 
-#include "actors/frame_sink.hpp"
-#include "actors/protocol.hpp"
+#include "cluster/cluster_options.hpp"
+#include "core/component_registry.hpp"
+#include "core/errc.hpp"
+#include "core/event.hpp"
+#include "core/frame_sink.hpp"
 #include "core/limits.hpp"
-#include "persistence/store.hpp"
+#include "core/run_record.hpp"
+#include "core/session_record.hpp"
+#include "runtime/access.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
-namespace runcast::cluster {
+namespace runcast::persistence {
+class store;
+} // namespace runcast::persistence
 
-/// Clustering: where this node listens for peers, whom it connects to, the shared secret.
-struct cluster_options {
-  uint16_t port = 0;                 ///< 0: no cluster (a single node)
-  std::string host = "127.0.0.1";   ///< loopback unless told otherwise
-  std::vector<std::pair<std::string, uint16_t>> peers;
-  std::string secret;               ///< required with a port
-  std::chrono::milliseconds heartbeat{200};          ///< CAF middleman heartbeat
-  std::chrono::milliseconds connection_timeout{1000}; ///< silence that counts as a dead peer
-};
+namespace runcast::runtime {
 
-/// Options of the actor runtime.
+class store_pool;
+
+/// Options of the runtime.
 struct engine_options {
   limits lim;
-  std::string node_id = "n1";  ///< owner recorded on every run this node starts
-  size_t worker_threads = 0;   ///< CAF scheduler workers; 0 = one per core (at least 2)
-  cluster_options cluster;
+  std::string node_id = "n1";    ///< owner recorded on every run this node starts
+  size_t worker_threads = 0;     ///< CAF scheduler workers; 0 = one per core (at least 2)
+  size_t store_threads = 2;      ///< threads that run blocking store reads
+  bool recover = true;           ///< mark this node's unfinished runs ERROR at start
+  cluster::cluster_options cluster;
 };
 
-/// The actor runtime behind a plain C++ face: the HTTP layer calls it without including
-/// CAF. It owns the actor system, the store actor and the run manager. Callbacks run on
-/// CAF worker threads and must not block: post the result to your own executor.
+/// What starting a run takes; the runtime builds and persists the run record.
+struct run_request {
+  std::string kind;         ///< "agents", "teams" or "workflows"
+  std::string component_id;
+  std::string message;      ///< the run's input; required
+  std::string session_id;   ///< empty: a new session (a UUID)
+  std::string user_id;      ///< optional
+  nlohmann::json params = nlohmann::json::object(); ///< reach the runnable
+};
+
+/// A run as addressed by a client: its component and its id.
+struct run_ref {
+  std::string kind;
+  std::string component_id;
+  std::string run_id;
+};
+
+/// Which runs of a component to list, for whom.
+struct run_query {
+  std::string kind;
+  std::string component_id;
+  access who;                       ///< no session: nothing is listed
+  std::optional<run_status> status;
+  size_t limit = 100;
+  size_t offset = 0;
+};
+
+/// Figures for /metrics.
+struct runtime_stats {
+  int64_t event_logs = 0; ///< runs held in memory (live or within retention)
+  int64_t live_runs = 0;  ///< runs still executing
+};
+
+/// What /health reports.
+struct health_info {
+  std::string node_id;
+  std::vector<std::string> peers; ///< live cluster members
+};
+
+/// The runtime's plain C++ face, and its composition root: it owns the actor system, the
+/// store actor, the run manager and the cluster hookup (gateway, membership, locator). HTTP
+/// and embedding programs use this class only; none of it needs CAF's headers.
+///
+/// Every asynchronous call answers exactly once through its callback, on a runtime thread
+/// (a CAF worker or a store thread): callbacks must not block; post to your own executor.
+/// Errors are `failure`s with a code (core/errc.hpp) and a client-facing detail; a run the
+/// caller may not see is `not_found`, exactly like an unknown one.
 class engine {
 public:
-  /// Starts the runtime; with a cluster port, publishes this node's gateway there (throws
-  /// std::runtime_error if it cannot) and starts connecting to the peers.
-  engine(engine_options opts, std::shared_ptr<persistence::store> db);
+  template <class T>
+  using callback = std::function<void(outcome<T>)>;
+
+  /// Starts the runtime on `db`: marks this node's interrupted runs ERROR (with
+  /// `opts.recover`), spawns the actors and, with a cluster port, publishes this node's
+  /// gateway (throws std::runtime_error if it cannot) and starts connecting to the peers.
+  engine(engine_options opts, std::shared_ptr<persistence::store> db,
+         component_registry components);
 
   /// Shuts down (see `shutdown`) if that has not happened yet.
   ~engine();
@@ -48,45 +101,74 @@ public:
   engine(const engine&) = delete;
   engine& operator=(const engine&) = delete;
 
-  /// Called with nullopt once the run is persisted and started, or with why it was not.
-  using start_callback = std::function<void(std::optional<std::string> error)>;
+  // -- runs ---------------------------------------------------------------------------------
 
-  /// Persists a run (PENDING) and starts it.
-  void start_run(actors::run_spec spec, start_callback done);
+  /// Builds the run record, persists it (PENDING) and starts the run. Answers the record
+  /// once it is stored and running; `invalid_argument` for a bad field or parameter,
+  /// `not_found` for an unknown component, `unavailable` when the store refuses.
+  void start_run(run_request req, callback<run_record> done);
 
-  /// Subscribes `sink` to a run's events from index `from` on; `meta` adds the resume meta
-  /// frames. `owner` is the node that runs it (empty: this one); another node's run is
-  /// followed through the cluster. If no event log can be followed, the sink's
-  /// `on_not_found` is called.
-  std::shared_ptr<actors::subscription> subscribe(const std::string& run_id,
-                                                  const std::string& owner, int64_t from,
-                                                  bool meta,
-                                                  std::shared_ptr<actors::frame_sink> sink);
+  /// The run, if `who` may see it (see `authorize`).
+  void find_run(run_ref ref, access who, callback<run_record> done);
 
-  /// Cooperative cancel of a live run, on its owner node (empty: this one).
-  void cancel(const std::string& run_id, const std::string& owner,
-              std::function<void(actors::cancel_result)> done);
+  /// Runs of a component in the caller's session, newest first.
+  void list_runs(run_query query, callback<std::vector<run_record>> done);
 
-  /// The peers currently connected (empty without a cluster).
-  void peers(std::function<void(std::vector<std::string>)> done);
+  /// Cooperative cancel, on the run's owner node. `conflict` if it already finished.
+  void cancel(run_ref ref, access who, callback<bool> done);
 
-  /// The cluster port actually bound (0 without a cluster).
-  uint16_t cluster_port() const;
+  /// Cancels a run this node started for a client that left (an inline stream), without an
+  /// access check: the caller holds the run it just started.
+  void cancel_started(const std::string& run_id);
 
-  /// Runtime figures for /metrics.
-  struct runtime_stats {
-    int64_t event_logs = 0; ///< runs held in memory (live or within retention)
-    int64_t live_runs = 0;  ///< runs still executing
-    bool ok = false;        ///< false if the runtime did not answer in time
-  };
+  /// Follows `run`'s events from index `from` on into `sink` (`meta`: the resume meta
+  /// frames): a live run from its owner's event log, here or through the cluster, a
+  /// finished one from wherever its log is still held; `sink->on_not_found` when no log
+  /// can be followed (then the store has the events).
+  std::shared_ptr<subscription> subscribe(const run_record& run, int64_t from, bool meta,
+                                          std::shared_ptr<frame_sink> sink);
 
-  /// Asks the run manager for its figures.
-  void stats(std::function<void(runtime_stats)> done);
+  /// Stored events of a run with index >= from, at most `limit`.
+  void load_events(const std::string& run_id, int64_t from, size_t limit,
+                   callback<std::vector<stored_event>> done);
+
+  /// Stored events of a run.
+  void count_events(const std::string& run_id, callback<int64_t> done);
+
+  // -- sessions -------------------------------------------------------------------------------
+
+  /// One page of sessions.
+  void list_sessions(session_filter filter, callback<session_page> done);
+
+  /// The session (its id is the capability), or `not_found`.
+  void find_session(const std::string& session_id, callback<session_record> done);
+
+  /// Runs of a session (`filter.session_id` is set from `session_id`), or `not_found`.
+  void list_session_runs(const std::string& session_id, run_filter filter,
+                         callback<std::vector<run_record>> done);
+
+  /// Cancels the session's live runs, waits a little for them to end, then deletes the
+  /// session with its runs and events. `conflict` if runs are still live after the wait.
+  void delete_session(const std::string& session_id, callback<bool> done);
+
+  // -- the node --------------------------------------------------------------------------------
+
+  /// Store reachable, and the live peers; `unavailable` when the store does not answer.
+  void health(callback<health_info> done);
+
+  /// The run manager's figures; `unavailable` if it does not answer in time.
+  void stats(callback<runtime_stats> done);
+
+  /// The configured components.
+  const component_registry& components() const;
 
   /// Ends every live run (ERROR, "interrupted: server shutting down"), waits up to `grace`
   /// for their events and statuses to reach the store, then stops the actor system.
-  /// Blocking: call it from the main thread, never from a handler. Returns false on timeout.
+  /// Blocking: call it from the main thread, never from a callback. False on timeout.
   bool shutdown(std::chrono::milliseconds grace);
+
+  /// The cluster port actually bound (0 without a cluster).
+  uint16_t cluster_port() const;
 
   /// The limits the runtime was built with.
   const limits& lim() const;
@@ -96,7 +178,22 @@ public:
 
 private:
   struct impl;
-  std::unique_ptr<impl> impl_;
+
+  /// Runs blocking store work on the store threads; a store_error becomes `unavailable`.
+  template <class T, class Work>
+  void on_store(callback<T> done, Work work);
+
+  void peers(std::function<void(std::vector<std::string>)> done);
+
+  /// Asks the run's owner node to cancel it; `done` (optional) gets an actors::cancel_result
+  /// as int32_t, or -1 if the owner did not answer.
+  void cancel_on_owner(const std::string& run_id, const std::string& owner,
+                       std::function<void(int32_t)> done = {});
+
+  std::shared_ptr<persistence::store> db_;
+  component_registry components_;
+  std::unique_ptr<store_pool> pool_;
+  std::unique_ptr<impl> impl_; ///< the actor side (engine.cpp); declared last, stopped first
 };
 
-} // namespace runcast::cluster
+} // namespace runcast::runtime

@@ -119,7 +119,8 @@ TEST_CASE("cancel on another node reaches the owner") {
   cluster_fixture fx;
   fx.await_peers(1, 2);
   auto run = start_on(fx.port(0), 200, 50, 2);
-  auto cancel = request(fx.port(1), "POST", "/agents/echo/runs/" + run.run_id + "/cancel");
+  auto cancel = request(fx.port(1), "POST",
+                        "/agents/echo/runs/" + run.run_id + "/cancel?session_id=" + run.session_id);
   CHECK(cancel.status == 200);
   poll_until(fx.port(2), run.run_id, run.session_id, "CANCELLED");
 }
@@ -184,7 +185,7 @@ TEST_CASE("kill -9 of the owner during a remote live tail ends the stream with a
   owner_lost(false);
 }
 
-TEST_CASE("a hung owner (SIGSTOP) is noticed by heartbeats; same outcome") {
+TEST_CASE("a hung owner (SIGSTOP) is noticed by heartbeats with the same outcome") {
   owner_lost(true);
 }
 
@@ -199,6 +200,7 @@ TEST_CASE("a node with the wrong cluster secret is refused and serves nothing re
   auto frames = read_to_end(*r);
   CHECK(frames.back().event == "error");
   // And n3 cannot cancel n1's run.
-  auto cancel = request(fx.port(2), "POST", "/agents/echo/runs/" + run.run_id + "/cancel");
+  auto cancel = request(fx.port(2), "POST",
+                        "/agents/echo/runs/" + run.run_id + "/cancel?session_id=" + run.session_id);
   CHECK(cancel.status == 409);
 }

@@ -62,7 +62,7 @@ TEST_CASE("background without stream: 202 PENDING at once, then poll to COMPLETE
   CHECK(filtered.json().empty());
 }
 
-TEST_CASE("an inline stream's run is cancelled when its client leaves; a background one is not") {
+TEST_CASE("an inline stream's run is cancelled when its client leaves but a background one is not") {
   server_fixture fx;
   auto inline_run = start_stream(fx.port(), {{"message", words(50)}, {"delay_ms", "50"}});
   auto inline_frames = read_frames(*inline_run, 3);
@@ -85,7 +85,7 @@ TEST_CASE("an inline stream's run is cancelled when its client leaves; a backgro
   CHECK(frames.size() < 52);
 }
 
-TEST_CASE("cancel ends a run CANCELLED; cancelling again or an unknown run is refused") {
+TEST_CASE("cancel ends a run CANCELLED and cancelling again or an unknown run is refused") {
   server_fixture fx;
   auto res = request(fx.port(), "POST", "/agents/echo/runs",
                      form_urlencode({{"message", words(100)}, {"stream", "false"},
@@ -95,13 +95,17 @@ TEST_CASE("cancel ends a run CANCELLED; cancelling again or an unknown run is re
   auto run_id = res.json()["run_id"].get<std::string>();
   auto session_id = res.json()["session_id"].get<std::string>();
   poll_until(fx.port(), run_id, session_id, "RUNNING");
-  auto cancel = request(fx.port(), "POST", "/agents/echo/runs/" + run_id + "/cancel");
+  auto cancel_form = form_urlencode({{"session_id", session_id}});
+  auto cancel = request(fx.port(), "POST", "/agents/echo/runs/" + run_id + "/cancel", cancel_form,
+                        "application/x-www-form-urlencoded");
   CHECK(cancel.status == 200);
   poll_until(fx.port(), run_id, session_id, "CANCELLED");
-  auto again = request(fx.port(), "POST", "/agents/echo/runs/" + run_id + "/cancel");
+  auto again = request(fx.port(), "POST", "/agents/echo/runs/" + run_id + "/cancel", cancel_form,
+                       "application/x-www-form-urlencoded");
   CHECK(again.status == 409);
   CHECK(again.json()["detail"].is_string());
-  auto unknown = request(fx.port(), "POST", "/agents/echo/runs/no-such-run/cancel");
+  auto unknown = request(fx.port(), "POST", "/agents/echo/runs/no-such-run/cancel", cancel_form,
+                         "application/x-www-form-urlencoded");
   CHECK(unknown.status == 404);
   auto r = resume(fx.port(), run_id, session_id, -1);
   auto frames = read_to_end(*r);

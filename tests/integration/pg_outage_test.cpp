@@ -92,8 +92,8 @@ TEST_CASE("two runcast processes sharing one PostgreSQL read each other's sessio
     auto sessions = request(port, "GET", "/sessions?sort_by=created_at&sort_order=asc").json();
     CHECK(sessions["meta"]["total_count"] == 3);
     CHECK(request(port, "GET", "/sessions/shared").json()["run_count"] == 2);
-    CHECK(request(port, "GET", "/agents/echo/runs/" + run_a).json()["content"] == "from sa");
-    CHECK(request(port, "GET", "/agents/echo/runs/" + run_b).json()["content"] == "from sb");
+    CHECK(request(port, "GET", "/agents/echo/runs/" + run_a + "?session_id=sa").json()["content"] == "from sa");
+    CHECK(request(port, "GET", "/agents/echo/runs/" + run_b + "?session_id=sb").json()["content"] == "from sb");
     // Each finished run replays on either process from the shared store.
     auto r = resume(port, run_b, "sb", -1);
     auto events = events_by_index(read_to_end(*r));

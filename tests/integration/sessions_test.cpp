@@ -73,13 +73,13 @@ TEST_CASE("deleting a session cancels its live run and removes its runs and even
   auto del = request(fx.port(), "DELETE", "/sessions/doomed");
   CHECK(del.status == 204);
   CHECK(request(fx.port(), "GET", "/sessions/doomed").status == 404);
-  CHECK(request(fx.port(), "GET", "/agents/echo/runs/" + done).status == 404);
-  CHECK(request(fx.port(), "GET", "/agents/echo/runs/" + live).status == 404);
+  CHECK(request(fx.port(), "GET", "/agents/echo/runs/" + done + "?session_id=doomed").status == 404);
+  CHECK(request(fx.port(), "GET", "/agents/echo/runs/" + live + "?session_id=doomed").status == 404);
   auto gone = resume(fx.port(), done, "doomed", -1);
   auto frames = read_to_end(*gone);
   REQUIRE(frames.size() == 1);
   CHECK(frames[0].event == "error");
   // The other session is untouched.
-  CHECK(request(fx.port(), "GET", "/agents/echo/runs/" + other).status == 200);
+  CHECK(request(fx.port(), "GET", "/agents/echo/runs/" + other + "?session_id=kept").status == 200);
   CHECK(request(fx.port(), "DELETE", "/sessions/doomed").status == 404);
 }

@@ -1,0 +1,31 @@
+#include "cluster/relay_sink.hpp"
+
+#include "actors/atoms.hpp"
+
+#include <caf/send.hpp>
+
+namespace runcast::cluster {
+
+using namespace runcast::actors;
+
+relay_sink::relay_sink(caf::actor remote) : remote_(std::move(remote)) {
+}
+
+void relay_sink::on_not_found(const std::string&) {
+  caf::anon_send(remote_, missing_atom::value);
+}
+
+void relay_sink::on_frames(std::vector<frame_ptr> frames) {
+  // The one copy a remote subscriber costs: shared frames become plain strings.
+  std::vector<std::string> wire;
+  wire.reserve(frames.size());
+  for (auto& f : frames)
+    wire.push_back(*f);
+  caf::anon_send(remote_, frames_atom::value, std::move(wire));
+}
+
+void relay_sink::on_end(frame_ptr last, bool abort) {
+  caf::anon_send(remote_, end_atom::value, last ? *last : std::string{}, abort);
+}
+
+} // namespace runcast::cluster

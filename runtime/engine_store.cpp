@@ -1,0 +1,159 @@
+// The store side of the runtime's face: reads and session operations, run on the store
+// threads. No CAF here (engine.cpp holds the actor side).
+
+#include "runtime/engine.hpp"
+
+#include "persistence/store.hpp"
+#include "runtime/store_pool.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+namespace runcast::runtime {
+
+namespace {
+
+/// How long deleting a session waits for its cancelled runs to end.
+constexpr std::chrono::seconds cancel_wait{5};
+
+failure run_not_found(const std::string& run_id) {
+  return {errc::not_found, "Run " + run_id + " not found"};
+}
+
+failure session_not_found(const std::string& session_id) {
+  return {errc::not_found, "Session " + session_id + " not found"};
+}
+
+} // namespace
+
+template <class T, class Work>
+void engine::on_store(callback<T> done, Work work) {
+  pool_->post([done = std::move(done), work = std::move(work)]() mutable {
+    std::optional<outcome<T>> result;
+    try {
+      result.emplace(work());
+    } catch (const persistence::store_error& e) {
+      spdlog::error("store: {}", e.what());
+      result.emplace(failure{errc::unavailable, "the store is unavailable; try again"});
+    }
+    done(std::move(*result));
+  });
+}
+
+void engine::find_run(run_ref ref, access who, callback<run_record> done) {
+  on_store(std::move(done), [this, ref = std::move(ref), who = std::move(who)]() -> outcome<run_record> {
+    auto run = db_->find_run(ref.run_id);
+    if (!run || run->kind != ref.kind || run->component_id != ref.component_id
+        || !authorize(*run, who))
+      return run_not_found(ref.run_id);
+    return std::move(*run);
+  });
+}
+
+void engine::list_runs(run_query q, callback<std::vector<run_record>> done) {
+  on_store(std::move(done), [this, q = std::move(q)]() -> outcome<std::vector<run_record>> {
+    // Listing is reading: without the session there is nothing this caller may see.
+    if (!q.who.session_id || q.who.session_id->empty())
+      return std::vector<run_record>{};
+    run_filter filter;
+    filter.kind = q.kind;
+    filter.component_id = q.component_id;
+    filter.session_id = q.who.session_id;
+    filter.status = q.status;
+    filter.limit = q.limit;
+    filter.offset = q.offset;
+    auto runs = db_->list_runs(filter);
+    std::vector<run_record> visible;
+    for (auto& r : runs)
+      if (authorize(r, q.who))
+        visible.push_back(std::move(r));
+    return visible;
+  });
+}
+
+void engine::load_events(const std::string& run_id, int64_t from, size_t limit,
+                         callback<std::vector<stored_event>> done) {
+  on_store(std::move(done), [this, run_id, from, limit]() -> outcome<std::vector<stored_event>> {
+    return db_->load_events(run_id, from, limit);
+  });
+}
+
+void engine::count_events(const std::string& run_id, callback<int64_t> done) {
+  on_store(std::move(done),
+           [this, run_id]() -> outcome<int64_t> { return db_->count_events(run_id); });
+}
+
+void engine::list_sessions(session_filter filter, callback<session_page> done) {
+  on_store(std::move(done), [this, filter = std::move(filter)]() -> outcome<session_page> {
+    return db_->list_sessions(filter);
+  });
+}
+
+void engine::find_session(const std::string& session_id, callback<session_record> done) {
+  on_store(std::move(done), [this, session_id]() -> outcome<session_record> {
+    auto r = db_->find_session(session_id);
+    if (!r)
+      return session_not_found(session_id);
+    return std::move(*r);
+  });
+}
+
+void engine::list_session_runs(const std::string& session_id, run_filter filter,
+                               callback<std::vector<run_record>> done) {
+  filter.session_id = session_id;
+  on_store(std::move(done),
+           [this, session_id, filter = std::move(filter)]() -> outcome<std::vector<run_record>> {
+             if (!db_->find_session(session_id))
+               return session_not_found(session_id);
+             return db_->list_runs(filter);
+           });
+}
+
+void engine::delete_session(const std::string& session_id, callback<bool> done) {
+  on_store(std::move(done), [this, session_id]() -> outcome<bool> {
+    if (!db_->find_session(session_id))
+      return session_not_found(session_id);
+    // Live runs are cancelled first and given a moment to end: deleting rows under a run
+    // that still writes would leave its last events orphaned.
+    run_filter live;
+    live.session_id = session_id;
+    live.limit = 10'000;
+    auto any_live = [&](bool cancel) {
+      bool found = false;
+      for (const auto& run : db_->list_runs(live))
+        if (!is_terminal(run.status)) {
+          found = true;
+          if (cancel)
+            cancel_on_owner(run.run_id, run.owner_node);
+        }
+      return found;
+    };
+    bool live_runs = any_live(true);
+    auto deadline = std::chrono::steady_clock::now() + cancel_wait;
+    while (live_runs && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds{20}); // a store thread, not I/O
+      live_runs = any_live(false);
+    }
+    if (live_runs)
+      return failure{errc::conflict,
+                     "Session " + session_id + " still has running runs; try again"};
+    db_->delete_session(session_id);
+    return true;
+  });
+}
+
+void engine::health(callback<health_info> done) {
+  peers([this, done = std::move(done)](std::vector<std::string> live) mutable {
+    on_store(std::move(done), [this, live = std::move(live)]() -> outcome<health_info> {
+      db_->find_run("health-probe"); // any read proves the store answers; the id cannot exist
+      return health_info{node_id(), live};
+    });
+  });
+}
+
+const component_registry& engine::components() const {
+  return components_;
+}
+
+} // namespace runcast::runtime

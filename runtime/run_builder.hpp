@@ -1,0 +1,19 @@
+#pragma once
+
+#include "actors/protocol.hpp"
+#include "core/component_registry.hpp"
+#include "core/errc.hpp"
+#include "runtime/engine.hpp"
+
+#include <string>
+
+namespace runcast::runtime {
+
+/// Validates a run request and builds what starting it takes: the run record (new run id,
+/// the session id or a new one, this node as owner, PENDING), the event context and the
+/// runnable. `not_found` for an unknown component; `invalid_argument` for a bad session id,
+/// user id, message or runnable parameter, with a message for the client.
+outcome<actors::run_spec> build_run(const run_request& req, const component_registry& components,
+                                    const std::string& node_id);
+
+} // namespace runcast::runtime
