@@ -4,8 +4,9 @@
 
 namespace runcast::actors {
 
-echo_runnable::echo_runnable(std::string message, std::chrono::milliseconds delay)
-  : message_(std::move(message)), delay_(delay) {
+echo_runnable::echo_runnable(std::string message, std::chrono::milliseconds delay,
+                             std::string content_event)
+  : message_(std::move(message)), delay_(delay), content_event_(std::move(content_event)) {
   std::istringstream in{message_};
   for (std::string w; in >> w;)
     words_.push_back(std::move(w));
@@ -18,13 +19,12 @@ step echo_runnable::next() {
     auto content = words_[next_];
     if (next_ + 1 < words_.size())
       content += ' ';
-    s.events.push_back({"RunContent", std::move(content)});
+    s.events.push_back({content_event_, std::move(content)});
     ++next_;
     s.delay = next_ < words_.size() ? delay_ : std::chrono::milliseconds{0};
     return s;
   }
-  s.events.push_back({"RunCompleted", message_});
-  s.last = true;
+  s.last = true; // the run actor emits the completed event with the output
   s.output = message_;
   return s;
 }

@@ -7,14 +7,15 @@
 
 namespace runcast::actors {
 
-/// The demo agent: emits its message back word by word as RunContent events, `delay` apart,
-/// then RunCompleted with the whole message.
-class echo_runnable : public runnable {
+/// The demo agent, a step function: emits its message back word by word as content events
+/// (`content_event`, e.g. RunContent), `delay` apart, then completes with the whole message.
+class echo_runnable : public step_runnable {
 public:
   /// Longest delay a client may ask for between two words.
   static constexpr long max_delay_ms = 60'000;
 
-  echo_runnable(std::string message, std::chrono::milliseconds delay);
+  echo_runnable(std::string message, std::chrono::milliseconds delay,
+                std::string content_event = "RunContent");
 
   step next() override;
 
@@ -22,6 +23,7 @@ private:
   std::string message_;
   std::vector<std::string> words_;
   std::chrono::milliseconds delay_;
+  std::string content_event_;
   size_t next_ = 0;
 };
 

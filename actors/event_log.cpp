@@ -2,6 +2,7 @@
 
 #include "actors/atoms.hpp"
 #include "actors/event_log_state.hpp"
+#include "core/event_names.hpp"
 #include "core/ids.hpp"
 #include "core/meta_frames.hpp"
 
@@ -329,7 +330,8 @@ caf::behavior event_log(caf::stateful_actor<event_log_state>* self, event_contex
       // RUNNING and every subscriber gets a last event.
       spdlog::error("event_log {}: run actor died ({}) before finishing", st.ctx.run_id,
                     self->system().render(dm.reason));
-      std::vector<event_draft> drafts{{"RunError", std::string{"run failed unexpectedly"}}};
+      std::vector<event_draft> drafts{
+        {names_for_kind(st.ctx.kind).error, std::string{"run failed unexpectedly"}}};
       publish(self, drafts);
       set_status(self, {run_status::error, std::nullopt, std::string{"run failed unexpectedly"}});
       return;

@@ -42,7 +42,8 @@ struct run_outcome {
 /// Everything needed to start a run. `record` is persisted before the run starts.
 struct run_spec {
   persistence::run_record record;
-  event_context context;
+  event_context context; ///< what every event of the run repeats
+  run_info info;         ///< what the runnable learns
   std::shared_ptr<runnable> body;
 };
 

@@ -1,7 +1,6 @@
 #include "actors/run_actor.hpp"
 
-#include "actors/atoms.hpp"
-#include "actors/messages.hpp"
+#include "actors/run_context_impl.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -10,64 +9,144 @@ namespace runcast::actors {
 
 namespace {
 
-using self_ptr = caf::stateful_actor<run_actor_state>*;
+using self_ptr = run_actor_type::stateful_pointer<run_actor_state>;
 
 /// Most events one coalesced batch of zero-delay steps may hold.
 constexpr size_t max_batch = 256;
 
-void finish(self_ptr self, std::vector<event_draft> last_events, run_outcome outcome) {
+// The event log is an untyped actor, and a typed actor may only send() to typed ones:
+// messages to it go anonymously (it does not look at their sender).
+void publish(self_ptr self, std::vector<event_draft> events) {
+  if (!events.empty())
+    caf::anon_send(self->state.log, publish_atom::value, draft_batch{std::move(events)});
+}
+
+/// Ends the run: `events` and the final event for `outcome` go to the log, then the status.
+/// The runnable is told (context closed, actor cancelled) unless it ended the run itself.
+void finish(self_ptr self, std::vector<event_draft> events, run_outcome outcome,
+            bool by_runnable) {
   auto& st = self->state;
-  if (!last_events.empty())
-    self->send(st.log, publish_atom::value, draft_batch{std::move(last_events)});
-  self->send(st.log, status_atom::value, std::move(outcome));
+  if (st.ended)
+    return;
+  st.ended = true;
+  const auto& names = st.info.names;
+  switch (outcome.status) {
+    case run_status::completed:
+      events.push_back({names.completed, outcome.content});
+      break;
+    case run_status::cancelled:
+      events.push_back({names.cancelled, std::string{"Run cancelled"}});
+      break;
+    default:
+      events.push_back({names.error, outcome.error});
+      break;
+  }
+  publish(self, std::move(events));
+  caf::anon_send(st.log, status_atom::value, std::move(outcome));
+  if (st.context)
+    st.context->close();
+  if (st.worker && !by_runnable)
+    self->send(st.worker, cancel_atom::value);
   self->quit();
 }
 
-void take_steps(self_ptr self) {
-  auto& st = self->state;
-  draft_batch batch;
+void fail(self_ptr self, std::vector<event_draft> events, const std::string& why) {
+  spdlog::warn("run {} failed: {}", self->state.info.run_id, why);
+  finish(self, std::move(events), {run_status::error, std::nullopt, why}, true);
+}
+
+void take_steps(self_ptr self, step_runnable& body) {
+  std::vector<event_draft> batch;
   try {
     for (;;) {
-      auto s = st.body->next();
+      auto s = body.next();
       for (auto& ev : s.events)
-        batch.events.push_back(std::move(ev));
-      if (s.last) {
-        finish(self, std::move(batch.events), {run_status::completed, s.output, std::nullopt});
-        return;
-      }
-      if (s.delay.count() > 0 || batch.events.size() >= max_batch) {
-        self->send(st.log, publish_atom::value, std::move(batch));
+        batch.push_back(std::move(ev));
+      if (s.last)
+        return finish(self, std::move(batch), {run_status::completed, s.output, std::nullopt},
+                      true);
+      if (s.delay.count() > 0 || batch.size() >= max_batch) {
+        publish(self, std::move(batch));
         // The wait between steps is a timer, not a blocked thread; a cancel lands here.
         self->delayed_send(self, s.delay, step_atom::value);
         return;
       }
     }
   } catch (const std::exception& e) {
-    spdlog::warn("run failed: {}", e.what());
-    batch.events.push_back({"RunError", std::string{e.what()}});
-    finish(self, std::move(batch.events), {run_status::error, std::nullopt, std::string{e.what()}});
+    fail(self, std::move(batch), e.what());
+  }
+}
+
+/// Starts the runnable in its shape.
+void start(self_ptr self, io_executor io, size_t max_pending) {
+  auto& st = self->state;
+  if (dynamic_cast<step_runnable*>(st.body.get()) != nullptr) {
+    self->send(self, step_atom::value);
+  } else if (auto* producer = dynamic_cast<async_runnable*>(st.body.get())) {
+    st.context = std::make_shared<run_context_impl>(st.info, self->ctrl(), *io.context, max_pending);
+    try {
+      producer->start(st.context);
+    } catch (const std::exception& e) {
+      fail(self, {}, e.what());
+    }
+  } else if (auto* actor = dynamic_cast<actor_runnable*>(st.body.get())) {
+    st.worker = actor->spawn(self->system());
+    // Its death before `done` ends the run (down handler); a normal exit after it does not.
+    self->monitor(st.worker);
+    self->send(st.worker, start_atom::value, st.info,
+               caf::actor_cast<run_sink_actor>(self));
+  } else {
+    fail(self, {}, "the runnable has no known shape");
   }
 }
 
 } // namespace
 
-caf::behavior run_actor(caf::stateful_actor<run_actor_state>* self, caf::actor log,
-                        std::shared_ptr<runnable> body) {
-  self->state.log = std::move(log);
-  self->state.body = std::move(body);
-  self->send(self->state.log, status_atom::value, run_outcome{run_status::running, {}, {}});
-  self->send(self->state.log, publish_atom::value,
-             draft_batch{{{"RunStarted", std::nullopt}}});
-  self->send(self, step_atom::value);
+run_actor_type::behavior_type run_actor(self_ptr self, caf::actor log,
+                                        std::shared_ptr<runnable> body, run_info info,
+                                        io_executor io, size_t max_pending_emits) {
+  auto& st = self->state;
+  st.log = std::move(log);
+  st.body = std::move(body);
+  st.info = std::move(info);
+  caf::anon_send(st.log, status_atom::value, run_outcome{run_status::running, {}, {}});
+  publish(self, {{st.info.names.started, std::nullopt}});
+  self->set_down_handler([self](caf::down_msg& dm) {
+    if (!self->state.ended && dm.source == self->state.worker.address())
+      fail(self, {}, "the runnable actor stopped before finishing");
+  });
+  start(self, io, max_pending_emits);
   return {
-    [self](step_atom) { take_steps(self); },
+    [self](publish_atom, draft_batch& batch) {
+      if (!self->state.ended)
+        publish(self, std::move(batch.events));
+    },
+    [self](done_atom, run_outcome& outcome) {
+      if (outcome.status != run_status::completed)
+        outcome.status = run_status::error;
+      finish(self, {}, std::move(outcome), true);
+    },
+    [self](step_atom) {
+      if (auto* body = dynamic_cast<step_runnable*>(self->state.body.get());
+          body && !self->state.ended)
+        take_steps(self, *body);
+    },
+    [self](drain_atom) {
+      auto& st = self->state;
+      if (!st.context || st.ended)
+        return;
+      auto d = st.context->drain();
+      if (d.outcome)
+        finish(self, std::move(d.events), std::move(*d.outcome), true);
+      else
+        publish(self, std::move(d.events));
+    },
     [self](cancel_atom) {
-      finish(self, {{"RunCancelled", std::string{"Run cancelled"}}},
-             {run_status::cancelled, std::nullopt, std::nullopt});
+      finish(self, {}, {run_status::cancelled, std::nullopt, std::nullopt}, false);
     },
     [self](shutdown_atom) {
-      std::string why = "interrupted: server shutting down";
-      finish(self, {{"RunError", why}}, {run_status::error, std::nullopt, why});
+      finish(self, {}, {run_status::error, std::nullopt, "interrupted: server shutting down"},
+             false);
     },
   };
 }

@@ -1,32 +1,45 @@
 #pragma once
 
-#include "actors/runnable.hpp"
+#include "actors/run_context.hpp"
+#include "actors/runnable_actor.hpp"
 
 #include <caf/actor.hpp>
-#include <caf/behavior.hpp>
 #include <caf/fwd.hpp>
 
 #include <memory>
 
 namespace runcast::actors {
 
-struct run_actor_state;
+class run_context_impl;
 
-/// Drives one run: announces RUNNING and RunStarted, takes the runnable's steps on its timer
-/// and publishes their events to the run's event log, then the final status. Steps without
-/// a delay are coalesced into one batch (up to a bound) so fast runnables are not one
-/// message per event.
-///
-/// Protocol: `(cancel_atom)` ends the run CANCELLED before its next step (cooperative);
-/// `(shutdown_atom)` ends it ERROR ("interrupted: server shutting down").
-caf::behavior run_actor(caf::stateful_actor<run_actor_state>* self, caf::actor log,
-                        std::shared_ptr<runnable> body);
+/// A run actor's interface: the sink its runnable actor talks to, plus what the run manager
+/// and a run context send it. `(cancel_atom)` ends the run CANCELLED (cooperative: between
+/// steps for a step function; at once for a producer or actor, which are told);
+/// `(shutdown_atom)` ends it ERROR ("interrupted: server shutting down"); `(step_atom)` is
+/// its own timer; `(drain_atom)` says a run context has events or an outcome waiting.
+using run_actor_type = run_sink_actor::extend<caf::reacts_to<cancel_atom>,
+                                              caf::reacts_to<shutdown_atom>,
+                                              caf::reacts_to<step_atom>,
+                                              caf::reacts_to<drain_atom>>;
 
 /// State of a run actor.
 struct run_actor_state {
   caf::actor log;
   std::shared_ptr<runnable> body;
+  run_info info;
+  std::shared_ptr<run_context_impl> context; ///< for an async_runnable
+  runnable_actor worker;                     ///< for an actor_runnable
+  bool ended = false;
   static inline const char* name = "runcast.run";
 };
+
+/// Drives one run of any runnable shape (actors/runnable.hpp): announces RUNNING and the
+/// kind's started event, publishes what the runnable emits to the run's event log in
+/// batches, then the kind's final event and status. Steps without a delay are coalesced
+/// into one batch (up to a bound) so fast step functions are not one message per event.
+run_actor_type::behavior_type run_actor(run_actor_type::stateful_pointer<run_actor_state> self,
+                                        caf::actor log, std::shared_ptr<runnable> body,
+                                        run_info info, io_executor io,
+                                        size_t max_pending_emits);
 
 } // namespace runcast::actors

@@ -24,14 +24,15 @@ void maybe_finish_shutdown(self_ptr self) {
 } // namespace
 
 caf::behavior run_manager(caf::stateful_actor<run_manager_state>* self, limits lim,
-                          caf::actor store) {
+                          caf::actor store, io_executor io) {
   self->state.lim = lim;
   self->state.store = std::move(store);
+  self->state.io = io;
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
     if (auto i = st.by_run.find(dm.source); i != st.by_run.end()) {
       if (auto r = st.runs.find(i->second); r != st.runs.end())
-        r->second.run = nullptr;
+        r->second.run = run_actor_type{};
       st.by_run.erase(i);
       return;
     }
@@ -65,10 +66,11 @@ caf::behavior run_manager(caf::stateful_actor<run_manager_state>* self, limits l
       // The run exists for clients only once it is persisted: 202 means "it is stored".
       self->request(st.store, st.lim.store_timeout, create_atom::value, spec.record)
         .then(
-          [self, rp, log, run_id, body = spec.body](bool) mutable {
+          [self, rp, log, run_id, body = spec.body, info = spec.info](bool) mutable {
             auto& st = self->state;
-            auto run = self->spawn(run_actor, log, body);
-            self->send(log, watch_atom::value, run);
+            auto run = self->spawn(run_actor, log, body, std::move(info), st.io,
+                                   st.lim.max_pending_emits);
+            self->send(log, watch_atom::value, caf::actor_cast<caf::actor>(run));
             // Linked, so that stopping the manager stops every log it holds; monitored, to
             // forget a log once its retention ends.
             self->link_to(log);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/run_actor.hpp"
 #include "core/limits.hpp"
 
 #include <caf/actor.hpp>
@@ -27,18 +28,19 @@ struct run_manager_state;
 /// - `(shutdown_atom)` → `[bool]` once every live run has ended (ERROR, "interrupted") and
 ///   every event log has persisted and quit.
 caf::behavior run_manager(caf::stateful_actor<run_manager_state>* self, limits lim,
-                          caf::actor store);
+                          caf::actor store, io_executor io);
 
 /// State of the run manager.
 struct run_manager_state {
   /// A run this node holds: its log (until retention ends) and its actor (while it runs).
   struct entry {
     caf::actor log;
-    caf::actor run;
+    run_actor_type run;
   };
 
   limits lim;
   caf::actor store;
+  io_executor io; ///< async runnables' executor (runtime-owned)
   std::map<std::string, entry> runs;
   std::map<caf::actor_addr, std::string> by_log;
   std::map<caf::actor_addr, std::string> by_run;

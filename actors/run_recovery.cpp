@@ -1,6 +1,7 @@
 #include "actors/run_recovery.hpp"
 
 #include "core/event_json.hpp"
+#include "core/event_names.hpp"
 #include "core/ids.hpp"
 
 #include <spdlog/spdlog.h>
@@ -17,7 +18,7 @@ size_t recover_interrupted_runs(persistence::store& db, const std::string& node_
                       c != nullptr ? c->name : run.component_id};
     auto index = db.count_events(run.run_id);
     auto created = static_cast<int64_t>(now_seconds());
-    event_draft ev{"RunError", why};
+    event_draft ev{names_for_kind(run.kind).error, why};
     db.append_events({{run.run_id, index, ev.type, encode_event_data(ctx, ev, index, created),
                        static_cast<double>(created)}});
     db.update_run_status(run.run_id, run_status::error, std::nullopt, why, now_seconds());

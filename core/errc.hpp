@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
+#include <optional>
 
 namespace runcast {
 
@@ -31,39 +31,42 @@ struct failure {
 };
 
 /// A value or the failure that prevented it (std::expected is C++23).
+/// (An optional and a failure rather than a std::variant: GCC 12 reports false
+/// "maybe-uninitialized" warnings through variant's storage.)
 template <class T>
 class outcome {
 public:
-  outcome(T value) : v_(std::move(value)) {
+  outcome(T value) : value_(std::move(value)) {
   }
-  outcome(failure f) : v_(std::move(f)) {
+  outcome(failure f) : error_(std::move(f)) {
   }
 
   /// True if it holds a value.
   explicit operator bool() const {
-    return v_.index() == 0;
+    return value_.has_value();
   }
 
   T& operator*() {
-    return std::get<0>(v_);
+    return *value_;
   }
   const T& operator*() const {
-    return std::get<0>(v_);
+    return *value_;
   }
   T* operator->() {
-    return &std::get<0>(v_);
+    return &*value_;
   }
   const T* operator->() const {
-    return &std::get<0>(v_);
+    return &*value_;
   }
 
   /// The failure; only when there is no value.
   const failure& error() const {
-    return std::get<1>(v_);
+    return error_;
   }
 
 private:
-  std::variant<T, failure> v_;
+  std::optional<T> value_;
+  failure error_;
 };
 
 } // namespace runcast

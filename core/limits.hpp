@@ -17,6 +17,9 @@ struct limits {
   size_t flush_batch = 512;                            ///< events per store transaction
   std::chrono::milliseconds flush_delay{2};            ///< longest an event waits unwritten
 
+  // -- runnables -------------------------------------------------------------------------
+  size_t max_pending_emits = 65'536; ///< events an async producer may have waiting
+
   // -- subscribers -----------------------------------------------------------------------
   size_t subscriber_window = 1024;                     ///< frames in flight per subscriber
   std::chrono::milliseconds stall_timeout = std::chrono::seconds{30}; ///< window full this long → cut

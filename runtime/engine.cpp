@@ -13,6 +13,7 @@
 #include "cluster/locator.hpp"
 #include "cluster/membership.hpp"
 #include "runtime/actor_subscription.hpp"
+#include "runtime/io_pool.hpp"
 #include "runtime/run_builder.hpp"
 #include "runtime/store_pool.hpp"
 
@@ -60,10 +61,10 @@ void ask(caf::actor_system& sys, caf::actor dest, std::chrono::milliseconds time
 } // namespace
 
 struct engine::impl {
-  impl(engine_options o, std::shared_ptr<persistence::store> db)
+  impl(engine_options o, std::shared_ptr<persistence::store> db, io_executor io)
     : opts(std::move(o)), sys(configure(cfg, opts)) {
     store = sys.spawn<caf::detached>(store_actor, std::move(db));
-    manager = sys.spawn(run_manager, opts.lim, store);
+    manager = sys.spawn(run_manager, opts.lim, store, io);
     bool clustered = opts.cluster.port != 0;
     if (clustered)
       join_cluster();
@@ -108,16 +109,24 @@ struct engine::impl {
 };
 
 engine::engine(engine_options opts, std::shared_ptr<persistence::store> db,
-               component_registry components)
+               component_registry components, actors::runnable_registry runnables)
   : db_(std::move(db)),
     components_(std::move(components)),
-    pool_(std::make_unique<store_pool>(std::max<size_t>(1, opts.store_threads))) {
+    runnables_(std::move(runnables)),
+    pool_(std::make_unique<store_pool>(std::max<size_t>(1, opts.store_threads))),
+    io_(std::make_unique<io_pool>(std::max<size_t>(1, opts.io_threads))) {
+  for (const char* kind : {"agents", "teams", "workflows"})
+    for (const auto* c : components_.list(kind))
+      if (!runnables_.contains(c->runnable))
+        throw std::runtime_error("component " + c->kind + "/" + c->id
+                                 + " names runnable '" + c->runnable
+                                 + "', which this node does not have");
   if (opts.recover) {
     auto recovered = recover_interrupted_runs(*db_, opts.node_id, components_);
     if (recovered > 0)
       spdlog::warn("marked {} interrupted runs as ERROR", recovered);
   }
-  impl_ = std::make_unique<impl>(std::move(opts), db_);
+  impl_ = std::make_unique<impl>(std::move(opts), db_, io_executor{&io_->context()});
 }
 
 engine::~engine() {
@@ -125,7 +134,7 @@ engine::~engine() {
 }
 
 void engine::start_run(run_request req, callback<run_record> done) {
-  auto spec = build_run(req, components_, impl_->opts.node_id);
+  auto spec = build_run(req, components_, runnables_, impl_->opts.node_id);
   if (!spec)
     return done(spec.error());
   auto record = spec->record;
@@ -233,7 +242,9 @@ bool engine::shutdown(std::chrono::milliseconds grace) {
       if (*a)
         self->send_exit(*a, caf::exit_reason::user_shutdown);
   }
-  // Store work still queued answers its callers before the store goes away.
+  // Producers' I/O stops with the runs; store work still queued answers its callers
+  // before the store goes away.
+  io_->stop();
   pool_->join();
   return clean;
 }

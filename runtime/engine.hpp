@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/runnable_registry.hpp"
 #include "cluster/cluster_options.hpp"
 #include "core/component_registry.hpp"
 #include "core/errc.hpp"
@@ -25,6 +26,7 @@ class store;
 
 namespace runcast::runtime {
 
+class io_pool;
 class store_pool;
 
 /// Options of the runtime.
@@ -33,6 +35,7 @@ struct engine_options {
   std::string node_id = "n1";    ///< owner recorded on every run this node starts
   size_t worker_threads = 0;     ///< CAF scheduler workers; 0 = one per core (at least 2)
   size_t store_threads = 2;      ///< threads that run blocking store reads
+  size_t io_threads = 1;         ///< threads of the executor async runnables use
   bool recover = true;           ///< mark this node's unfinished runs ERROR at start
   cluster::cluster_options cluster;
 };
@@ -89,11 +92,14 @@ public:
   template <class T>
   using callback = std::function<void(outcome<T>)>;
 
-  /// Starts the runtime on `db`: marks this node's interrupted runs ERROR (with
-  /// `opts.recover`), spawns the actors and, with a cluster port, publishes this node's
-  /// gateway (throws std::runtime_error if it cannot) and starts connecting to the peers.
+  /// Starts the runtime on `db` with the components it offers and the runnables that
+  /// execute them: marks this node's interrupted runs ERROR (with `opts.recover`), spawns
+  /// the actors and, with a cluster port, publishes this node's gateway and starts
+  /// connecting to the peers. Throws std::runtime_error if a component names a runnable
+  /// that is not registered, or the cluster port cannot be bound.
   engine(engine_options opts, std::shared_ptr<persistence::store> db,
-         component_registry components);
+         component_registry components,
+         actors::runnable_registry runnables = actors::runnable_registry::builtins());
 
   /// Shuts down (see `shutdown`) if that has not happened yet.
   ~engine();
@@ -192,7 +198,9 @@ private:
 
   std::shared_ptr<persistence::store> db_;
   component_registry components_;
+  actors::runnable_registry runnables_;
   std::unique_ptr<store_pool> pool_;
+  std::unique_ptr<io_pool> io_;
   std::unique_ptr<impl> impl_; ///< the actor side (engine.cpp); declared last, stopped first
 };
 

@@ -1,5 +1,6 @@
 #include "runtime/run_builder.hpp"
 
+#include "core/event_names.hpp"
 #include "core/ids.hpp"
 
 #include <stdexcept>
@@ -24,6 +25,7 @@ failure invalid(std::string detail) {
 } // namespace
 
 outcome<actors::run_spec> build_run(const run_request& req, const component_registry& components,
+                                    const actors::runnable_registry& runnables,
                                     const std::string& node_id) {
   const auto* comp = components.find(req.kind, req.component_id);
   if (comp == nullptr)
@@ -38,15 +40,18 @@ outcome<actors::run_spec> build_run(const run_request& req, const component_regi
   auto params = req.params.is_object() ? req.params : nlohmann::json::object();
 
   actors::run_spec spec;
+  auto& r = spec.record;
+  r.run_id = make_uuid();
+  r.session_id = req.session_id.empty() ? make_uuid() : req.session_id;
+  auto& info = spec.info;
+  info = {r.run_id, r.session_id, req.user_id, req.kind, comp->id, req.message, {},
+          names_for_kind(req.kind)};
   try {
-    spec.body = actors::make_runnable(*comp, req.message, params);
+    spec.body = runnables.make(*comp, info, params);
   } catch (const std::invalid_argument& e) {
     return invalid(e.what());
   }
   auto now = now_seconds();
-  auto& r = spec.record;
-  r.run_id = make_uuid();
-  r.session_id = req.session_id.empty() ? make_uuid() : req.session_id;
   r.user_id = req.user_id;
   r.kind = req.kind;
   r.component_id = comp->id;

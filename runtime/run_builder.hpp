@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/protocol.hpp"
+#include "actors/runnable_registry.hpp"
 #include "core/component_registry.hpp"
 #include "core/errc.hpp"
 #include "runtime/engine.hpp"
@@ -14,6 +15,7 @@ namespace runcast::runtime {
 /// runnable. `not_found` for an unknown component; `invalid_argument` for a bad session id,
 /// user id, message or runnable parameter, with a message for the client.
 outcome<actors::run_spec> build_run(const run_request& req, const component_registry& components,
+                                    const actors::runnable_registry& runnables,
                                     const std::string& node_id);
 
 } // namespace runcast::runtime

@@ -1,19 +1,19 @@
 #include "actors/echo_runnable.hpp"
 
-#include "actors/runnable.hpp"
+#include "actors/runnable_registry.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace runcast;
 using namespace runcast::actors;
 
-TEST_CASE("echo emits one RunContent per word, delay apart, then RunCompleted") {
-  echo_runnable r{"hello brave  world", std::chrono::milliseconds{7}};
+TEST_CASE("echo emits one content event per word, delay apart, then completes with the message") {
+  echo_runnable r{"hello brave  world", std::chrono::milliseconds{7}, "TeamRunContent"};
   std::string joined;
   for (int i = 0; i < 3; ++i) {
     auto s = r.next();
     REQUIRE(s.events.size() == 1);
-    CHECK(s.events[0].type == "RunContent");
+    CHECK(s.events[0].type == "TeamRunContent");
     joined += *s.events[0].content;
     CHECK_FALSE(s.last);
     CHECK(s.delay.count() == (i < 2 ? 7 : 0));
@@ -21,18 +21,29 @@ TEST_CASE("echo emits one RunContent per word, delay apart, then RunCompleted") 
   CHECK(joined == "hello brave world");
   auto end = r.next();
   CHECK(end.last);
-  CHECK(end.events[0].type == "RunCompleted");
+  CHECK(end.events.empty()); // the run actor emits the kind's completed event
   CHECK(end.output == std::string{"hello brave  world"});
 }
 
-TEST_CASE("make_runnable validates delay_ms from forms and config") {
+TEST_CASE("the registry builds echo and validates delay_ms from forms and config") {
+  auto registry = runnable_registry::builtins();
   component c{"agents", "echo", "Echo", "", "echo", {{"delay_ms", 5}}};
-  CHECK(make_runnable(c, "hi", nlohmann::json::object()) != nullptr);
-  CHECK(make_runnable(c, "hi", {{"delay_ms", "0"}}) != nullptr);
-  CHECK_THROWS_WITH(make_runnable(c, "hi", {{"delay_ms", "abc"}}),
-                    Catch::Contains("must be an integer"));
-  CHECK_THROWS_WITH(make_runnable(c, "hi", {{"delay_ms", "-1"}}), Catch::Contains("between"));
-  CHECK_THROWS_WITH(make_runnable(c, "hi", {{"delay_ms", "60001"}}), Catch::Contains("between"));
+  auto make = [&](const nlohmann::json& params) {
+    run_info info;
+    info.message = "hi";
+    info.names = names_for_kind("agents");
+    auto r = registry.make(c, info, params);
+    CHECK(info.params.is_object());
+    return r;
+  };
+  CHECK(dynamic_cast<step_runnable*>(make(nlohmann::json::object()).get()) != nullptr);
+  CHECK(make({{"delay_ms", "0"}}) != nullptr);
+  CHECK_THROWS_WITH(make({{"delay_ms", "abc"}}), Catch::Contains("must be an integer"));
+  CHECK_THROWS_WITH(make({{"delay_ms", "-1"}}), Catch::Contains("between"));
+  CHECK_THROWS_WITH(make({{"delay_ms", "60001"}}), Catch::Contains("between"));
   component bad{"agents", "x", "X", "", "nonesuch", nlohmann::json::object()};
-  CHECK_THROWS_WITH(make_runnable(bad, "hi", {}), Catch::Contains("unknown runnable"));
+  run_info info;
+  CHECK_THROWS_WITH(registry.make(bad, info, {}), Catch::Contains("unknown runnable"));
+  CHECK_THROWS_AS(registry.add("echo", [](const run_info&) { return nullptr; }),
+                  std::invalid_argument);
 }

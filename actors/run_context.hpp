@@ -1,0 +1,62 @@
+#pragma once
+
+#include "actors/runnable.hpp"
+#include "core/event.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace boost::asio {
+class io_context;
+} // namespace boost::asio
+
+namespace runcast::actors {
+
+/// The runtime's executor for asynchronous runnables, as passed between actors (a plain
+/// pointer would make CAF's spawn inspect an incomplete type).
+struct io_executor {
+  boost::asio::io_context* context = nullptr;
+};
+
+/// An asynchronous runnable's handle on its run. Every member is thread-safe: call them from
+/// the producer's own I/O handlers, from any thread.
+///
+/// Events are collected and handed to the run actor in batches (one message for whatever
+/// piled up since the last hand-off), so a fast producer is not one message per event.
+/// The first of `complete`, `fail` or a cancel ends the run; what comes after is dropped.
+class run_context {
+public:
+  virtual ~run_context() = default;
+
+  /// The run this context belongs to.
+  virtual const run_info& info() const = 0;
+
+  /// Emits an event; false if the run has ended (stop producing) or too many events wait
+  /// for the run actor (`limits::max_pending_emits`; slow down and retry).
+  virtual bool emit(event_draft ev) = 0;
+
+  /// Emits a content event of this kind (`RunContent`, …).
+  bool emit_content(std::string text) {
+    return emit({info().names.content, std::move(text)});
+  }
+
+  /// Ends the run COMPLETED; `output` is its final content (the completed event's content).
+  virtual void complete(std::optional<std::string> output) = 0;
+
+  /// Ends the run ERROR with `error` as the error event's content.
+  virtual void fail(std::string error) = 0;
+
+  /// True once the run was cancelled (or ended otherwise): stop producing.
+  virtual bool cancelled() const = 0;
+
+  /// `f` runs once when the run is cancelled or ends without the producer — at once if it
+  /// already has. Called on a runtime thread: post to your executor if you need to.
+  virtual void on_cancel(std::function<void()> f) = 0;
+
+  /// The executor runcast provides for the producer's I/O: sockets, pipes, timers. Its
+  /// threads are shared by every run; never block them.
+  virtual boost::asio::io_context& io() = 0;
+};
+
+} // namespace runcast::actors

@@ -1,0 +1,98 @@
+#include "actors/run_context_impl.hpp"
+
+#include "actors/atoms.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/actor_cast.hpp>
+#include <caf/send.hpp>
+
+namespace runcast::actors {
+
+run_context_impl::run_context_impl(run_info info, caf::actor_control_block* run_actor,
+                                   boost::asio::io_context& io, size_t max_pending)
+  : info_(std::move(info)), run_actor_(run_actor), io_(io), max_pending_(max_pending) {
+}
+
+const run_info& run_context_impl::info() const {
+  return info_;
+}
+
+bool run_context_impl::emit(event_draft ev) {
+  std::lock_guard<std::mutex> guard{mutex_};
+  if (closed_ || ended_ || pending_.size() >= max_pending_)
+    return false;
+  pending_.push_back(std::move(ev));
+  request_drain();
+  return true;
+}
+
+void run_context_impl::complete(std::optional<std::string> output) {
+  std::lock_guard<std::mutex> guard{mutex_};
+  if (closed_ || ended_)
+    return;
+  ended_ = true;
+  outcome_ = run_outcome{run_status::completed, std::move(output), std::nullopt};
+  request_drain();
+}
+
+void run_context_impl::fail(std::string error) {
+  std::lock_guard<std::mutex> guard{mutex_};
+  if (closed_ || ended_)
+    return;
+  ended_ = true;
+  outcome_ = run_outcome{run_status::error, std::nullopt, std::move(error)};
+  request_drain();
+}
+
+bool run_context_impl::cancelled() const {
+  return closed_;
+}
+
+void run_context_impl::on_cancel(std::function<void()> f) {
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    if (!closed_) {
+      on_cancel_.push_back(std::move(f));
+      return;
+    }
+  }
+  f(); // already over: at once, outside the lock
+}
+
+boost::asio::io_context& run_context_impl::io() {
+  return io_;
+}
+
+run_context_impl::drained run_context_impl::drain() {
+  std::lock_guard<std::mutex> guard{mutex_};
+  drain_requested_ = false;
+  drained out;
+  out.events.swap(pending_);
+  out.outcome = std::move(outcome_);
+  outcome_.reset();
+  return out;
+}
+
+void run_context_impl::close() {
+  std::vector<std::function<void()>> callbacks;
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    if (closed_.exchange(true))
+      return;
+    callbacks.swap(on_cancel_);
+    pending_.clear();
+  }
+  // Outside the lock: a callback may call back into the context.
+  for (auto& f : callbacks)
+    f();
+}
+
+void run_context_impl::request_drain() {
+  if (drain_requested_)
+    return;
+  drain_requested_ = true;
+  if (auto strong = caf::actor_cast<caf::strong_actor_ptr>(run_actor_))
+    caf::anon_send(caf::actor_cast<caf::actor>(strong), drain_atom::value);
+}
+
+} // namespace runcast::actors

@@ -1,0 +1,40 @@
+#include "runtime/io_pool.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <thread>
+#include <vector>
+
+namespace runcast::runtime {
+
+struct io_pool::impl {
+  boost::asio::io_context ioc;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{
+    ioc.get_executor()};
+  std::vector<std::thread> threads;
+};
+
+io_pool::io_pool(size_t threads) : impl_(std::make_unique<impl>()) {
+  for (size_t i = 0; i < threads; ++i)
+    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+}
+
+io_pool::~io_pool() {
+  stop();
+}
+
+boost::asio::io_context& io_pool::context() {
+  return impl_->ioc;
+}
+
+void io_pool::stop() {
+  impl_->work.reset();
+  impl_->ioc.stop();
+  for (auto& t : impl_->threads)
+    if (t.joinable())
+      t.join();
+  impl_->threads.clear();
+}
+
+} // namespace runcast::runtime
