@@ -2,65 +2,16 @@
 // A resume on any node gets the owner's live tail; a lost owner ends streams with an
 // `error` frame; a node with the wrong secret is refused.
 
+#include "tests/cluster/cluster_fixture.hpp"
 #include "tests/integration/run_helpers.hpp"
-#include "tests/support/pg_database.hpp"
 
 #include <catch2/catch.hpp>
-
-#include <boost/asio/ip/tcp.hpp>
 
 #include <csignal>
 
 using namespace runcast::test;
 
 namespace {
-
-/// A free TCP port on 127.0.0.1 (bound and released: good enough on a test machine).
-uint16_t free_port() {
-  boost::asio::io_context ioc;
-  boost::asio::ip::tcp::acceptor a{ioc, {boost::asio::ip::make_address("127.0.0.1"), 0}};
-  return a.local_endpoint().port();
-}
-
-/// Three nodes n1..n3 on one fresh database, each listing the two others as peers.
-struct cluster_fixture {
-  explicit cluster_fixture(std::vector<std::string> secrets = {"s3cret", "s3cret", "s3cret"}) {
-    for (int i = 0; i < 3; ++i)
-      ports.push_back(free_port());
-    for (int i = 0; i < 3; ++i) {
-      std::string peers;
-      for (int j = 0; j < 3; ++j)
-        if (j != i)
-          peers += (peers.empty() ? "" : ",") + std::string{"127.0.0.1:"} + std::to_string(ports[j]);
-      server_options o;
-      o.db = db.url();
-      o.log_dir = dir.path();
-      o.name = "n" + std::to_string(i + 1);
-      o.extra_args = {"--node-id", o.name, "--cluster-port", std::to_string(ports[i]),
-                      "--peers", peers, "--cluster-secret", secrets[i]};
-      nodes.push_back(std::make_unique<server_process>(o));
-    }
-  }
-
-  /// Waits (bounded) until node i sees `n` peers.
-  void await_peers(size_t i, size_t n) {
-    for (int k = 0; k < 200; ++k) {
-      if (request(port(i), "GET", "/health").json()["peers"].size() == n)
-        return;
-      std::this_thread::sleep_for(std::chrono::milliseconds{50});
-    }
-    FAIL("node " << i + 1 << " never saw " << n << " peers:\n" << nodes[i]->log());
-  }
-
-  uint16_t port(size_t i) const {
-    return nodes[i]->port();
-  }
-
-  temp_dir dir;
-  pg_database db;
-  std::vector<uint16_t> ports;
-  std::vector<std::unique_ptr<server_process>> nodes;
-};
 
 struct started_run {
   std::string run_id;

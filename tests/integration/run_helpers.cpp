@@ -29,15 +29,17 @@ void server_fixture::restart() {
   server = std::make_unique<server_process>(db, dir.path(), args);
 }
 
-std::unique_ptr<sse_client> start_stream(uint16_t port, const fields& form) {
-  return std::make_unique<sse_client>(port, "POST", "/agents/echo/runs", form_urlencode(form),
-                                      "application/x-www-form-urlencoded");
+std::unique_ptr<sse_client> start_stream(uint16_t port, const fields& form,
+                                         const std::string& component) {
+  return std::make_unique<sse_client>(port, "POST", "/" + component + "/runs",
+                                      form_urlencode(form), "application/x-www-form-urlencoded");
 }
 
 std::unique_ptr<sse_client> resume(uint16_t port, const std::string& run_id,
-                                   const std::string& session_id, int64_t last_event_index) {
+                                   const std::string& session_id, int64_t last_event_index,
+                                   const std::string& component) {
   return std::make_unique<sse_client>(
-    port, "POST", "/agents/echo/runs/" + run_id + "/resume",
+    port, "POST", "/" + component + "/runs/" + run_id + "/resume",
     form_urlencode({{"last_event_index", std::to_string(last_event_index)},
                     {"session_id", session_id}}),
     "application/x-www-form-urlencoded");
@@ -77,11 +79,13 @@ std::map<int64_t, std::string> events_by_index(const std::vector<sse_frame>& fra
 }
 
 nlohmann::json poll_until(uint16_t port, const std::string& run_id, const std::string& session_id,
-                          const std::string& status, std::chrono::milliseconds timeout) {
+                          const std::string& status, std::chrono::milliseconds timeout,
+                          const std::string& component) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   nlohmann::json last;
   while (std::chrono::steady_clock::now() < deadline) {
-    auto res = request(port, "GET", "/agents/echo/runs/" + run_id + "?session_id=" + session_id);
+    auto res =
+      request(port, "GET", "/" + component + "/runs/" + run_id + "?session_id=" + session_id);
     REQUIRE(res.status == 200);
     last = res.json();
     if (last["status"] == status)

@@ -37,12 +37,14 @@ struct server_fixture {
 
 using fields = std::vector<std::pair<std::string, std::string>>;
 
-/// POST /agents/echo/runs as a stream (urlencoded form).
-std::unique_ptr<sse_client> start_stream(uint16_t port, const fields& form);
+/// POST /{component}/runs as a stream (urlencoded form); `component` is "kind/id".
+std::unique_ptr<sse_client> start_stream(uint16_t port, const fields& form,
+                                         const std::string& component = "agents/echo");
 
 /// POST …/resume with last_event_index and session_id.
 std::unique_ptr<sse_client> resume(uint16_t port, const std::string& run_id,
-                                   const std::string& session_id, int64_t last_event_index);
+                                   const std::string& session_id, int64_t last_event_index,
+                                   const std::string& component = "agents/echo");
 
 /// Every frame until the server ends the response (bounded).
 std::vector<sse_frame> read_to_end(sse_client& c,
@@ -57,7 +59,8 @@ std::map<int64_t, std::string> events_by_index(const std::vector<sse_frame>& fra
 /// Polls GET …/runs/{id} until its status is `status` (bounded); returns the last JSON.
 nlohmann::json poll_until(uint16_t port, const std::string& run_id, const std::string& session_id,
                           const std::string& status,
-                          std::chrono::milliseconds timeout = std::chrono::seconds{20});
+                          std::chrono::milliseconds timeout = std::chrono::seconds{20},
+                          const std::string& component = "agents/echo");
 
 /// A message of `n` words ("w0 w1 …").
 std::string words(int n);

@@ -1,0 +1,96 @@
+// The body of the runcast executable: parses the command line, opens the store, starts the
+// runtime (which recovers runs a crash interrupted) and the HTTP server, and shuts down in
+// order on SIGTERM/SIGINT: stop accepting → end runs and streams → flush the store → stop.
+
+#include "app/serve.hpp"
+
+#include "app/cli.hpp"
+#include "core/component_registry.hpp"
+#include "http/server.hpp"
+#include "http/server_context.hpp"
+#include "persistence/store.hpp"
+#include "runtime/engine.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <iostream>
+
+namespace runcast::app {
+
+namespace {
+
+constexpr const char* version_text = "runcast 0.1.0";
+
+int serve(const serve_options& o, actors::runnable_registry runnables,
+          const std::vector<component>& extra_components) {
+  auto registry = o.config.empty() ? component_registry::demo()
+                                   : component_registry::from_file(o.config);
+  for (const auto& c : extra_components)
+    registry.add(c);
+  std::shared_ptr<persistence::store> db = persistence::open_store(o.db);
+
+  // Block the stop signals in every thread we start; the main thread waits for them below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  runtime::engine_options eo;
+  eo.lim = o.lim;
+  eo.node_id = o.node_id;
+  eo.cluster.port = o.cluster_port;
+  eo.cluster.host = o.cluster_host;
+  eo.cluster.peers = o.peers;
+  eo.cluster.secret = o.cluster_secret;
+  // The runtime marks the runs a crash interrupted ERROR before anything is served.
+  runtime::engine engine{eo, db, std::move(registry), std::move(runnables)};
+  http::server_context ctx{engine, o.lim, o.auth_key};
+  http::server server{ctx, o.host, o.port};
+  server.start(o.http_threads);
+  spdlog::info("listening on {}:{} (node {}, store {}{})", o.host, server.port(), o.node_id,
+               o.db, o.auth_key.empty() ? "" : ", auth on");
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  server.stop_accepting();
+  bool clean = engine.shutdown(std::chrono::seconds{10});
+  server.stop();
+  spdlog::info("stopped{}", clean ? "" : " (some runs had not reached the store)");
+  return clean ? 0 : 1;
+}
+
+} // namespace
+
+int main_with(int argc, char** argv, actors::runnable_registry runnables,
+              const std::vector<component>& extra_components) {
+  auto logger = spdlog::stderr_color_mt("runcast");
+  spdlog::set_default_logger(logger);
+  spdlog::flush_on(spdlog::level::info);
+  try {
+    auto cmd = parse_command_line({argv + 1, argv + argc});
+    switch (cmd.kind) {
+      case command::help:
+        std::cout << usage();
+        return 0;
+      case command::version:
+        std::cout << version_text << "\n";
+        return 0;
+      case command::serve:
+        spdlog::set_level(spdlog::level::from_str(cmd.serve_opts.log_level));
+        return serve(cmd.serve_opts, std::move(runnables), extra_components);
+    }
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "runcast: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    spdlog::critical("runcast: {}", e.what());
+    return 1;
+  }
+  return 0;
+}
+
+} // namespace runcast::app

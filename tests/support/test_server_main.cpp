@@ -1,0 +1,46 @@
+// runcast_test_server: the runcast executable with two test runnables beside echo, each
+// offered as an agent — `ticker` (an async producer on the runtime's executor) and
+// `counter` (a CAF actor) — and a team `echo-team` (echo, with the team's event names).
+// Integration and cluster tests run it (RUNCAST_BIN) to drive every runnable shape over HTTP.
+
+#include "actors/runnable_registry.hpp"
+#include "app/serve.hpp"
+#include "tests/support/counter_runnable.hpp"
+#include "tests/support/ticker_runnable.hpp"
+
+namespace {
+
+using namespace runcast;
+
+int count_param(const actors::run_info& info) {
+  return static_cast<int>(actors::int_param(info.params, "count", 10, 0, 100'000));
+}
+
+std::chrono::milliseconds delay_param(const actors::run_info& info) {
+  return std::chrono::milliseconds{actors::int_param(info.params, "delay_ms", 20, 0, 60'000)};
+}
+
+int fail_at_param(const actors::run_info& info) {
+  return static_cast<int>(actors::int_param(info.params, "fail_at", -1, -1, 100'000));
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  auto runnables = actors::runnable_registry::builtins();
+  runnables.add("ticker", [](const actors::run_info& info) {
+    return std::make_shared<test::ticker_runnable>(count_param(info), delay_param(info),
+                                                   fail_at_param(info));
+  });
+  runnables.add("counter", [](const actors::run_info& info) {
+    return std::make_shared<test::counter_runnable>(count_param(info), delay_param(info),
+                                                    fail_at_param(info));
+  });
+  std::vector<component> extra{
+    {"agents", "ticker", "Ticker", "async producer (test)", "ticker", nlohmann::json::object()},
+    {"agents", "counter", "Counter", "CAF actor (test)", "counter", nlohmann::json::object()},
+    {"teams", "echo-team", "Echo Team", "echo under a team's names (test)", "echo",
+     nlohmann::json::object()},
+  };
+  return app::main_with(argc, argv, std::move(runnables), extra);
+}
