@@ -1,0 +1,43 @@
+#pragma once
+
+// The event log's operations, shared by its three source files: event_log.cpp (the actor,
+// publishing, status), event_log_persistence.cpp (memory bounds and write-behind) and
+// event_log_subscribers.cpp (catch-up, live fan-out, credits, stall cut-off).
+
+#include "actors/event_log_state.hpp"
+
+#include <caf/stateful_actor.hpp>
+
+namespace runcast::actors::log_ops {
+
+using self_ptr = caf::stateful_actor<event_log_state>*;
+
+// -- persistence (event_log_persistence.cpp) ---------------------------------------------------
+
+/// Drops the oldest frames while over the bounds; only persisted frames go.
+void trim(self_ptr self);
+
+/// Hands the next batch (or the status) to the store: one write in flight at a time.
+void flush(self_ptr self);
+
+/// Flushes now when a batch is full, else after `flush_delay` (group commit).
+void schedule_flush(self_ptr self);
+
+// -- subscribers (event_log_subscribers.cpp) ---------------------------------------------------
+
+/// Ends a subscription: `last` (may be null) is its final frame; `abort` asks the connection
+/// to drop without a clean end, so the client knows to resume.
+void end_subscriber(self_ptr self, const caf::actor_addr& key, frame_ptr last,
+                    bool abort = false);
+
+/// Sends a subscriber what it may have (memory within its window, or a store read), then
+/// `subscribed` or the end when it reaches the head.
+void pump(self_ptr self, const caf::actor_addr& key);
+
+/// `pump` for every subscriber.
+void pump_all(self_ptr self);
+
+/// The stall cut-off: ends subscribers whose window stayed full for `stall_timeout`.
+void cut_stalled(self_ptr self);
+
+} // namespace runcast::actors::log_ops
