@@ -1,6 +1,6 @@
 #include "actors/event_log.hpp"
 
-#include "actors/atoms.hpp"
+#include "actors/type_ids.hpp"
 #include "actors/event_log_ops.hpp"
 #include "core/event_names.hpp"
 #include "core/ids.hpp"
@@ -59,8 +59,8 @@ void set_status(self_ptr self, run_outcome outcome) {
 
 } // namespace
 
-caf::behavior event_log(caf::stateful_actor<event_log_state>* self, event_context ctx,
-                        limits lim, caf::actor store) {
+event_log_impl::behavior_type event_log(self_ptr self, event_context ctx, limits lim,
+                                        store_actor store) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.lim = lim;
@@ -93,7 +93,8 @@ caf::behavior event_log(caf::stateful_actor<event_log_state>* self, event_contex
     },
     [self](subscribe_atom, int64_t from, bool meta) -> subscription_info {
       auto& st = self->state;
-      auto handle = caf::actor_cast<caf::actor>(self->current_sender());
+      // The sender is the subscriber: frames go back to it.
+      auto handle = caf::actor_cast<subscriber_actor>(self->current_sender());
       auto key = handle.address();
       from = std::clamp<int64_t>(from, 0, st.next_index);
       subscriber_entry sub;

@@ -4,13 +4,14 @@
 // publishing, status), event_log_persistence.cpp (memory bounds and write-behind) and
 // event_log_subscribers.cpp (catch-up, live fan-out, credits, stall cut-off).
 
+#include "actors/event_log.hpp"
 #include "actors/event_log_state.hpp"
 
 #include <caf/stateful_actor.hpp>
 
 namespace runcast::actors::log_ops {
 
-using self_ptr = caf::stateful_actor<event_log_state>*;
+using self_ptr = event_log_impl::stateful_pointer<event_log_state>;
 
 // -- persistence (event_log_persistence.cpp) ---------------------------------------------------
 

@@ -1,6 +1,6 @@
 #include "actors/event_log_ops.hpp"
 
-#include "actors/atoms.hpp"
+#include "actors/type_ids.hpp"
 #include "core/meta_frames.hpp"
 
 #include <caf/all.hpp>

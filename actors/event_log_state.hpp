@@ -1,6 +1,8 @@
 #pragma once
 
-#include "actors/messages.hpp"
+#include "actors/store_actor.hpp"
+#include "actors/subscriber_actor.hpp"
+#include "actors/type_ids.hpp"
 #include "core/event_json.hpp"
 #include "core/limits.hpp"
 
@@ -17,7 +19,7 @@ namespace runcast::actors {
 
 /// A subscriber as the event log sees it: a cursor and a credit window.
 struct subscriber_entry {
-  caf::actor handle;
+  subscriber_actor handle;
   int64_t cursor = 0;          ///< next index to send
   size_t in_flight = 0;        ///< frames sent and not yet credited back
   bool meta = false;           ///< send meta frames (resume) or only events (first stream)
@@ -30,7 +32,7 @@ struct subscriber_entry {
 struct event_log_state {
   event_context ctx;
   limits lim;
-  caf::actor store;
+  store_actor store;
   caf::actor run;
 
   // -- memory: frames [next_index - frames.size(), next_index) ---------------------------

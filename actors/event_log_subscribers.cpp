@@ -1,6 +1,6 @@
 #include "actors/event_log_ops.hpp"
 
-#include "actors/atoms.hpp"
+#include "actors/type_ids.hpp"
 #include "core/meta_frames.hpp"
 
 #include <caf/all.hpp>
@@ -28,7 +28,7 @@ void end_subscriber(self_ptr self, const caf::actor_addr& key, frame_ptr last, b
   if (i == st.subscribers.end())
     return;
   self->send(i->second.handle, end_atom::value, std::move(last), abort);
-  self->demonitor(i->second.handle);
+  self->demonitor(i->second.handle.address());
   st.subscribers.erase(i);
 }
 

@@ -9,16 +9,14 @@ namespace runcast::actors {
 
 namespace {
 
-using self_ptr = run_actor_type::stateful_pointer<run_actor_state>;
+using self_ptr = run_actor::stateful_pointer<run_actor_state>;
 
 /// Most events one coalesced batch of zero-delay steps may hold.
 constexpr size_t max_batch = 256;
 
-// The event log is an untyped actor, and a typed actor may only send() to typed ones:
-// messages to it go anonymously (it does not look at their sender).
 void publish(self_ptr self, std::vector<event_draft> events) {
   if (!events.empty())
-    caf::anon_send(self->state.log, publish_atom::value, draft_batch{std::move(events)});
+    self->send(self->state.log, publish_atom::value, draft_batch{std::move(events)});
 }
 
 /// Ends the run: `events` and the final event for `outcome` go to the log, then the status.
@@ -42,7 +40,7 @@ void finish(self_ptr self, std::vector<event_draft> events, run_outcome outcome,
       break;
   }
   publish(self, std::move(events));
-  caf::anon_send(st.log, status_atom::value, std::move(outcome));
+  self->send(st.log, status_atom::value, std::move(outcome));
   if (st.context)
     st.context->close();
   if (st.worker && !by_runnable)
@@ -102,14 +100,14 @@ void start(self_ptr self, io_executor io, size_t max_pending) {
 
 } // namespace
 
-run_actor_type::behavior_type run_actor(self_ptr self, caf::actor log,
-                                        std::shared_ptr<runnable> body, run_info info,
-                                        io_executor io, size_t max_pending_emits) {
+run_actor::behavior_type drive_run(self_ptr self, event_log_actor log,
+                                   std::shared_ptr<runnable> body, run_info info,
+                                   io_executor io, size_t max_pending_emits) {
   auto& st = self->state;
   st.log = std::move(log);
   st.body = std::move(body);
   st.info = std::move(info);
-  caf::anon_send(st.log, status_atom::value, run_outcome{run_status::running, {}, {}});
+  self->send(st.log, status_atom::value, run_outcome{run_status::running, {}, {}});
   publish(self, {{st.info.names.started, std::nullopt}});
   self->set_down_handler([self](caf::down_msg& dm) {
     if (!self->state.ended && dm.source == self->state.worker.address())

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/event_log_actor.hpp"
 #include "actors/run_context.hpp"
 #include "actors/runnable_actor.hpp"
 
@@ -17,14 +18,14 @@ class run_context_impl;
 /// steps for a step function; at once for a producer or actor, which are told);
 /// `(shutdown_atom)` ends it ERROR ("interrupted: server shutting down"); `(step_atom)` is
 /// its own timer; `(drain_atom)` says a run context has events or an outcome waiting.
-using run_actor_type = run_sink_actor::extend<caf::reacts_to<cancel_atom>,
+using run_actor = run_sink_actor::extend<caf::reacts_to<cancel_atom>,
                                               caf::reacts_to<shutdown_atom>,
                                               caf::reacts_to<step_atom>,
                                               caf::reacts_to<drain_atom>>;
 
 /// State of a run actor.
 struct run_actor_state {
-  caf::actor log;
+  event_log_actor log;
   std::shared_ptr<runnable> body;
   run_info info;
   std::shared_ptr<run_context_impl> context; ///< for an async_runnable
@@ -37,9 +38,8 @@ struct run_actor_state {
 /// kind's started event, publishes what the runnable emits to the run's event log in
 /// batches, then the kind's final event and status. Steps without a delay are coalesced
 /// into one batch (up to a bound) so fast step functions are not one message per event.
-run_actor_type::behavior_type run_actor(run_actor_type::stateful_pointer<run_actor_state> self,
-                                        caf::actor log, std::shared_ptr<runnable> body,
-                                        run_info info, io_executor io,
-                                        size_t max_pending_emits);
+run_actor::behavior_type drive_run(run_actor::stateful_pointer<run_actor_state> self,
+                                   event_log_actor log, std::shared_ptr<runnable> body,
+                                   run_info info, io_executor io, size_t max_pending_emits);
 
 } // namespace runcast::actors

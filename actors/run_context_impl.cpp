@@ -1,6 +1,7 @@
 #include "actors/run_context_impl.hpp"
 
-#include "actors/atoms.hpp"
+#include "actors/run_actor.hpp"
+#include "actors/type_ids.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/actor_cast.hpp>
@@ -92,7 +93,7 @@ void run_context_impl::request_drain() {
     return;
   drain_requested_ = true;
   if (auto strong = caf::actor_cast<caf::strong_actor_ptr>(run_actor_))
-    caf::anon_send(caf::actor_cast<caf::actor>(strong), drain_atom::value);
+    caf::anon_send(caf::actor_cast<run_actor>(strong), drain_atom::value);
 }
 
 } // namespace runcast::actors

@@ -1,9 +1,9 @@
 #include "actors/run_manager.hpp"
 
-#include "actors/atoms.hpp"
+#include "actors/errors.hpp"
+#include "actors/type_ids.hpp"
 #include "actors/event_log.hpp"
 #include "actors/event_log_state.hpp"
-#include "actors/messages.hpp"
 #include "actors/run_actor.hpp"
 
 #include <caf/all.hpp>
@@ -13,7 +13,7 @@ namespace runcast::actors {
 
 namespace {
 
-using self_ptr = caf::stateful_actor<run_manager_state>*;
+using self_ptr = run_manager_actor::stateful_pointer<run_manager_state>;
 
 void maybe_finish_shutdown(self_ptr self) {
   auto& st = self->state;
@@ -23,8 +23,8 @@ void maybe_finish_shutdown(self_ptr self) {
 
 } // namespace
 
-caf::behavior run_manager(caf::stateful_actor<run_manager_state>* self, limits lim,
-                          caf::actor store, io_executor io) {
+run_manager_actor::behavior_type run_manager(self_ptr self, limits lim, store_actor store,
+                                             io_executor io) {
   self->state.lim = lim;
   self->state.store = std::move(store);
   self->state.io = io;
@@ -32,7 +32,7 @@ caf::behavior run_manager(caf::stateful_actor<run_manager_state>* self, limits l
     auto& st = self->state;
     if (auto i = st.by_run.find(dm.source); i != st.by_run.end()) {
       if (auto r = st.runs.find(i->second); r != st.runs.end())
-        r->second.run = run_actor_type{};
+        r->second.run = run_actor{};
       st.by_run.erase(i);
       return;
     }
@@ -59,7 +59,7 @@ caf::behavior run_manager(caf::stateful_actor<run_manager_state>* self, limits l
     [self](start_atom, run_spec& spec) -> caf::result<bool> {
       auto& st = self->state;
       if (st.shutting_down)
-        return caf::make_error(caf::sec::runtime_error, "server is shutting down");
+        return make_failure(errc::shutting_down, "the server is shutting down");
       auto run_id = spec.record.run_id;
       auto log = self->spawn(event_log, spec.context, st.lim, st.store);
       auto rp = self->make_response_promise<bool>();
@@ -68,7 +68,7 @@ caf::behavior run_manager(caf::stateful_actor<run_manager_state>* self, limits l
         .then(
           [self, rp, log, run_id, body = spec.body, info = spec.info](bool) mutable {
             auto& st = self->state;
-            auto run = self->spawn(run_actor, log, body, std::move(info), st.io,
+            auto run = self->spawn(drive_run, log, body, std::move(info), st.io,
                                    st.lim.max_pending_emits);
             self->send(log, watch_atom::value, caf::actor_cast<caf::actor>(run));
             // Linked, so that stopping the manager stops every log it holds; monitored, to
@@ -87,14 +87,14 @@ caf::behavior run_manager(caf::stateful_actor<run_manager_state>* self, limits l
             spdlog::error("run {}: not started, the store refused it: {}", run_id,
                           self->system().render(err));
             self->send_exit(log, caf::exit_reason::user_shutdown);
-            rp.deliver(err);
+            rp.deliver(make_failure(errc::unavailable, "the store did not take the run"));
           });
       return rp;
     },
-    [self](lookup_atom, const std::string& run_id) -> caf::actor {
+    [self](lookup_atom, const std::string& run_id) -> event_log_actor {
       auto& st = self->state;
       auto i = st.runs.find(run_id);
-      return i == st.runs.end() ? caf::actor{} : i->second.log;
+      return i == st.runs.end() ? event_log_actor{} : i->second.log;
     },
     [self](stats_atom) -> caf::result<int64_t, int64_t> {
       auto& st = self->state;
@@ -113,7 +113,7 @@ caf::behavior run_manager(caf::stateful_actor<run_manager_state>* self, limits l
     [self](shutdown_atom) -> caf::result<bool> {
       auto& st = self->state;
       st.shutting_down = true;
-      st.shutdown_done = self->make_response_promise();
+      st.shutdown_done = self->make_response_promise<bool>();
       for (auto& [id, e] : st.runs) {
         if (e.run)
           self->send(e.run, shutdown_atom::value);

@@ -1,14 +1,12 @@
 #pragma once
 
-#include "actors/atoms.hpp"
-#include "actors/messages.hpp"
+#include "actors/type_ids.hpp"
 #include "actors/runnable.hpp"
 
 #include <caf/fwd.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(runcast::actors::run_info)
 
 // The third shape of a runnable: a CAF actor. It gets `(start_atom, run_info, run_sink)`,
 // sends its events to the sink as `(publish_atom, draft_batch)` and ends the run with

@@ -1,26 +1,26 @@
 #pragma once
 
-#include "persistence/store.hpp"
+#include "actors/type_ids.hpp"
 
-#include <caf/actor.hpp>
-#include <caf/behavior.hpp>
-#include <caf/blocking_actor.hpp>
-#include <caf/event_based_actor.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
-#include <memory>
+#include <cstdint>
+#include <string>
 
 namespace runcast::actors {
 
-/// The store's actor face. Spawn it `caf::detached`: every handler blocks on the database,
-/// so it gets a thread of its own and never stalls a CAF worker.
-///
-/// Protocol (replies in brackets):
-/// - `(create_atom, run_record)` → `[bool]`: inserts a run (and its session).
-/// - `(append_atom, event_batch)` → `[int64_t]`: persists events in one transaction
-///   (idempotent), answers how many it was given.
-/// - `(status_atom, std::string run_id, run_outcome)` → `[bool]`: run exists.
-/// - `(load_atom, std::string run_id, int64_t from, uint64_t limit)` → `[event_batch]`.
-/// A database failure answers `caf::sec::runtime_error` with the store's message.
-caf::behavior store_actor(caf::event_based_actor* self, std::shared_ptr<persistence::store> db);
+/// The store's actor face (implemented by store_worker). Every reply is sent once the
+/// database has answered; a database failure answers `errc::unavailable` with the store's
+/// message (logged once, by the worker).
+/// - `create`: inserts a run (and its session);
+/// - `append`: persists events in one transaction (idempotent), answers how many;
+/// - `status`: moves a run to a status with its output or error; false if no such run;
+/// - `load`: events of a run from an index, at most `limit`.
+using store_actor = caf::typed_actor<
+  caf::replies_to<create_atom, persistence::run_record>::with<bool>,
+  caf::replies_to<append_atom, event_batch>::with<int64_t>,
+  caf::replies_to<status_atom, std::string, run_outcome>::with<bool>,
+  caf::replies_to<load_atom, std::string, int64_t, uint64_t>::with<event_batch>>;
 
 } // namespace runcast::actors

@@ -1,7 +1,6 @@
 #include "actors/subscriber.hpp"
 
-#include "actors/atoms.hpp"
-#include "actors/messages.hpp"
+#include "actors/type_ids.hpp"
 #include "core/meta_frames.hpp"
 
 #include <caf/all.hpp>
@@ -13,17 +12,19 @@ namespace {
 
 /// What the handlers share.
 struct upstream_state {
-  caf::actor handle;          ///< the event log (local) or the owner's subscriber (remote)
+  wire_credit_actor handle;   ///< the event log (local) or the owner's subscriber (remote)
   uint64_t early_credits = 0; ///< credits that arrived before the handle was known
   std::string remote_owner;   ///< set when upstream is on another node
 };
 
 } // namespace
 
-caf::behavior subscriber(caf::event_based_actor* self, std::shared_ptr<frame_sink> sink,
-                         caf::actor locator, subscription_spec spec, limits lim) {
+subscriber_actor::behavior_type subscriber(subscriber_actor::pointer self,
+                                           std::shared_ptr<frame_sink> sink,
+                                           locator_actor locator, subscription_spec spec,
+                                           limits lim) {
   auto up = std::make_shared<upstream_state>();
-  auto adopt = [self, up](const caf::actor& upstream) {
+  auto adopt = [self, up](const wire_credit_actor& upstream) {
     if (up->handle || !upstream)
       return;
     up->handle = upstream;
@@ -53,34 +54,26 @@ caf::behavior subscriber(caf::event_based_actor* self, std::shared_ptr<frame_sin
     self->quit();
   });
 
-  self->request(locator, lim.store_timeout, lookup_atom::value, spec.run_id, spec.owner)
+  self
+    ->request(locator, lim.store_timeout, subscribe_atom::value, spec.run_id, spec.owner,
+              spec.from, spec.meta, caf::actor_cast<subscriber_actor>(self))
     .then(
-      [=](caf::actor& upstream, bool remote, std::string& lost_owner) {
-        if (!upstream)
-          return not_found(lost_owner);
-        if (!remote) {
-          adopt(upstream);
-          self->request(upstream, lim.store_timeout, subscribe_atom::value, spec.from, spec.meta)
-            .then([](subscription_info&) {},
-                  // The log quit between lookup and subscribe: its run is in the store.
-                  [=](caf::error&) { not_found({}); });
-          return;
+      [=](event_log_actor& log, wire_credit_actor& far, std::string& lost_owner) {
+        if (far) {
+          up->remote_owner = spec.owner; // named in the error frame if that node is lost
+          return adopt(far);             // the owner node streams to us already
         }
-        up->remote_owner = spec.owner;
-        // Every remote request has a timeout: a peer that hangs must not hang us.
-        self
-          ->request(upstream, lim.store_timeout, subscribe_atom::value, spec.run_id, spec.from,
-                    spec.meta)
-          .then([=](caf::actor& far) { adopt(far); },
-                [=](caf::error& err) {
-                  spdlog::warn("subscriber {}: owner {} refused or did not answer: {}",
-                               spec.run_id, spec.owner, self->system().render(err));
-                  not_found(spec.owner);
-                });
+        if (!log)
+          return not_found(lost_owner);
+        adopt(log);
+        self->request(log, lim.store_timeout, subscribe_atom::value, spec.from, spec.meta)
+          .then([](subscription_info&) {},
+                // The log quit between lookup and subscribe: its run is in the store.
+                [=](caf::error&) { not_found({}); });
       },
       [=](caf::error& err) {
-        spdlog::error("subscriber {}: run lookup failed: {}", spec.run_id,
-                      self->system().render(err));
+        spdlog::warn("subscriber {}: the run could not be located: {}", spec.run_id,
+                     self->system().render(err));
         sink->on_end(make_frame(error_frame(spec.run_id, "The run could not be looked up; retry.")),
                      false);
         self->quit();

@@ -1,11 +1,11 @@
 #pragma once
 
+#include "actors/locator_actor.hpp"
+#include "actors/subscriber_actor.hpp"
 #include "core/frame_sink.hpp"
 #include "core/limits.hpp"
 
 #include <caf/actor.hpp>
-#include <caf/behavior.hpp>
-#include <caf/event_based_actor.hpp>
 
 #include <memory>
 #include <string>
@@ -21,17 +21,15 @@ struct subscription_spec {
   caf::actor watched; ///< optional: quit silently when it goes down (a remote client)
 };
 
-/// One per subscription. It asks the locator (cluster/locator.hpp) where the run's events
-/// are — this node's event log, or the owner node's gateway, which spawns a subscriber there
-/// that streams back in wire form — subscribes from `spec.from`, hands what arrives to
-/// `sink` and returns the sink's credits upstream. It quits when the subscription ends, when
-/// upstream dies (the sink then gets an `error` frame: log stopped, or owner node lost), on
+/// One per subscription (protocol: subscriber_actor.hpp). It asks the locator where the
+/// run's events are — this node's event log (it subscribes there), or the owner node, where
+/// a subscriber like itself streams back in wire form — hands what arrives to `sink` and
+/// returns the sink's credits upstream. It quits when the subscription ends, when upstream
+/// dies (the sink then gets an `error` frame: log stopped, or owner node lost), on
 /// `close_atom`, or when `spec.watched` goes down.
-///
-/// Receives: `(frames_atom, frame_batch)` or `(frames_atom, std::vector<std::string>)`,
-/// `(end_atom, frame_ptr|std::string last, bool abort)`, `(missing_atom)`,
-/// `(credit_atom, uint64_t)`, `(close_atom)`.
-caf::behavior subscriber(caf::event_based_actor* self, std::shared_ptr<frame_sink> sink,
-                         caf::actor locator, subscription_spec spec, limits lim);
+subscriber_actor::behavior_type subscriber(subscriber_actor::pointer self,
+                                           std::shared_ptr<frame_sink> sink,
+                                           locator_actor locator, subscription_spec spec,
+                                           limits lim);
 
 } // namespace runcast::actors

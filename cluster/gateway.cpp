@@ -1,7 +1,7 @@
 #include "cluster/gateway.hpp"
 
-#include "actors/atoms.hpp"
-#include "actors/messages.hpp"
+#include "actors/type_ids.hpp"
+#include "actors/errors.hpp"
 #include "actors/subscriber.hpp"
 #include "cluster/relay_sink.hpp"
 
@@ -15,7 +15,7 @@ using namespace runcast::actors;
 
 namespace {
 
-using self_ptr = caf::stateful_actor<gateway_state>*;
+using self_ptr = gateway_actor::stateful_pointer<gateway_state>;
 
 bool same_secret(const std::string& a, const std::string& b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
@@ -28,13 +28,13 @@ bool trusted(self_ptr self) {
 }
 
 caf::error refused() {
-  return caf::make_error(caf::sec::runtime_error, "refused: present the cluster secret first");
+  return make_failure(errc::invalid_argument, "refused: present the cluster secret first");
 }
 
 } // namespace
 
-caf::behavior gateway(caf::stateful_actor<gateway_state>* self, caf::actor locator,
-                      std::string node_id, std::string secret, limits lim) {
+gateway_actor::behavior_type gateway(self_ptr self, locator_actor locator, std::string node_id,
+                                     std::string secret, limits lim) {
   auto& st = self->state;
   st.locator = std::move(locator);
   st.node_id = std::move(node_id);
@@ -47,23 +47,23 @@ caf::behavior gateway(caf::stateful_actor<gateway_state>* self, caf::actor locat
       auto sender = self->current_sender();
       if (!sender || !same_secret(secret, st.secret)) {
         spdlog::warn("cluster: refused peer '{}': wrong cluster secret", peer);
-        return caf::make_error(caf::sec::runtime_error, "refused: wrong cluster secret");
+        return make_failure(errc::invalid_argument, "refused: wrong cluster secret");
       }
       if (st.authenticated.insert(sender->node()).second)
         spdlog::info("cluster: peer '{}' authenticated", peer);
       return {hello_atom::value, st.node_id};
     },
-    [self](subscribe_atom, const std::string& run_id, int64_t from,
-           bool meta) -> caf::result<caf::actor> {
+    [self](subscribe_atom, const std::string& run_id, int64_t from, bool meta,
+           caf::actor& remote) -> caf::result<caf::actor> {
       if (!trusted(self))
         return refused();
       auto& st = self->state;
-      auto remote = caf::actor_cast<caf::actor>(self->current_sender());
       // This node owns the run: an ordinary subscriber follows it here and a relay sink
       // forwards to the remote one; credits come back to that subscriber directly.
       subscription_spec spec{run_id, st.node_id, from, meta, remote};
-      return self->spawn(subscriber, std::make_shared<relay_sink>(remote), st.locator,
-                         std::move(spec), st.lim);
+      auto sink = std::make_shared<relay_sink>(caf::actor_cast<wire_sink_actor>(remote));
+      return caf::actor_cast<caf::actor>(
+        self->spawn(subscriber, std::move(sink), st.locator, std::move(spec), st.lim));
     },
     [self](cancel_atom, const std::string& run_id) -> caf::result<int32_t> {
       if (!trusted(self))

@@ -1,10 +1,9 @@
 #pragma once
 
+#include "actors/locator_actor.hpp"
+#include "cluster/gateway_actor.hpp"
 #include "core/limits.hpp"
 
-#include <caf/actor.hpp>
-#include <caf/behavior.hpp>
-#include <caf/fwd.hpp>
 #include <caf/node_id.hpp>
 
 #include <set>
@@ -14,23 +13,17 @@ namespace runcast::cluster {
 
 struct gateway_state;
 
-/// What a node publishes on its cluster port: the one actor peers talk to. A peer must first
-/// prove it knows the cluster secret; until then its requests are refused.
-///
-/// Cross-node protocol (only CAF built-in types, so nothing needs registering alike on every
-/// node):
-/// - `(hello_atom, std::string peer_node_id, std::string secret)` → `[hello_atom, my_node_id]`
-///   or an error: authenticates the sender's CAF node;
-/// - `(subscribe_atom, std::string run_id, int64_t from, bool meta)` → `[caf::actor]`:
-///   a subscriber on this node streams the run's event log to the sender (relay_sink.hpp);
-///   the sender's credits go to that actor;
-/// - `(cancel_atom, std::string run_id)` → `[int32_t]` (an actors::cancel_result).
-caf::behavior gateway(caf::stateful_actor<gateway_state>* self, caf::actor locator,
-                      std::string node_id, std::string secret, limits lim);
+/// What a node publishes on its cluster port (protocol: gateway_actor.hpp): the one actor
+/// peers talk to. A peer must first prove it knows the cluster secret; until then its
+/// requests are refused. A subscribe spawns an ordinary subscriber here whose relay_sink
+/// forwards to the remote one.
+gateway_actor::behavior_type gateway(gateway_actor::stateful_pointer<gateway_state> self,
+                                     actors::locator_actor locator, std::string node_id,
+                                     std::string secret, limits lim);
 
 /// State of the gateway.
 struct gateway_state {
-  caf::actor locator; ///< this node's (cluster/locator.hpp)
+  actors::locator_actor locator; ///< this node's (cluster/locator.hpp)
   std::string node_id;
   std::string secret;
   limits lim;

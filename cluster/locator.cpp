@@ -1,36 +1,56 @@
 #include "cluster/locator.hpp"
 
-#include "actors/atoms.hpp"
-#include "actors/messages.hpp"
-
 #include <caf/all.hpp>
+#include <spdlog/spdlog.h>
 
 namespace runcast::cluster {
 
 using namespace runcast::actors;
 
-caf::behavior locator(caf::event_based_actor* self, caf::actor run_manager,
-                      caf::actor membership, std::string node_id, limits lim) {
+locator_actor::behavior_type locator(locator_actor::pointer self, run_manager_actor run_manager,
+                                     membership_actor membership, std::string node_id,
+                                     limits lim) {
   auto here = [node_id, membership](const std::string& owner) {
     return owner.empty() || owner == node_id || !membership;
   };
-  using located = caf::result<caf::actor, bool, std::string>;
   return {
-    [=](lookup_atom, const std::string& run_id, const std::string& owner) -> located {
-      auto rp = self->make_response_promise<caf::actor, bool, std::string>();
+    [=](subscribe_atom, const std::string& run_id, const std::string& owner, int64_t from,
+        bool meta, subscriber_actor& who)
+      -> caf::result<event_log_actor, wire_credit_actor, std::string> {
+      auto rp = self->make_response_promise<event_log_actor, wire_credit_actor, std::string>();
       if (here(owner)) {
         self->request(run_manager, lim.store_timeout, lookup_atom::value, run_id)
-          .then([rp](caf::actor& log) mutable { rp.deliver(log, false, std::string{}); },
+          .then([rp](event_log_actor& log) mutable { rp.deliver(log, wire_credit_actor{},
+                                                                std::string{}); },
                 [rp](caf::error& err) mutable { rp.deliver(err); });
         return rp;
       }
+      // Whatever goes wrong with the owner, the answer is "lost": the client then gets what
+      // the shared store holds and a frame naming the owner.
+      auto lost = [rp, owner]() mutable {
+        rp.deliver(event_log_actor{}, wire_credit_actor{}, owner);
+      };
       self->request(membership, lim.store_timeout, lookup_atom::value, owner)
         .then(
-          [rp, owner](caf::actor& gateway) mutable {
-            // No live member: the owner is lost, the shared store has what it persisted.
-            rp.deliver(gateway, true, gateway ? std::string{} : owner);
+          [=](gateway_actor& gateway) mutable {
+            if (!gateway)
+              return lost();
+            // Every remote request has a timeout: a peer that hangs must not hang us.
+            self
+              ->request(gateway, lim.store_timeout, subscribe_atom::value, run_id, from, meta,
+                        caf::actor_cast<caf::actor>(who))
+              .then(
+                [rp](caf::actor& far) mutable {
+                  rp.deliver(event_log_actor{}, caf::actor_cast<wire_credit_actor>(far),
+                             std::string{});
+                },
+                [=](caf::error& err) mutable {
+                  spdlog::warn("locator: owner {} refused or did not answer: {}", owner,
+                               self->system().render(err));
+                  lost();
+                });
           },
-          [rp](caf::error& err) mutable { rp.deliver(err); });
+          [=](caf::error&) mutable { lost(); });
       return rp;
     },
     [=](cancel_atom, const std::string& run_id, const std::string& owner) -> caf::result<int32_t> {
@@ -43,12 +63,11 @@ caf::behavior locator(caf::event_based_actor* self, caf::actor run_manager,
       }
       self->request(membership, lim.store_timeout, lookup_atom::value, owner)
         .then(
-          [self, rp, run_id, lim](caf::actor& gateway) mutable {
+          [=](gateway_actor& gateway) mutable {
             if (!gateway) {
               rp.deliver(static_cast<int32_t>(cancel_result::not_found));
               return;
             }
-            // Every remote request has a timeout: a peer that hangs must not hang us.
             self->request(gateway, lim.store_timeout, cancel_atom::value, run_id)
               .then([rp](int32_t r) mutable { rp.deliver(r); },
                     [rp](caf::error& err) mutable { rp.deliver(err); });

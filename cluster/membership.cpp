@@ -1,6 +1,6 @@
 #include "cluster/membership.hpp"
 
-#include "actors/atoms.hpp"
+#include "actors/type_ids.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
@@ -12,13 +12,11 @@ using namespace runcast::actors;
 
 namespace {
 
-using self_ptr = caf::stateful_actor<membership_state>*;
+using self_ptr = membership_impl::stateful_pointer<membership_state>;
 
 constexpr std::chrono::seconds connect_timeout{5};
 constexpr std::chrono::milliseconds min_backoff{200};
 constexpr std::chrono::milliseconds max_backoff{5000};
-
-using connect_to_atom = caf::atom_constant<caf::atom("connectto")>;
 
 void retry_later(self_ptr self, size_t i) {
   auto& p = self->state.peers[i];
@@ -37,7 +35,7 @@ void connect(self_ptr self, size_t i) {
     .then(
       [self, i, addr](const caf::node_id&, caf::strong_actor_ptr& ptr,
                       const std::set<std::string>&) {
-        auto gw = caf::actor_cast<caf::actor>(ptr);
+        auto gw = caf::actor_cast<gateway_actor>(ptr);
         if (!gw) {
           retry_later(self, i);
           return;
@@ -69,8 +67,8 @@ void connect(self_ptr self, size_t i) {
 
 } // namespace
 
-caf::behavior membership(caf::stateful_actor<membership_state>* self, std::string node_id,
-                         std::string secret, std::vector<peer_address> peers) {
+membership_impl::behavior_type membership(self_ptr self, std::string node_id,
+                                          std::string secret, std::vector<peer_address> peers) {
   auto& st = self->state;
   st.node_id = std::move(node_id);
   st.secret = std::move(secret);
@@ -82,7 +80,7 @@ caf::behavior membership(caf::stateful_actor<membership_state>* self, std::strin
       auto& p = st.peers[i];
       if (p.gateway && p.gateway.address() == dm.source) {
         spdlog::warn("cluster: peer {} lost ({})", p.node_id, self->system().render(dm.reason));
-        p.gateway = nullptr;
+        p.gateway = gateway_actor{};
         retry_later(self, i);
       }
     }
@@ -94,7 +92,7 @@ caf::behavior membership(caf::stateful_actor<membership_state>* self, std::strin
       if (i < self->state.peers.size() && !self->state.peers[i].gateway)
         connect(self, static_cast<size_t>(i));
     },
-    [self](lookup_atom, const std::string& node) -> caf::actor {
+    [self](lookup_atom, const std::string& node) -> gateway_actor {
       for (auto& p : self->state.peers)
         if (p.gateway && p.node_id == node)
           return p.gateway;

@@ -1,8 +1,8 @@
 #pragma once
 
-#include <caf/actor.hpp>
-#include <caf/behavior.hpp>
-#include <caf/fwd.hpp>
+#include "cluster/membership_actor.hpp"
+
+#include <caf/replies_to.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -20,22 +20,24 @@ struct peer_address {
 
 struct membership_state;
 
+/// The membership's own interface: membership_actor plus its reconnect timer.
+using membership_impl =
+  membership_actor::extend<caf::reacts_to<actors::connect_to_atom, uint64_t>>;
+
 /// Connects to every configured peer without blocking (the middleman actor's connect, with
-/// a timeout), authenticates with the cluster secret, and keeps the live view: runcast node
-/// id → that node's gateway. A peer that dies or hangs (heartbeats) is dropped on its down
+/// a timeout), authenticates with the cluster secret, and keeps the live view (protocol:
+/// membership_actor.hpp). A peer that dies or hangs (heartbeats) is dropped on its down
 /// message and reconnected with backoff.
-///
-/// Protocol: `(lookup_atom, std::string node_id)` → `[caf::actor gateway]` (invalid when the
-/// node is not a live member); `(peers_atom)` → `[std::vector<std::string>]` live node ids.
-caf::behavior membership(caf::stateful_actor<membership_state>* self, std::string node_id,
-                         std::string secret, std::vector<peer_address> peers);
+membership_impl::behavior_type membership(membership_impl::stateful_pointer<membership_state> self,
+                                          std::string node_id, std::string secret,
+                                          std::vector<peer_address> peers);
 
 /// State of the membership actor.
 struct membership_state {
   struct peer {
     peer_address address;
     std::string node_id;  ///< once known
-    caf::actor gateway;   ///< while connected and authenticated
+    gateway_actor gateway; ///< while connected and authenticated
     std::chrono::milliseconds backoff{0};
   };
 

@@ -1,6 +1,6 @@
 #include "cluster/relay_sink.hpp"
 
-#include "actors/atoms.hpp"
+#include "actors/type_ids.hpp"
 
 #include <caf/send.hpp>
 
@@ -8,7 +8,7 @@ namespace runcast::cluster {
 
 using namespace runcast::actors;
 
-relay_sink::relay_sink(caf::actor remote) : remote_(std::move(remote)) {
+relay_sink::relay_sink(wire_sink_actor remote) : remote_(std::move(remote)) {
 }
 
 void relay_sink::on_not_found(const std::string&) {

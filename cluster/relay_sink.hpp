@@ -2,7 +2,7 @@
 
 #include "core/frame_sink.hpp"
 
-#include <caf/actor.hpp>
+#include "actors/subscriber_actor.hpp"
 
 #include <string>
 #include <vector>
@@ -19,14 +19,14 @@ namespace runcast::cluster {
 /// event log here (the remote subscriber then replays from the shared store).
 class relay_sink : public frame_sink {
 public:
-  explicit relay_sink(caf::actor remote);
+  explicit relay_sink(actors::wire_sink_actor remote);
 
   void on_not_found(const std::string& lost_owner) override;
   void on_frames(std::vector<frame_ptr> frames) override;
   void on_end(frame_ptr last, bool abort) override;
 
 private:
-  caf::actor remote_;
+  actors::wire_sink_actor remote_;
 };
 
 } // namespace runcast::cluster

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "actors/atoms.hpp"
+#include "actors/subscriber_actor.hpp"
 #include "core/frame_sink.hpp"
 
 #include <caf/actor.hpp>
@@ -14,7 +14,7 @@ namespace runcast::runtime {
 /// The client side's handle on a subscriber actor: credits and close become messages.
 class actor_subscription : public subscription {
 public:
-  explicit actor_subscription(caf::actor sub) : sub_(std::move(sub)) {
+  explicit actor_subscription(actors::subscriber_actor sub) : sub_(std::move(sub)) {
   }
 
   ~actor_subscription() override {
@@ -31,7 +31,7 @@ public:
   }
 
 private:
-  caf::actor sub_;
+  actors::subscriber_actor sub_;
   std::atomic<bool> closed_{false};
 };
 

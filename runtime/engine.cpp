@@ -3,11 +3,11 @@
 
 #include "runtime/engine.hpp"
 
-#include "actors/atoms.hpp"
-#include "actors/messages.hpp"
+#include "actors/type_ids.hpp"
 #include "actors/run_manager.hpp"
 #include "actors/run_recovery.hpp"
-#include "actors/store_actor.hpp"
+#include "actors/store_worker.hpp"
+#include "actors/errors.hpp"
 #include "actors/subscriber.hpp"
 #include "cluster/gateway.hpp"
 #include "cluster/locator.hpp"
@@ -46,15 +46,14 @@ caf::actor_system_config& configure(caf::actor_system_config& cfg, const engine_
 }
 
 /// Sends one request from a short-lived actor and hands the reply to `on_reply`, or the
-/// rendered error to `on_error`; the actor ends with the answer. This is how a plain C++
-/// caller talks to an actor without blocking a thread.
-template <class OnReply, class OnError, class... Ts>
-void ask(caf::actor_system& sys, caf::actor dest, std::chrono::milliseconds timeout,
+/// error to `on_error`; the actor ends with the answer. This is how a plain C++ caller
+/// talks to an actor without blocking a thread.
+template <class Handle, class OnReply, class OnError, class... Ts>
+void ask(caf::actor_system& sys, Handle dest, std::chrono::milliseconds timeout,
          OnReply on_reply, OnError on_error, Ts... xs) {
   sys.spawn([=](caf::event_based_actor* self) mutable {
     self->request(dest, timeout, std::move(xs)...)
-      .then(std::move(on_reply),
-            [self, on_error](caf::error& err) { on_error(self->system().render(err)); });
+      .then(std::move(on_reply), [on_error](caf::error& err) { on_error(err); });
   });
 }
 
@@ -63,7 +62,7 @@ void ask(caf::actor_system& sys, caf::actor dest, std::chrono::milliseconds time
 struct engine::impl {
   impl(engine_options o, std::shared_ptr<persistence::store> db, io_executor io)
     : opts(std::move(o)), sys(configure(cfg, opts)) {
-    store = sys.spawn<caf::detached>(store_actor, std::move(db));
+    store = sys.spawn<caf::detached>(store_worker, std::move(db));
     manager = sys.spawn(run_manager, opts.lim, store, io);
     bool clustered = opts.cluster.port != 0;
     if (clustered)
@@ -99,11 +98,11 @@ struct engine::impl {
   engine_options opts;
   caf::actor_system_config cfg;
   caf::actor_system sys;
-  caf::actor store;
-  caf::actor manager;
-  caf::actor locator;
-  caf::actor gateway;  ///< with a cluster
-  caf::actor members;  ///< with a cluster
+  store_actor store;
+  run_manager_actor manager;
+  locator_actor locator;
+  cluster::gateway_actor gateway;     ///< with a cluster
+  cluster::membership_actor members;  ///< with a cluster
   uint16_t bound_port = 0;
   bool stopped = false;
 };
@@ -141,8 +140,10 @@ void engine::start_run(run_request req, callback<run_record> done) {
   ask(
     impl_->sys, impl_->manager, impl_->opts.lim.store_timeout,
     [done, record](bool) { done(record); },
-    [done](const std::string& why) {
-      done(failure{errc::unavailable, "run not started: " + why});
+    [done](const caf::error& err) {
+      auto f = to_failure(err, "the runtime did not answer in time");
+      f.detail = "run not started: " + f.detail;
+      done(std::move(f));
     },
     start_atom::value, std::move(*spec));
 }
@@ -180,8 +181,8 @@ void engine::cancel_on_owner(const std::string& run_id, const std::string& owner
   ask(
     impl_->sys, impl_->locator, impl_->opts.lim.store_timeout,
     [done](int32_t r) { done(r); },
-    [done, run_id](const std::string& why) {
-      spdlog::warn("cancel {}: the owner did not answer: {}", run_id, why);
+    [this, done, run_id](const caf::error& err) {
+      spdlog::warn("cancel {}: the owner did not answer: {}", run_id, impl_->sys.render(err));
       done(static_cast<int32_t>(cancel_result::not_found));
     },
     cancel_atom::value, run_id, owner);
@@ -204,15 +205,15 @@ void engine::peers(std::function<void(std::vector<std::string>)> done) {
   ask(
     impl_->sys, impl_->members, impl_->opts.lim.store_timeout,
     [done](std::vector<std::string>& live) { done(std::move(live)); },
-    [done](const std::string&) { done({}); }, peers_atom::value);
+    [done](const caf::error&) { done({}); }, peers_atom::value);
 }
 
 void engine::stats(callback<runtime_stats> done) {
   ask(
     impl_->sys, impl_->manager, impl_->opts.lim.store_timeout,
     [done](int64_t logs, int64_t live) { done(runtime_stats{logs, live}); },
-    [done](const std::string& why) {
-      spdlog::warn("stats: run manager did not answer: {}", why);
+    [this, done](const caf::error& err) {
+      spdlog::warn("stats: run manager did not answer: {}", impl_->sys.render(err));
       done(failure{errc::unavailable, "the runtime did not answer in time"});
     },
     stats_atom::value);
@@ -237,10 +238,15 @@ bool engine::shutdown(std::chrono::milliseconds grace) {
                               impl_->sys.render(err));
                });
     // ~actor_system waits for every actor: tell the long-lived ones to go.
-    for (auto* a : {&impl_->members, &impl_->gateway, &impl_->locator, &impl_->manager,
-                    &impl_->store})
-      if (*a)
-        self->send_exit(*a, caf::exit_reason::user_shutdown);
+    auto stop = [&self](const auto& handle) {
+      if (handle)
+        self->send_exit(handle, caf::exit_reason::user_shutdown);
+    };
+    stop(impl_->members);
+    stop(impl_->gateway);
+    stop(impl_->locator);
+    stop(impl_->manager);
+    stop(impl_->store);
   }
   // Producers' I/O stops with the runs; store work still queued answers its callers
   // before the store goes away.

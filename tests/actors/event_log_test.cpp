@@ -1,9 +1,8 @@
 #include "actors/event_log.hpp"
 
-#include "actors/atoms.hpp"
+#include "actors/type_ids.hpp"
 #include "actors/event_log_state.hpp"
-#include "actors/messages.hpp"
-#include "actors/store_actor.hpp"
+#include "actors/store_worker.hpp"
 #include "persistence/store.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -24,7 +23,7 @@ namespace {
 struct log_fixture {
   explicit log_fixture(limits l = {}) : lim(l), sys(cfg), self(sys) {
     db = persistence::open_store("sqlite:" + dir.file("log.db").string());
-    store = sys.spawn<caf::detached>(store_actor, db);
+    store = sys.spawn<caf::detached>(store_worker, db);
     persistence::run_record run;
     run.run_id = "r1";
     run.session_id = "s1";
@@ -78,8 +77,8 @@ struct log_fixture {
   caf::actor_system sys;
   caf::scoped_actor self;
   std::shared_ptr<persistence::store> db;
-  caf::actor store;
-  caf::actor log;
+  store_actor store;
+  event_log_actor log;
 };
 
 /// What a subscriber saw: frames (as text) and how it ended.
@@ -91,7 +90,7 @@ struct received {
 
 /// Receives frames until `n` frames arrived or the subscription ended (bounded by `timeout`).
 /// Credits each batch back when `credit` is set.
-received receive_frames(caf::scoped_actor& sub, const caf::actor& log, size_t n, bool credit,
+received receive_frames(caf::scoped_actor& sub, const event_log_actor& log, size_t n, bool credit,
                         std::chrono::milliseconds timeout = 5s) {
   received r;
   bool timed_out = false;

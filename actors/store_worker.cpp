@@ -1,7 +1,6 @@
-#include "actors/store_actor.hpp"
+#include "actors/store_worker.hpp"
 
-#include "actors/atoms.hpp"
-#include "actors/messages.hpp"
+#include "actors/errors.hpp"
 #include "core/ids.hpp"
 
 #include <caf/all.hpp>
@@ -11,20 +10,21 @@ namespace runcast::actors {
 
 namespace {
 
-/// Runs one store operation, turning a store_error into a CAF error (logged once, here).
+/// Runs one store operation, turning a store_error into a runcast error (logged once, here).
 template <class F>
 auto guarded(const char* what, F&& f) -> caf::result<decltype(f())> {
   try {
     return f();
   } catch (const persistence::store_error& e) {
     spdlog::error("store: {} failed: {}", what, e.what());
-    return caf::make_error(caf::sec::runtime_error, std::string{what} + ": " + e.what());
+    return make_failure(errc::unavailable, std::string{what} + ": " + e.what());
   }
 }
 
 } // namespace
 
-caf::behavior store_actor(caf::event_based_actor*, std::shared_ptr<persistence::store> db) {
+store_actor::behavior_type store_worker(store_actor::pointer,
+                                        std::shared_ptr<persistence::store> db) {
   return {
     [db](create_atom, const persistence::run_record& run) -> caf::result<bool> {
       return guarded("create run", [&] {

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "actors/event_log_actor.hpp"
+#include "actors/type_ids.hpp"
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace runcast::actors {
+
+/// A node's run manager (actors/run_manager.hpp):
+/// - `start`: persists the run (PENDING) and starts it; a store failure answers the error
+///   and starts nothing;
+/// - `lookup`: the run's event log, or an invalid handle when this node holds none;
+/// - `cancel`: a live run ends CANCELLED;
+/// - `stats`: event logs held, runs live;
+/// - `shutdown`: every live run ends ERROR ("interrupted"); answers once every event log
+///   has persisted and quit.
+using run_manager_actor = caf::typed_actor<
+  caf::replies_to<start_atom, run_spec>::with<bool>,
+  caf::replies_to<lookup_atom, std::string>::with<event_log_actor>,
+  caf::replies_to<cancel_atom, std::string>::with<cancel_result>,
+  caf::replies_to<stats_atom>::with<int64_t, int64_t>,
+  caf::replies_to<shutdown_atom>::with<bool>>;
+
+} // namespace runcast::actors
