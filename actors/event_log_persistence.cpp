@@ -12,8 +12,6 @@ namespace runcast::actors::log_ops {
 
 namespace {
 
-constexpr std::chrono::milliseconds max_retry_delay{5000};
-
 /// Store failed: keep the data, try again later (backoff up to 5 s). Events that were
 /// published are never dropped; retries are idempotent on (run_id, event_index).
 void retry_later(self_ptr self);
@@ -42,7 +40,7 @@ namespace {
 
 void retry_later(self_ptr self) {
   auto& st = self->state;
-  st.retry_delay = std::min(max_retry_delay, std::max(std::chrono::milliseconds{50},
+  st.retry_delay = std::min(st.lim.store_retry_max, std::max(std::chrono::milliseconds{50},
                                                       st.retry_delay * 2));
   if (!st.flush_scheduled) {
     st.flush_scheduled = true;

@@ -14,8 +14,6 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
-constexpr std::chrono::milliseconds tick_interval{1000};
-
 } // namespace
 
 // -- subscribers ---------------------------------------------------------------------------------
@@ -38,7 +36,7 @@ void schedule_tick(self_ptr self) {
   auto& st = self->state;
   if (!st.tick_scheduled) {
     st.tick_scheduled = true;
-    self->delayed_send(self, tick_interval, tick_atom::value);
+    self->delayed_send(self, st.lim.stall_check, tick_atom::value);
   }
 }
 

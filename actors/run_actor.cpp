@@ -11,9 +11,6 @@ namespace {
 
 using self_ptr = run_actor::stateful_pointer<run_actor_state>;
 
-/// Most events one coalesced batch of zero-delay steps may hold.
-constexpr size_t max_batch = 256;
-
 void publish(self_ptr self, std::vector<event_draft> events) {
   if (!events.empty())
     self->send(self->state.log, publish_atom::value, draft_batch{std::move(events)});
@@ -53,7 +50,7 @@ void fail(self_ptr self, std::vector<event_draft> events, const std::string& why
   finish(self, std::move(events), {run_status::error, std::nullopt, why}, true);
 }
 
-void take_steps(self_ptr self, step_runnable& body) {
+void take_steps(self_ptr self, step_runnable& body, size_t max_batch) {
   std::vector<event_draft> batch;
   try {
     for (;;) {
@@ -102,18 +99,19 @@ void start(self_ptr self, io_executor io, size_t max_pending) {
 
 run_actor::behavior_type drive_run(self_ptr self, event_log_actor log,
                                    std::shared_ptr<runnable> body, run_info info,
-                                   io_executor io, size_t max_pending_emits) {
+                                   io_executor io, const limits& lim) {
   auto& st = self->state;
   st.log = std::move(log);
   st.body = std::move(body);
   st.info = std::move(info);
+  st.step_batch = lim.step_batch;
   self->send(st.log, status_atom::value, run_outcome{run_status::running, {}, {}});
   publish(self, {{st.info.names.started, std::nullopt}});
   self->set_down_handler([self](caf::down_msg& dm) {
     if (!self->state.ended && dm.source == self->state.worker.address())
       fail(self, {}, "the runnable actor stopped before finishing");
   });
-  start(self, io, max_pending_emits);
+  start(self, io, lim.max_pending_emits);
   return {
     [self](publish_atom, draft_batch& batch) {
       if (!self->state.ended)
@@ -127,7 +125,7 @@ run_actor::behavior_type drive_run(self_ptr self, event_log_actor log,
     [self](step_atom) {
       if (auto* body = dynamic_cast<step_runnable*>(self->state.body.get());
           body && !self->state.ended)
-        take_steps(self, *body);
+        take_steps(self, *body, self->state.step_batch);
     },
     [self](drain_atom) {
       auto& st = self->state;

@@ -3,6 +3,7 @@
 #include "actors/event_log_actor.hpp"
 #include "actors/run_context.hpp"
 #include "actors/runnable_actor.hpp"
+#include "core/limits.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
@@ -31,6 +32,7 @@ struct run_actor_state {
   std::shared_ptr<run_context_impl> context; ///< for an async_runnable
   runnable_actor worker;                     ///< for an actor_runnable
   bool ended = false;
+  size_t step_batch = 256; ///< most events one coalesced batch of zero-delay steps holds
   static inline const char* name = "runcast.run";
 };
 
@@ -40,6 +42,6 @@ struct run_actor_state {
 /// into one batch (up to a bound) so fast step functions are not one message per event.
 run_actor::behavior_type drive_run(run_actor::stateful_pointer<run_actor_state> self,
                                    event_log_actor log, std::shared_ptr<runnable> body,
-                                   run_info info, io_executor io, size_t max_pending_emits);
+                                   run_info info, io_executor io, const limits& lim);
 
 } // namespace runcast::actors

@@ -68,8 +68,7 @@ run_manager_actor::behavior_type run_manager(self_ptr self, limits lim, store_ac
         .then(
           [self, rp, log, run_id, body = spec.body, info = spec.info](bool) mutable {
             auto& st = self->state;
-            auto run = self->spawn(drive_run, log, body, std::move(info), st.io,
-                                   st.lim.max_pending_emits);
+            auto run = self->spawn(drive_run, log, body, std::move(info), st.io, st.lim);
             self->send(log, watch_atom::value, caf::actor_cast<caf::actor>(run));
             // Linked, so that stopping the manager stops every log it holds; monitored, to
             // forget a log once its retention ends.

@@ -1,6 +1,7 @@
 #include "app/cli.hpp"
 
 #include "core/ids.hpp"
+#include "core/limit_options.hpp"
 
 #include <charconv>
 #include <cstdlib>
@@ -37,6 +38,16 @@ std::vector<std::pair<std::string, uint16_t>> parse_peers(const std::string& tex
   return out;
 }
 
+/// `--flag value` for an option of `limits`; false if `flag` is none of them.
+bool set_limit(limits& lim, const std::string& flag, const std::string& value) {
+  for (const auto& o : limit_options())
+    if (flag == std::string{"--"} + o.flag) {
+      set_value(o, lim, parse_number(flag, value, o.min, o.max));
+      return true;
+    }
+  return false;
+}
+
 } // namespace
 
 std::string usage() {
@@ -49,7 +60,7 @@ usage:
 serve options:
   --host ADDR              address to listen on (default 127.0.0.1)
   --port N                 HTTP port; 0 picks a free one (default 7777)
-  --db URL                 sqlite:PATH (default sqlite:runcast.db)
+  --db URL                 sqlite:PATH (default sqlite:runcast.db) or postgresql://…
   --config FILE            components (JSON); default: demo agent "echo"
   --auth-key KEY           require "Authorization: Bearer KEY" (or RUNCAST_AUTH_KEY)
   --node-id ID             this node's id, recorded as the owner of its runs (default n1)
@@ -59,15 +70,9 @@ serve options:
   --peers H:P,H:P          the other nodes' cluster ports (list every other node)
   --cluster-secret S       shared secret every node must present (or RUNCAST_CLUSTER_SECRET)
   --log-level LEVEL        trace, debug, info, warn, error (default info)
-  --retention-ms N         keep a finished run's events in memory this long (default 1800000)
-  --retain-events N        most events kept in memory per run (default 10000)
-  --retain-bytes N         most bytes kept in memory per run (default 8388608)
-  --window N               frames in flight per subscriber (default 1024)
-  --stall-timeout-ms N     cut a subscriber whose window stays full this long (default 30000)
-  --keepalive-ms N         idle SSE keepalive comment interval (default 15000)
-  --max-body-bytes N       request body limit (default 1048576)
-  --max-connections N      open HTTP connections, streams included (default 10000)
-)";
+
+limits (numbers; -ms options are milliseconds):
+)" + limit_options_help();
 }
 
 command parse_command_line(const std::vector<std::string>& args) {
@@ -100,7 +105,6 @@ command parse_command_line(const std::vector<std::string>& args) {
       throw std::invalid_argument(flag.rfind("--", 0) == 0 ? flag + " needs a value"
                                                           : "unexpected argument '" + flag + "'");
     const auto& v = args[++i];
-    using ms = std::chrono::milliseconds;
     if (flag == "--host")
       o.host = v;
     else if (flag == "--port")
@@ -127,23 +131,7 @@ command parse_command_line(const std::vector<std::string>& args) {
       o.peers = parse_peers(v);
     else if (flag == "--log-level")
       o.log_level = v;
-    else if (flag == "--retention-ms")
-      o.lim.retention = ms{parse_number(flag, v, 0, 7LL * 24 * 3600 * 1000)};
-    else if (flag == "--retain-events")
-      o.lim.retain_events = static_cast<size_t>(parse_number(flag, v, 1, 100'000'000));
-    else if (flag == "--retain-bytes")
-      o.lim.retain_bytes = static_cast<size_t>(parse_number(flag, v, 1024, 1LL << 40));
-    else if (flag == "--window")
-      o.lim.subscriber_window = static_cast<size_t>(parse_number(flag, v, 1, 1'000'000));
-    else if (flag == "--stall-timeout-ms")
-      o.lim.stall_timeout = ms{parse_number(flag, v, 100, 3'600'000)};
-    else if (flag == "--keepalive-ms")
-      o.lim.keepalive = ms{parse_number(flag, v, 100, 3'600'000)};
-    else if (flag == "--max-body-bytes")
-      o.lim.max_body_bytes = static_cast<size_t>(parse_number(flag, v, 1024, 1LL << 30));
-    else if (flag == "--max-connections")
-      o.lim.max_connections = static_cast<size_t>(parse_number(flag, v, 1, 1'000'000));
-    else
+    else if (!set_limit(o.lim, flag, v))
       throw std::invalid_argument("unknown option '" + flag + "'; try 'runcast --help'");
   }
   if (!o.peers.empty() && o.cluster_port == 0)

@@ -57,7 +57,7 @@ int serve(const serve_options& o, actors::runnable_registry runnables,
   sigwait(&stop_signals, &sig);
   spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   server.stop_accepting();
-  bool clean = engine.shutdown(std::chrono::seconds{10});
+  bool clean = engine.shutdown(o.lim.shutdown_grace);
   server.stop();
   spdlog::info("stopped{}", clean ? "" : " (some runs had not reached the store)");
   return clean ? 0 : 1;

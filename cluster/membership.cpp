@@ -14,13 +14,10 @@ namespace {
 
 using self_ptr = membership_impl::stateful_pointer<membership_state>;
 
-constexpr std::chrono::seconds connect_timeout{5};
-constexpr std::chrono::milliseconds min_backoff{200};
-constexpr std::chrono::milliseconds max_backoff{5000};
-
 void retry_later(self_ptr self, size_t i) {
   auto& p = self->state.peers[i];
-  p.backoff = std::min(max_backoff, std::max(min_backoff, p.backoff * 2));
+  const auto& lim = self->state.lim;
+  p.backoff = std::min(lim.peer_backoff_max, std::max(lim.peer_backoff_min, p.backoff * 2));
   self->delayed_send(self, p.backoff, connect_to_atom::value, static_cast<uint64_t>(i));
 }
 
@@ -30,7 +27,7 @@ void connect(self_ptr self, size_t i) {
   // Non-blocking: the middleman actor connects on its own thread and answers us; a blocking
   // remote_actor() here would stall a CAF worker for as long as a peer is unreachable.
   self
-    ->request(self->system().middleman().actor_handle(), connect_timeout,
+    ->request(self->system().middleman().actor_handle(), st.lim.peer_connect_timeout,
               caf::connect_atom::value, addr.host, addr.port)
     .then(
       [self, i, addr](const caf::node_id&, caf::strong_actor_ptr& ptr,
@@ -41,7 +38,7 @@ void connect(self_ptr self, size_t i) {
           return;
         }
         auto& st = self->state;
-        self->request(gw, connect_timeout, hello_atom::value, st.node_id, st.secret)
+        self->request(gw, st.lim.peer_connect_timeout, hello_atom::value, st.node_id, st.secret)
           .then(
             [self, i, gw](hello_atom, const std::string& their_id) {
               auto& p = self->state.peers[i];
@@ -68,8 +65,10 @@ void connect(self_ptr self, size_t i) {
 } // namespace
 
 membership_impl::behavior_type membership(self_ptr self, std::string node_id,
-                                          std::string secret, std::vector<peer_address> peers) {
+                                          std::string secret, std::vector<peer_address> peers,
+                                          limits lim) {
   auto& st = self->state;
+  st.lim = lim;
   st.node_id = std::move(node_id);
   st.secret = std::move(secret);
   for (auto& p : peers)

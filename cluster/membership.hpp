@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cluster/membership_actor.hpp"
+#include "core/limits.hpp"
 
 #include <caf/replies_to.hpp>
 
@@ -30,7 +31,7 @@ using membership_impl =
 /// message and reconnected with backoff.
 membership_impl::behavior_type membership(membership_impl::stateful_pointer<membership_state> self,
                                           std::string node_id, std::string secret,
-                                          std::vector<peer_address> peers);
+                                          std::vector<peer_address> peers, limits lim);
 
 /// State of the membership actor.
 struct membership_state {
@@ -44,6 +45,7 @@ struct membership_state {
   std::string node_id;
   std::string secret;
   std::vector<peer> peers;
+  limits lim;
   static inline const char* name = "runcast.membership";
 };
 

@@ -5,35 +5,55 @@
 
 namespace runcast {
 
-/// Every bound and timeout of the runtime in one place, with production defaults.
-/// Tests shrink them; `runcast serve` exposes the ones operators tune.
+/// Every bound, batch size, pool size and timeout of the runtime in one place, with
+/// production defaults. Tests shrink them; `runcast serve` exposes each one as an option
+/// (core/limit_options.hpp), and `runcast --help` shows these defaults.
 struct limits {
+  using ms = std::chrono::milliseconds;
+
   // -- event log: per-run memory ---------------------------------------------------------
-  size_t retain_events = 10'000;                       ///< frames kept in memory per run
-  size_t retain_bytes = 8 * 1024 * 1024;               ///< bytes kept in memory per run
-  std::chrono::milliseconds retention = std::chrono::minutes{30}; ///< after a run ends
+  size_t retain_events = 10'000;         ///< frames kept in memory per run
+  size_t retain_bytes = 8 * 1024 * 1024; ///< bytes kept in memory per run
+  ms retention = std::chrono::minutes{30}; ///< a finished run's log stays this long
 
   // -- event log: persistence (write-behind, group commit) -------------------------------
-  size_t flush_batch = 512;                            ///< events per store transaction
-  std::chrono::milliseconds flush_delay{2};            ///< longest an event waits unwritten
+  size_t flush_batch = 512;  ///< events per store transaction
+  ms flush_delay{2};         ///< longest an event waits unwritten
+  ms store_retry_max{5000};  ///< longest back-off between retries of a failed store write
 
-  // -- runnables -------------------------------------------------------------------------
+  // -- runs --------------------------------------------------------------------------------
+  size_t step_batch = 256;           ///< zero-delay steps coalesced into one batch
   size_t max_pending_emits = 65'536; ///< events an async producer may have waiting
+  size_t io_threads = 1;             ///< threads of the executor async runnables use
 
   // -- subscribers -----------------------------------------------------------------------
-  size_t subscriber_window = 1024;                     ///< frames in flight per subscriber
-  std::chrono::milliseconds stall_timeout = std::chrono::seconds{30}; ///< window full this long → cut
-  std::chrono::milliseconds keepalive = std::chrono::seconds{15};    ///< idle SSE comment
-  std::chrono::milliseconds sse_retry = std::chrono::seconds{2};     ///< `retry:` hint
+  size_t subscriber_window = 1024;        ///< frames in flight per subscriber
+  ms stall_timeout = std::chrono::seconds{30}; ///< window full this long → subscriber cut
+  ms stall_check{1000};                   ///< how often stalled subscribers are checked
+  ms keepalive = std::chrono::seconds{15};     ///< idle SSE comment
+  ms sse_retry = std::chrono::seconds{2};      ///< `retry:` hint
+  size_t replay_batch = 512;              ///< events per store read of a store replay
 
   // -- HTTP ------------------------------------------------------------------------------
-  size_t max_body_bytes = 1024 * 1024;                 ///< request body limit
+  size_t max_body_bytes = 1024 * 1024; ///< request body limit
   size_t max_header_bytes = 16 * 1024;
-  std::chrono::milliseconds read_timeout = std::chrono::seconds{30};
+  ms read_timeout = std::chrono::seconds{30};
   size_t max_connections = 10'000;
+  size_t write_max_frames = 512;          ///< frames gathered into one socket write
+  size_t write_max_bytes = 1024 * 1024;   ///< bytes gathered into one socket write
 
   // -- store -----------------------------------------------------------------------------
-  std::chrono::milliseconds store_timeout = std::chrono::seconds{10}; ///< per store request
+  ms store_timeout = std::chrono::seconds{10}; ///< per store request
+  size_t store_threads = 2;                   ///< threads for blocking store reads
+  ms session_delete_wait = std::chrono::seconds{5}; ///< DELETE waits for cancelled runs
+
+  // -- cluster ---------------------------------------------------------------------------
+  ms peer_connect_timeout = std::chrono::seconds{5}; ///< one connect + hello to a peer
+  ms peer_backoff_min{200};                          ///< reconnect back-off, first
+  ms peer_backoff_max{5000};                         ///< reconnect back-off, at most
+
+  // -- shutdown --------------------------------------------------------------------------
+  ms shutdown_grace = std::chrono::seconds{10}; ///< for live runs to reach the store
 };
 
 } // namespace runcast

@@ -80,7 +80,7 @@ struct engine::impl {
     std::vector<cluster::peer_address> peers;
     for (const auto& [host, p] : c.peers)
       peers.push_back({host, p});
-    members = sys.spawn(cluster::membership, opts.node_id, c.secret, std::move(peers));
+    members = sys.spawn(cluster::membership, opts.node_id, c.secret, std::move(peers), opts.lim);
   }
 
   /// Publishes the gateway peers talk to on the cluster port.
@@ -112,8 +112,8 @@ engine::engine(engine_options opts, std::shared_ptr<persistence::store> db,
   : db_(std::move(db)),
     components_(std::move(components)),
     runnables_(std::move(runnables)),
-    pool_(std::make_unique<store_pool>(std::max<size_t>(1, opts.store_threads))),
-    io_(std::make_unique<io_pool>(std::max<size_t>(1, opts.io_threads))) {
+    pool_(std::make_unique<store_pool>(std::max<size_t>(1, opts.lim.store_threads))),
+    io_(std::make_unique<io_pool>(std::max<size_t>(1, opts.lim.io_threads))) {
   for (const char* kind : {"agents", "teams", "workflows"})
     for (const auto* c : components_.list(kind))
       if (!runnables_.contains(c->runnable))
@@ -129,7 +129,7 @@ engine::engine(engine_options opts, std::shared_ptr<persistence::store> db,
 }
 
 engine::~engine() {
-  shutdown(std::chrono::seconds{10});
+  shutdown(impl_->opts.lim.shutdown_grace);
 }
 
 void engine::start_run(run_request req, callback<run_record> done) {

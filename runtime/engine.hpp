@@ -34,8 +34,6 @@ struct engine_options {
   limits lim;
   std::string node_id = "n1";    ///< owner recorded on every run this node starts
   size_t worker_threads = 0;     ///< CAF scheduler workers; 0 = one per core (at least 2)
-  size_t store_threads = 2;      ///< threads that run blocking store reads
-  size_t io_threads = 1;         ///< threads of the executor async runnables use
   bool recover = true;           ///< mark this node's unfinished runs ERROR at start
   cluster::cluster_options cluster;
 };

@@ -14,9 +14,6 @@ namespace runcast::runtime {
 
 namespace {
 
-/// How long deleting a session waits for its cancelled runs to end.
-constexpr std::chrono::seconds cancel_wait{5};
-
 failure run_not_found(const std::string& run_id) {
   return {errc::not_found, "Run " + run_id + " not found"};
 }
@@ -130,7 +127,7 @@ void engine::delete_session(const std::string& session_id, callback<bool> done) 
       return found;
     };
     bool live_runs = any_live(true);
-    auto deadline = std::chrono::steady_clock::now() + cancel_wait;
+    auto deadline = std::chrono::steady_clock::now() + lim().session_delete_wait;
     while (live_runs && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds{20}); // a store thread, not I/O
       live_runs = any_live(false);
