@@ -4,6 +4,7 @@
 #include "actors/event_log_state.hpp"
 #include "actors/store_worker.hpp"
 #include "persistence/store.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <caf/all.hpp>
@@ -59,8 +60,7 @@ struct log_fixture {
 
   /// Waits (bounded) until the store holds `n` events.
   void await_persisted(int64_t n) {
-    for (int i = 0; i < 500 && stats().persisted < n; ++i)
-      std::this_thread::sleep_for(10ms);
+    REQUIRE(test::eventually([&] { return stats().persisted >= n; }, 5s));
     REQUIRE(stats().persisted == n);
   }
 

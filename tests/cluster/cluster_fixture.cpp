@@ -1,5 +1,6 @@
 #include "tests/cluster/cluster_fixture.hpp"
 
+#include "tests/support/eventually.hpp"
 #include "tests/support/http_client.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -34,13 +35,8 @@ cluster_fixture::cluster_fixture(std::vector<std::string> secrets) {
 }
 
 void cluster_fixture::await_peers(size_t i, size_t n) {
-  // Bounded: 200 looks 50 ms apart, about 10 s.
-  for (int k = 0; k < 200; ++k) {
-    if (request(port(i), "GET", "/health").json()["peers"].size() == n)
-      return;
-    std::this_thread::sleep_for(std::chrono::milliseconds{50});
-  }
-  FAIL("node " << i + 1 << " never saw " << n << " peers:\n" << nodes[i]->log());
+  if (!eventually([&] { return request(port(i), "GET", "/health").json()["peers"].size() == n; }))
+    FAIL("node " << i + 1 << " never saw " << n << " peers:\n" << nodes[i]->log());
 }
 
 } // namespace runcast::test

@@ -128,11 +128,5 @@ TEST_CASE("connections past max_connections get a 503 JSON answer and freed slot
   CHECK(refused.json()["detail"].get<std::string>().find("too many connections")
         != std::string::npos);
   a->close();
-  int status = 0;
-  for (int i = 0; i < 100 && status != 200; ++i) {
-    status = request(fx.port(), "GET", "/health").status;
-    if (status != 200)
-      std::this_thread::sleep_for(std::chrono::milliseconds{20});
-  }
-  CHECK(status == 200);
+  CHECK(eventually([&] { return request(fx.port(), "GET", "/health").status == 200; }));
 }

@@ -23,9 +23,7 @@ TEST_CASE("kill -9 mid-run: after restart the run is ERROR and replays with orig
   // store itself, as a second client of the same database.
   {
     auto db = runcast::persistence::open_store(fx.db);
-    for (int i = 0; i < 500 && db->count_events(run_id) < 20; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds{10});
-    REQUIRE(db->count_events(run_id) >= 20);
+    REQUIRE(eventually([&] { return db->count_events(run_id) >= 20; }));
   }
   fx.server->kill9();
   c.reset();

@@ -34,18 +34,20 @@ TEST_CASE("a PostgreSQL restart mid-run loses and duplicates no event") {
   // client retries, and so does this loop (bounded).
   nlohmann::json done;
   nlohmann::json last_seen;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{60};
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto poll = request(server.port(), "GET", "/agents/echo/runs/" + run_id + "?session_id=" + session_id);
-    REQUIRE((poll.status == 200 || poll.status == 503));
-    if (poll.status == 200)
+  eventually(
+    [&] {
+      auto poll = request(server.port(), "GET",
+                          "/agents/echo/runs/" + run_id + "?session_id=" + session_id);
+      REQUIRE((poll.status == 200 || poll.status == 503));
+      if (poll.status != 200)
+        return false;
       last_seen = poll.json();
-    if (poll.status == 200 && poll.json()["status"] == "COMPLETED") {
-      done = poll.json();
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds{100});
-  }
+      if (last_seen["status"] != "COMPLETED")
+        return false;
+      done = last_seen;
+      return true;
+    },
+    std::chrono::seconds{60}, std::chrono::milliseconds{100});
   INFO("last poll: " << last_seen.dump() << "\nserver log:\n" << server.log());
   REQUIRE(done.is_object());
   CHECK(done["content"] == words(1998));

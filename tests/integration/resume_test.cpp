@@ -13,9 +13,7 @@ namespace {
 
 /// Polls /metrics until the node holds no event log (retention expired), bounded.
 void await_no_event_logs(uint16_t port) {
-  for (int i = 0; i < 200 && metric(port, "runcast_event_logs") > 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds{50});
-  REQUIRE(metric(port, "runcast_event_logs") == 0);
+  REQUIRE(eventually([&] { return metric(port, "runcast_event_logs") == 0; }));
 }
 
 void check_resumed(const std::vector<sse_frame>& frames, int64_t k, int64_t total,

@@ -81,18 +81,18 @@ std::map<int64_t, std::string> events_by_index(const std::vector<sse_frame>& fra
 nlohmann::json poll_until(uint16_t port, const std::string& run_id, const std::string& session_id,
                           const std::string& status, std::chrono::milliseconds timeout,
                           const std::string& component) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
   nlohmann::json last;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto res =
-      request(port, "GET", "/" + component + "/runs/" + run_id + "?session_id=" + session_id);
-    REQUIRE(res.status == 200);
-    last = res.json();
-    if (last["status"] == status)
-      return last;
-    std::this_thread::sleep_for(std::chrono::milliseconds{50});
-  }
-  FAIL("run " << run_id << " did not reach " << status << "; last seen: " << last.dump());
+  bool reached = eventually(
+    [&] {
+      auto res =
+        request(port, "GET", "/" + component + "/runs/" + run_id + "?session_id=" + session_id);
+      REQUIRE(res.status == 200);
+      last = res.json();
+      return last["status"] == status;
+    },
+    timeout, std::chrono::milliseconds{50});
+  if (!reached)
+    FAIL("run " << run_id << " did not reach " << status << "; last seen: " << last.dump());
   return last;
 }
 

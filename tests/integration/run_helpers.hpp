@@ -2,6 +2,7 @@
 
 // Helpers for integration tests that drive a real runcast over HTTP.
 
+#include "tests/support/eventually.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/sse_client.hpp"
 #include "tests/support/pg_database.hpp"

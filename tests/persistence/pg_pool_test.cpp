@@ -3,6 +3,7 @@
 // connections.
 
 #include "tests/persistence/pg_test_helpers.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/pg_database.hpp"
 
 #include <catch2/catch.hpp>
@@ -169,10 +170,7 @@ TEST_CASE("pg store: connections the server closed are replaced without a failed
   // idle, so the store notices on its next checkout and opens a new one.
   admin.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
              " WHERE application_name = '" + name + "'");
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (connections_named(admin, name) != 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(10ms);
-  REQUIRE(connections_named(admin, name) == 0);
+  REQUIRE(runcast::test::eventually([&] { return connections_named(admin, name) == 0; }));
 
   CHECK(s.find_run("run-1"));
   s.append_events(events("run-1", 0, 3));

@@ -1,0 +1,235 @@
+// The run manager and the runnable protocols on CAF's deterministic scheduler: every
+// runnable shape started, cancelled, failed and shut down, message by message, against a
+// real SQLite store.
+
+#include "actors/run_manager.hpp"
+
+#include "actors/echo_runnable.hpp"
+#include "actors/event_log.hpp"
+#include "actors/run_context.hpp"
+#include "actors/store_worker.hpp"
+#include "core/event_names.hpp"
+#include "persistence/store.hpp"
+#include "tests/support/deterministic_system.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <caf/all.hpp>
+#include <catch2/catch.hpp>
+
+using namespace runcast;
+using namespace runcast::actors;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// An async runnable that emits `count` contents and completes, all inside start(): on the
+/// caller's thread, so the test scheduler sees every hand-off.
+struct burst_runnable : async_runnable {
+  explicit burst_runnable(int n) : count(n) {
+  }
+  void start(std::shared_ptr<run_context> ctx) override {
+    for (int i = 0; i < count; ++i)
+      ctx->emit_content("burst " + std::to_string(i));
+    ctx->complete("burst done");
+    after_end = ctx->emit_content("too late");
+  }
+  int count;
+  bool after_end = true;
+};
+
+/// An async runnable that never ends by itself: it records that it was told to stop.
+struct idle_runnable : async_runnable {
+  void start(std::shared_ptr<run_context> ctx) override {
+    ctx->on_cancel([this] { stopped = true; });
+  }
+  bool stopped = false;
+};
+
+/// A CAF actor runnable: publishes two events, then `done` — or dies first with `die`.
+struct pair_runnable : actor_runnable {
+  explicit pair_runnable(bool d) : die(d) {
+  }
+  runnable_actor spawn(caf::actor_system& sys) override {
+    bool dies = die;
+    return sys.spawn([dies](runnable_actor::pointer self) -> runnable_actor::behavior_type {
+      return {
+        [=](start_atom, const run_info& info, run_sink_actor sink) {
+          self->send(sink, publish_atom::value,
+                     draft_batch{{{info.names.content, "a"}, {info.names.content, "b"}}});
+          if (dies)
+            return self->quit(caf::exit_reason::user_shutdown);
+          self->send(sink, done_atom::value,
+                     run_outcome{run_status::completed, std::string{"ab"}, {}});
+          self->quit();
+        },
+        [=](cancel_atom) { self->quit(); },
+      };
+    });
+  }
+  bool die;
+};
+
+/// A run manager on a real SQLite store, all on the deterministic scheduler.
+struct manager_fixture : test::deterministic_system {
+  manager_fixture() {
+    db = persistence::open_store("sqlite:" + dir.file("runs.db").string());
+    // Not detached: on the test scheduler its (blocking) handlers run when the test runs.
+    store = sys.spawn(store_worker, db);
+    manager = sys.spawn(run_manager, lim, store, io_executor{&io});
+  }
+
+  ~manager_fixture() {
+    self->send_exit(manager, caf::exit_reason::user_shutdown);
+    self->send_exit(store, caf::exit_reason::user_shutdown);
+    run();
+  }
+
+  run_spec spec(const std::string& id, std::shared_ptr<runnable> body,
+                const std::string& kind = "agents") {
+    run_spec s;
+    s.record.run_id = id;
+    s.record.session_id = "s";
+    s.record.kind = kind;
+    s.record.component_id = "c";
+    s.record.owner_node = "n1";
+    s.context = {id, "s", kind, "c", "C"};
+    s.info.run_id = id;
+    s.info.kind = kind;
+    s.info.names = names_for_kind(kind);
+    s.body = std::move(body);
+    return s;
+  }
+
+  /// Starts a run and runs the system until nothing is left to do (or only timers).
+  void start(run_spec s) {
+    bool started = false;
+    auto rh = self->request(manager, 5s, start_atom::value, std::move(s));
+    run();
+    rh.receive([&](bool ok) { started = ok; }, [](caf::error& err) { FAIL(to_string(err)); });
+    REQUIRE(started);
+    run();
+  }
+
+  cancel_result cancel(const std::string& id) {
+    cancel_result out = cancel_result::not_found;
+    auto rh = self->request(manager, 5s, cancel_atom::value, id);
+    run();
+    rh.receive([&](cancel_result r) { out = r; }, [](caf::error& err) { FAIL(to_string(err)); });
+    run();
+    return out;
+  }
+
+  /// The stored run and the types of its stored events.
+  std::pair<run_record, std::vector<std::string>> stored(const std::string& id) {
+    auto run = db->find_run(id);
+    REQUIRE(run);
+    std::vector<std::string> types;
+    for (auto& ev : db->load_events(id, 0, 1000))
+      types.push_back(ev.type);
+    return {*run, types};
+  }
+
+  test::temp_dir dir;
+  limits lim;
+  boost::asio::io_context io;
+  std::shared_ptr<persistence::store> db;
+  store_actor store;
+  run_manager_actor manager;
+};
+
+using strings = std::vector<std::string>;
+
+} // namespace
+
+TEST_CASE("a step runnable's steps are timer-driven and its run completes with the kind's names") {
+  manager_fixture fx;
+  fx.start(fx.spec("r1", std::make_shared<echo_runnable>("one two", 100ms, "TeamRunContent"),
+                   "teams"));
+  // Nothing moves until the clock does: one word is out, the next waits on its timer.
+  fx.advance(2ms); // the group commit
+  CHECK(fx.stored("r1").second == strings{"TeamRunStarted", "TeamRunContent"});
+  fx.advance(100ms);
+  fx.advance(2ms);
+  auto [run, types] = fx.stored("r1");
+  CHECK(types == strings{"TeamRunStarted", "TeamRunContent", "TeamRunContent", "TeamRunCompleted"});
+  CHECK(run.status == run_status::completed);
+  CHECK(run.content == std::string{"one two"});
+}
+
+TEST_CASE("a cancel lands between two steps and ends the run CANCELLED") {
+  manager_fixture fx;
+  fx.start(fx.spec("r1", std::make_shared<echo_runnable>("a b c d", 1000ms)));
+  CHECK(fx.cancel("r1") == cancel_result::cancelled);
+  fx.advance(2ms);
+  auto [run, types] = fx.stored("r1");
+  CHECK(types == strings{"RunStarted", "RunContent", "RunCancelled"});
+  CHECK(run.status == run_status::cancelled);
+  CHECK(fx.cancel("r1") == cancel_result::finished);
+  CHECK(fx.cancel("nope") == cancel_result::not_found);
+}
+
+TEST_CASE("an async producer's events arrive in one drain and nothing after its end is taken") {
+  manager_fixture fx;
+  auto body = std::make_shared<burst_runnable>(3);
+  fx.start(fx.spec("r1", body));
+  fx.advance(2ms);
+  auto [run, types] = fx.stored("r1");
+  CHECK(types == strings{"RunStarted", "RunContent", "RunContent", "RunContent", "RunCompleted"});
+  CHECK(run.status == run_status::completed);
+  CHECK(run.content == std::string{"burst done"});
+  CHECK_FALSE(body->after_end);
+}
+
+TEST_CASE("a cancelled async producer is told through its context") {
+  manager_fixture fx;
+  auto body = std::make_shared<idle_runnable>();
+  fx.start(fx.spec("r1", body));
+  CHECK_FALSE(body->stopped);
+  CHECK(fx.cancel("r1") == cancel_result::cancelled);
+  CHECK(body->stopped);
+  fx.advance(2ms);
+  CHECK(fx.stored("r1").first.status == run_status::cancelled);
+}
+
+TEST_CASE("an actor runnable publishes through its sink and ends with done") {
+  manager_fixture fx;
+  fx.start(fx.spec("r1", std::make_shared<pair_runnable>(false)));
+  fx.advance(2ms);
+  auto [run, types] = fx.stored("r1");
+  CHECK(types == strings{"RunStarted", "RunContent", "RunContent", "RunCompleted"});
+  CHECK(run.content == std::string{"ab"});
+}
+
+TEST_CASE("an actor runnable that dies before done ends its run ERROR") {
+  manager_fixture fx;
+  fx.start(fx.spec("r1", std::make_shared<pair_runnable>(true)));
+  fx.advance(2ms);
+  auto [run, types] = fx.stored("r1");
+  CHECK(types == strings{"RunStarted", "RunContent", "RunContent", "RunError"});
+  CHECK(run.status == run_status::error);
+  CHECK(run.error == std::string{"the runnable actor stopped before finishing"});
+}
+
+TEST_CASE("shutdown ends live runs ERROR and answers once their logs are persisted") {
+  manager_fixture fx;
+  auto idle = std::make_shared<idle_runnable>();
+  fx.start(fx.spec("r1", idle));
+  fx.start(fx.spec("r2", std::make_shared<echo_runnable>("a b", 1000ms)));
+  bool done = false;
+  auto rh = fx.self->request(fx.manager, 5s, shutdown_atom::value);
+  fx.advance(2ms);
+  rh.receive([&](bool ok) { done = ok; }, [](caf::error& err) { FAIL(to_string(err)); });
+  CHECK(done);
+  CHECK(idle->stopped);
+  for (auto id : {"r1", "r2"}) {
+    auto [run, types] = fx.stored(id);
+    CHECK(run.status == run_status::error);
+    CHECK(types.back() == "RunError");
+  }
+  // A start after shutdown is refused with runcast's own error.
+  auto refused = fx.self->request(fx.manager, 5s, start_atom::value, fx.spec("r3", idle));
+  fx.run();
+  refused.receive([](bool) { FAIL("started during shutdown"); },
+                  [](caf::error& err) { CHECK(err.category() == caf::atom("runcast")); });
+}
