@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/runnable.hpp"
+#include "core/errc.hpp"
 #include "core/event.hpp"
 #include "core/event_json.hpp"
 #include "core/run_status.hpp"
@@ -8,6 +9,7 @@
 #include "persistence/store.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +40,33 @@ struct run_outcome {
   std::optional<std::string> content;
   std::optional<std::string> error;
 };
+
+/// A child run a runnable asks for (run_context::start_child): a component of this node,
+/// run inside the parent's run — its events go to the parent, not to a log of its own.
+struct child_request {
+  std::string kind;          ///< "agents", "teams" or "workflows"
+  std::string component_id;
+  std::string message;
+  nlohmann::json params = nlohmann::json::object();
+};
+
+/// Where a child run's events and end go. Both are called on a runtime thread, in order;
+/// `on_end` exactly once (completed with the output as content, error, or cancelled).
+struct child_handler {
+  std::function<void(event_draft)> on_event; ///< every event, lifecycle ones included
+  std::function<void(run_outcome)> on_end;
+};
+
+/// A child run to start, as the run actor receives it.
+struct child_start {
+  child_request request;
+  child_handler handler;
+};
+
+/// Builds a child run of `parent`: its run_info and runnable, or why not (`not_found` for an
+/// unknown component, `invalid_argument` for bad parameters). Given by the runtime.
+using child_factory = std::function<outcome<std::pair<run_info, std::shared_ptr<runnable>>>(
+  const child_request& request, const run_info& parent)>;
 
 /// Everything needed to start a run. `record` is persisted before the run starts.
 struct run_spec {

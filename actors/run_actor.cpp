@@ -42,6 +42,9 @@ void finish(self_ptr self, std::vector<event_draft> events, run_outcome outcome,
     st.context->close();
   if (st.worker && !by_runnable)
     self->send(st.worker, cancel_atom::value);
+  // Children end with their parent (a finished child ignores the cancel).
+  for (auto& child : st.children)
+    self->send(child, cancel_atom::value);
   self->quit();
 }
 
@@ -72,6 +75,26 @@ void take_steps(self_ptr self, step_runnable& body, size_t max_batch) {
   }
 }
 
+/// Starts a child run inside this one (run_context::start_child).
+void start_child(self_ptr self, child_start& c) {
+  auto& st = self->state;
+  if (st.ended) {
+    c.handler.on_end({run_status::cancelled, std::nullopt, std::string{"the parent run is over"}});
+    return;
+  }
+  auto made = st.env.children ? st.env.children(c.request, st.info)
+                              : outcome<std::pair<run_info, std::shared_ptr<runnable>>>{
+                                failure{errc::internal, "this runtime starts no child runs"}};
+  if (!made) {
+    c.handler.on_end({run_status::error, std::nullopt, made.error().detail});
+    return;
+  }
+  made->first.run_id = st.info.run_id + "/" + std::to_string(st.next_child++);
+  auto sink = self->spawn(child_events, std::move(c.handler));
+  st.children.push_back(self->spawn(drive_run, run_events_actor{sink}, made->second,
+                                    std::move(made->first), st.env));
+}
+
 /// Starts the runnable in its shape.
 void start(self_ptr self, io_executor io, size_t max_pending) {
   auto& st = self->state;
@@ -97,21 +120,21 @@ void start(self_ptr self, io_executor io, size_t max_pending) {
 
 } // namespace
 
-run_actor::behavior_type drive_run(self_ptr self, event_log_actor log,
+run_actor::behavior_type drive_run(self_ptr self, run_events_actor log,
                                    std::shared_ptr<runnable> body, run_info info,
-                                   io_executor io, const limits& lim) {
+                                   run_environment env) {
   auto& st = self->state;
   st.log = std::move(log);
   st.body = std::move(body);
   st.info = std::move(info);
-  st.step_batch = lim.step_batch;
+  st.env = std::move(env);
   self->send(st.log, status_atom::value, run_outcome{run_status::running, {}, {}});
   publish(self, {{st.info.names.started, std::nullopt}});
   self->set_down_handler([self](caf::down_msg& dm) {
     if (!self->state.ended && dm.source == self->state.worker.address())
       fail(self, {}, "the runnable actor stopped before finishing");
   });
-  start(self, io, lim.max_pending_emits);
+  start(self, st.env.io, st.env.lim.max_pending_emits);
   return {
     [self](publish_atom, draft_batch& batch) {
       if (!self->state.ended)
@@ -125,7 +148,7 @@ run_actor::behavior_type drive_run(self_ptr self, event_log_actor log,
     [self](step_atom) {
       if (auto* body = dynamic_cast<step_runnable*>(self->state.body.get());
           body && !self->state.ended)
-        take_steps(self, *body, self->state.step_batch);
+        take_steps(self, *body, self->state.env.lim.step_batch);
     },
     [self](drain_atom) {
       auto& st = self->state;
@@ -140,9 +163,26 @@ run_actor::behavior_type drive_run(self_ptr self, event_log_actor log,
     [self](cancel_atom) {
       finish(self, {}, {run_status::cancelled, std::nullopt, std::nullopt}, false);
     },
+    [self](child_atom, child_start& c) { start_child(self, c); },
     [self](shutdown_atom) {
       finish(self, {}, {run_status::error, std::nullopt, "interrupted: server shutting down"},
              false);
+    },
+  };
+}
+
+run_events_actor::behavior_type child_events(run_events_actor::pointer self,
+                                             child_handler handler) {
+  return {
+    [=](publish_atom, draft_batch& batch) {
+      for (auto& ev : batch.events)
+        handler.on_event(std::move(ev));
+    },
+    [=](status_atom, run_outcome& outcome) {
+      if (!is_terminal(outcome.status))
+        return;
+      handler.on_end(std::move(outcome));
+      self->quit();
     },
   };
 }

@@ -9,6 +9,7 @@
 #include <caf/fwd.hpp>
 
 #include <memory>
+#include <vector>
 
 namespace runcast::actors {
 
@@ -20,19 +21,35 @@ class run_context_impl;
 /// `(shutdown_atom)` ends it ERROR ("interrupted: server shutting down"); `(step_atom)` is
 /// its own timer; `(drain_atom)` says a run context has events or an outcome waiting.
 using run_actor = run_sink_actor::extend<caf::reacts_to<cancel_atom>,
-                                              caf::reacts_to<shutdown_atom>,
-                                              caf::reacts_to<step_atom>,
-                                              caf::reacts_to<drain_atom>>;
+                                         caf::reacts_to<shutdown_atom>,
+                                         caf::reacts_to<step_atom>,
+                                         caf::reacts_to<drain_atom>,
+                                         caf::reacts_to<child_atom, child_start>>;
+
+/// Where a run actor's events and statuses go: its run's event log, or — for a child run —
+/// the parent's child handler.
+using run_events_actor = caf::typed_actor<caf::reacts_to<publish_atom, draft_batch>,
+                                          caf::reacts_to<status_atom, run_outcome>>;
+
+/// What a run actor needs besides its runnable: the runtime's executor for async runnables,
+/// how to build child runs, and the limits.
+struct run_environment {
+  io_executor io;
+  child_factory children;
+  limits lim;
+};
 
 /// State of a run actor.
 struct run_actor_state {
-  event_log_actor log;
+  run_events_actor log;
+  run_environment env;
+  std::vector<run_actor> children; ///< child runs started, cancelled when this run ends
+  size_t next_child = 0;
   std::shared_ptr<runnable> body;
   run_info info;
   std::shared_ptr<run_context_impl> context; ///< for an async_runnable
   runnable_actor worker;                     ///< for an actor_runnable
   bool ended = false;
-  size_t step_batch = 256; ///< most events one coalesced batch of zero-delay steps holds
   static inline const char* name = "runcast.run";
 };
 
@@ -41,7 +58,11 @@ struct run_actor_state {
 /// batches, then the kind's final event and status. Steps without a delay are coalesced
 /// into one batch (up to a bound) so fast step functions are not one message per event.
 run_actor::behavior_type drive_run(run_actor::stateful_pointer<run_actor_state> self,
-                                   event_log_actor log, std::shared_ptr<runnable> body,
-                                   run_info info, io_executor io, const limits& lim);
+                                   run_events_actor log, std::shared_ptr<runnable> body,
+                                   run_info info, run_environment env);
+
+/// The events target of a child run: hands each event and the end to `handler`, then quits.
+run_events_actor::behavior_type child_events(run_events_actor::pointer self,
+                                             child_handler handler);
 
 } // namespace runcast::actors

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/protocol.hpp"
 #include "actors/runnable.hpp"
 #include "core/event.hpp"
 
@@ -57,6 +58,14 @@ public:
   /// The executor runcast provides for the producer's I/O: sockets, pipes, timers. Its
   /// threads are shared by every run; never block them.
   virtual boost::asio::io_context& io() = 0;
+
+  /// Starts a child run — a component of this node (a team's member, a workflow's step)
+  /// executed inside this run: its events go to `handler.on_event` (forward what you want
+  /// with `emit`, re-tagged as you like), its end to `handler.on_end`; it is not a run of
+  /// its own in the store. Cancelling or ending this run cancels its children. If the child
+  /// cannot start (unknown component, bad parameter) or this run is over, `on_end` says so
+  /// with status ERROR or CANCELLED.
+  virtual void start_child(child_request request, child_handler handler) = 0;
 };
 
 } // namespace runcast::actors

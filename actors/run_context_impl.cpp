@@ -64,6 +64,16 @@ boost::asio::io_context& run_context_impl::io() {
   return io_;
 }
 
+void run_context_impl::start_child(child_request request, child_handler handler) {
+  auto strong = caf::actor_cast<caf::strong_actor_ptr>(run_actor_);
+  if (closed_ || !strong) {
+    handler.on_end({run_status::cancelled, std::nullopt, std::string{"the parent run is over"}});
+    return;
+  }
+  caf::anon_send(caf::actor_cast<run_actor>(strong), child_atom::value,
+                 child_start{std::move(request), std::move(handler)});
+}
+
 run_context_impl::drained run_context_impl::drain() {
   std::lock_guard<std::mutex> guard{mutex_};
   drain_requested_ = false;

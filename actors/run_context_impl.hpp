@@ -30,6 +30,7 @@ public:
   bool cancelled() const override;
   void on_cancel(std::function<void()> f) override;
   boost::asio::io_context& io() override;
+  void start_child(child_request request, child_handler handler) override;
 
   // -- the run actor's side --------------------------------------------------------------------
 

@@ -24,10 +24,11 @@ void maybe_finish_shutdown(self_ptr self) {
 } // namespace
 
 run_manager_actor::behavior_type run_manager(self_ptr self, limits lim, store_actor store,
-                                             io_executor io) {
+                                             io_executor io, child_factory children) {
   self->state.lim = lim;
   self->state.store = std::move(store);
   self->state.io = io;
+  self->state.children = std::move(children);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
     if (auto i = st.by_run.find(dm.source); i != st.by_run.end()) {
@@ -68,7 +69,8 @@ run_manager_actor::behavior_type run_manager(self_ptr self, limits lim, store_ac
         .then(
           [self, rp, log, run_id, body = spec.body, info = spec.info](bool) mutable {
             auto& st = self->state;
-            auto run = self->spawn(drive_run, log, body, std::move(info), st.io, st.lim);
+            auto run = self->spawn(drive_run, run_events_actor{log}, body, std::move(info),
+                                   run_environment{st.io, st.children, st.lim});
             self->send(log, watch_atom::value, caf::actor_cast<caf::actor>(run));
             // Linked, so that stopping the manager stops every log it holds; monitored, to
             // forget a log once its retention ends.

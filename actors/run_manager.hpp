@@ -23,7 +23,7 @@ struct run_manager_state;
 /// them; monitored, to forget a log once its retention ends) and their run actor.
 run_manager_actor::behavior_type run_manager(
   run_manager_actor::stateful_pointer<run_manager_state> self, limits lim, store_actor store,
-  io_executor io);
+  io_executor io, child_factory children);
 
 /// State of the run manager.
 struct run_manager_state {
@@ -35,7 +35,8 @@ struct run_manager_state {
 
   limits lim;
   store_actor store;
-  io_executor io; ///< async runnables' executor (runtime-owned)
+  io_executor io;          ///< async runnables' executor (runtime-owned)
+  child_factory children;  ///< builds child runs (runtime-owned registries)
   std::map<std::string, entry> runs;
   std::map<caf::actor_addr, std::string> by_log;
   std::map<caf::actor_addr, std::string> by_run;

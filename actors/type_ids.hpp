@@ -17,6 +17,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(runcast, caf::first_custom_type_id)
 
   CAF_ADD_ATOM(runcast, runcast::actors, append_atom, "append")
   CAF_ADD_ATOM(runcast, runcast::actors, cancel_atom, "cancel")
+  CAF_ADD_ATOM(runcast, runcast::actors, child_atom, "child")
   CAF_ADD_ATOM(runcast, runcast::actors, close_atom, "close")
   CAF_ADD_ATOM(runcast, runcast::actors, connect_to_atom, "connectto")
   CAF_ADD_ATOM(runcast, runcast::actors, create_atom, "create")
@@ -52,6 +53,7 @@ CAF_ERROR_CODE_ENUM(runcast::errc, "runcast")
 // pointers and are never serialized. Cross-node messages use CAF's built-in types only
 // (atoms, strings, integers, vectors of strings, caf::actor), so no node must register
 // anything alike.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(runcast::actors::child_start)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(runcast::actors::draft_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(runcast::actors::frame_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(runcast::actors::event_batch)

@@ -60,10 +60,11 @@ void ask(caf::actor_system& sys, Handle dest, std::chrono::milliseconds timeout,
 } // namespace
 
 struct engine::impl {
-  impl(engine_options o, std::shared_ptr<persistence::store> db, io_executor io)
+  impl(engine_options o, std::shared_ptr<persistence::store> db, io_executor io,
+       child_factory children)
     : opts(std::move(o)), sys(configure(cfg, opts)) {
     store = sys.spawn<caf::detached>(store_worker, std::move(db));
-    manager = sys.spawn(run_manager, opts.lim, store, io);
+    manager = sys.spawn(run_manager, opts.lim, store, io, std::move(children));
     bool clustered = opts.cluster.port != 0;
     if (clustered)
       join_cluster();
@@ -125,7 +126,12 @@ engine::engine(engine_options opts, std::shared_ptr<persistence::store> db,
     if (recovered > 0)
       spdlog::warn("marked {} interrupted runs as ERROR", recovered);
   }
-  impl_ = std::make_unique<impl>(std::move(opts), db_, io_executor{&io_->context()});
+  // Child runs are built from the same registries as runs (both outlive the actors).
+  auto children = [this](const child_request& req, const run_info& parent) {
+    return build_child(req, parent, components_, runnables_);
+  };
+  impl_ = std::make_unique<impl>(std::move(opts), db_, io_executor{&io_->context()},
+                                 std::move(children));
 }
 
 engine::~engine() {

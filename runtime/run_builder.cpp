@@ -65,4 +65,21 @@ outcome<actors::run_spec> build_run(const run_request& req, const component_regi
   return spec;
 }
 
+outcome<std::pair<actors::run_info, std::shared_ptr<actors::runnable>>>
+build_child(const actors::child_request& req, const actors::run_info& parent,
+            const component_registry& components, const actors::runnable_registry& runnables) {
+  const auto* comp = components.find(req.kind, req.component_id);
+  if (comp == nullptr)
+    return failure{errc::not_found,
+                   "component " + req.kind + "/" + req.component_id + " not found"};
+  actors::run_info info{parent.run_id, parent.session_id, parent.user_id, req.kind, comp->id,
+                        req.message, {}, names_for_kind(req.kind)};
+  try {
+    auto body = runnables.make(*comp, info, req.params);
+    return std::make_pair(std::move(info), std::move(body));
+  } catch (const std::invalid_argument& e) {
+    return invalid(e.what());
+  }
+}
+
 } // namespace runcast::runtime

@@ -18,4 +18,11 @@ outcome<actors::run_spec> build_run(const run_request& req, const component_regi
                                     const actors::runnable_registry& runnables,
                                     const std::string& node_id);
 
+/// Builds a child run of `parent` (run_context::start_child): its run_info (the parent's
+/// session and user, the child component's kind and names) and runnable. `not_found` for an
+/// unknown component, `invalid_argument` for a bad parameter.
+outcome<std::pair<actors::run_info, std::shared_ptr<actors::runnable>>>
+build_child(const actors::child_request& req, const actors::run_info& parent,
+            const component_registry& components, const actors::runnable_registry& runnables);
+
 } // namespace runcast::runtime

@@ -7,6 +7,8 @@
 #include "actors/echo_runnable.hpp"
 #include "actors/event_log.hpp"
 #include "actors/run_context.hpp"
+#include "actors/runnable_registry.hpp"
+#include "core/component_registry.hpp"
 #include "actors/store_worker.hpp"
 #include "core/event_names.hpp"
 #include "persistence/store.hpp"
@@ -70,13 +72,62 @@ struct pair_runnable : actor_runnable {
   bool die;
 };
 
+/// An async runnable that runs `members` as child runs (agents "echo" with the words given)
+/// one after the other, forwarding their contents tagged with the member, and completes
+/// with the members' outputs joined.
+struct sequence_runnable : async_runnable {
+  explicit sequence_runnable(std::vector<std::string> m) : members(std::move(m)) {
+  }
+  void start(std::shared_ptr<run_context> ctx) override {
+    next(std::move(ctx), 0, {});
+  }
+  void next(std::shared_ptr<run_context> ctx, size_t i, std::string joined) {
+    if (i == members.size())
+      return ctx->complete(joined);
+    child_handler h;
+    h.on_event = [ctx, i](event_draft ev) {
+      seen.push_back(ev.type);
+      if (ev.type == "RunContent")
+        ctx->emit_content("member" + std::to_string(i) + ": " + *ev.content);
+    };
+    h.on_end = [this, ctx, i, joined](run_outcome o) {
+      ends.push_back(o.status);
+      if (o.status != run_status::completed)
+        return ctx->fail("member " + std::to_string(i) + " did not complete");
+      next(ctx, i + 1, joined + (joined.empty() ? "" : "|") + o.content.value_or(""));
+    };
+    ctx->start_child({"agents", component, members[i], {{"delay_ms", delay}}}, std::move(h));
+  }
+  std::vector<std::string> members;
+  std::string delay = "0";
+  std::string component = "echo";
+  static inline std::vector<std::string> seen;
+  std::vector<run_status> ends;
+};
+
+/// Children as the runtime builds them: components of a registry, built-in runnables.
+child_factory children() {
+  auto components = std::make_shared<component_registry>(component_registry::demo());
+  auto runnables = std::make_shared<runnable_registry>(runnable_registry::builtins());
+  return [components, runnables](const child_request& req, const run_info& parent)
+           -> outcome<std::pair<run_info, std::shared_ptr<runnable>>> {
+    const auto* c = components->find(req.kind, req.component_id);
+    if (c == nullptr)
+      return failure{errc::not_found, "no such component"};
+    run_info info{parent.run_id, parent.session_id, "", req.kind, c->id, req.message, {},
+                  names_for_kind(req.kind)};
+    auto body = runnables->make(*c, info, req.params);
+    return std::make_pair(std::move(info), std::move(body));
+  };
+}
+
 /// A run manager on a real SQLite store, all on the deterministic scheduler.
 struct manager_fixture : test::deterministic_system {
   manager_fixture() {
     db = persistence::open_store("sqlite:" + dir.file("runs.db").string());
     // Not detached: on the test scheduler its (blocking) handlers run when the test runs.
     store = sys.spawn(store_worker, db);
-    manager = sys.spawn(run_manager, lim, store, io_executor{&io});
+    manager = sys.spawn(run_manager, lim, store, io_executor{&io}, children());
   }
 
   ~manager_fixture() {
@@ -232,4 +283,38 @@ TEST_CASE("shutdown ends live runs ERROR and answers once their logs are persist
   fx.run();
   refused.receive([](bool) { FAIL("started during shutdown"); },
                   [](caf::error& err) { CHECK(err.category() == caf::atom("runcast")); });
+}
+
+TEST_CASE("a runnable runs child runs, forwards their events and ends them with itself") {
+  manager_fixture fx;
+  sequence_runnable::seen.clear();
+  auto body = std::make_shared<sequence_runnable>(std::vector<std::string>{"a b", "c"});
+  fx.start(fx.spec("r1", body));
+  fx.advance(2ms);
+  auto [run, types] = fx.stored("r1");
+  CHECK(types == strings{"RunStarted", "RunContent", "RunContent", "RunContent", "RunCompleted"});
+  CHECK(run.content == std::string{"a b|c"});
+  CHECK(sequence_runnable::seen
+        == strings{"RunStarted", "RunContent", "RunContent", "RunCompleted", "RunStarted",
+                   "RunContent", "RunCompleted"});
+  auto events = fx.db->load_events("r1", 1, 3);
+  REQUIRE(events.size() == 3);
+  CHECK(events[0].data.find("member0: a ") != std::string::npos);
+  CHECK(events[2].data.find("member1: c") != std::string::npos);
+
+  // A parent cancelled while its child waits on a timer cancels the child too.
+  auto slow = std::make_shared<sequence_runnable>(std::vector<std::string>{"x y z"});
+  slow->delay = "1000";
+  fx.start(fx.spec("r2", slow));
+  CHECK(fx.cancel("r2") == cancel_result::cancelled);
+  fx.run();
+  CHECK(slow->ends == std::vector<run_status>{run_status::cancelled});
+
+  // An unknown member ends its handler with an error at once; this parent then fails.
+  auto bad = std::make_shared<sequence_runnable>(std::vector<std::string>{"x"});
+  bad->component = "nonesuch";
+  fx.start(fx.spec("r3", bad));
+  fx.advance(2ms);
+  CHECK(bad->ends == std::vector<run_status>{run_status::error});
+  CHECK(fx.stored("r3").first.status == run_status::error);
 }
