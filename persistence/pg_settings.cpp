@@ -2,6 +2,8 @@
 
 #include "persistence/store.hpp"
 
+#include <boost/url/pct_string_view.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -16,20 +18,15 @@ namespace {
 // The range pg_store_options documents for pool_size.
 constexpr size_t max_pool_size = 100;
 
+/// `text` percent-decoded by Boost.URL; as it is when it is not valid percent-encoding
+/// (libpq then sees it raw too).
 std::string percent_decoded(std::string_view text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    unsigned value = 0;
-    if (text[i] == '%' && i + 2 < text.size()
-        && std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16).ptr
-             == text.data() + i + 3) {
-      out += static_cast<char>(value);
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
+  // An owned, NUL-terminated copy: Debian's libboost_url 1.81 may read past a view's end.
+  const std::string owned{text};
+  auto pct = boost::urls::make_pct_string_view(owned);
+  if (!pct)
+    return owned;
+  return pct->decode();
 }
 
 void add_secret(std::vector<std::string>& secrets, std::string_view secret) {
