@@ -60,9 +60,13 @@ void ask(caf::actor_system& sys, Handle dest, std::chrono::milliseconds timeout,
 } // namespace
 
 struct engine::impl {
-  impl(engine_options o, std::shared_ptr<persistence::store> db, io_executor io,
-       child_factory children)
-    : opts(std::move(o)), sys(configure(cfg, opts)) {
+  impl(engine_options o, caf::actor_system* given, std::shared_ptr<persistence::store> db,
+       io_executor io, child_factory children)
+    : opts(std::move(o)), owned(given ? nullptr : own_system(opts, cfg)),
+      sys(given ? *given : *owned) {
+    if (opts.cluster.port != 0 && !sys.has_middleman())
+      throw std::runtime_error("a cluster needs CAF's middleman: load caf::io::middleman in "
+                               "the actor system's config");
     store = sys.spawn<caf::detached>(store_worker, std::move(db));
     manager = sys.spawn(run_manager, opts.lim, store, io, std::move(children));
     bool clustered = opts.cluster.port != 0;
@@ -96,9 +100,16 @@ struct engine::impl {
     spdlog::info("cluster: node {} accepts peers on {}:{}", opts.node_id, c.host, bound_port);
   }
 
+  /// The actor system runcast starts when it is not given one.
+  static std::unique_ptr<caf::actor_system> own_system(const engine_options& opts,
+                                                       caf::actor_system_config& cfg) {
+    return std::make_unique<caf::actor_system>(configure(cfg, opts));
+  }
+
   engine_options opts;
-  caf::actor_system_config cfg;
-  caf::actor_system sys;
+  caf::actor_system_config cfg;              ///< for the owned system
+  std::unique_ptr<caf::actor_system> owned;  ///< when no system was given
+  caf::actor_system& sys;                    ///< owned, or the embedder's
   store_actor store;
   run_manager_actor manager;
   locator_actor locator;
@@ -110,6 +121,19 @@ struct engine::impl {
 
 engine::engine(engine_options opts, std::shared_ptr<persistence::store> db,
                component_registry components, actors::runnable_registry runnables)
+  : engine(nullptr, std::move(opts), std::move(db), std::move(components),
+           std::move(runnables)) {
+}
+
+engine::engine(caf::actor_system& sys, engine_options opts,
+               std::shared_ptr<persistence::store> db, component_registry components,
+               actors::runnable_registry runnables)
+  : engine(&sys, std::move(opts), std::move(db), std::move(components), std::move(runnables)) {
+}
+
+engine::engine(caf::actor_system* sys, engine_options opts,
+               std::shared_ptr<persistence::store> db, component_registry components,
+               actors::runnable_registry runnables)
   : db_(std::move(db)),
     components_(std::move(components)),
     runnables_(std::move(runnables)),
@@ -130,7 +154,7 @@ engine::engine(engine_options opts, std::shared_ptr<persistence::store> db,
   auto children = [this](const child_request& req, const run_info& parent) {
     return build_child(req, parent, components_, runnables_);
   };
-  impl_ = std::make_unique<impl>(std::move(opts), db_, io_executor{&io_->context()},
+  impl_ = std::make_unique<impl>(std::move(opts), sys, db_, io_executor{&io_->context()},
                                  std::move(children));
 }
 

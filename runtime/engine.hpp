@@ -20,6 +20,10 @@
 #include <string>
 #include <vector>
 
+namespace caf {
+class actor_system;
+} // namespace caf
+
 namespace runcast::persistence {
 class store;
 } // namespace runcast::persistence
@@ -96,6 +100,14 @@ public:
   /// connecting to the peers. Throws std::runtime_error if a component names a runnable
   /// that is not registered, or the cluster port cannot be bound.
   engine(engine_options opts, std::shared_ptr<persistence::store> db,
+         component_registry components,
+         actors::runnable_registry runnables = actors::runnable_registry::builtins());
+
+  /// The same in an actor system the caller owns (embedding runcast in a CAF program):
+  /// runcast spawns its actors there and, on shutdown, stops them — not the system, which
+  /// must outlive this engine. `opts.worker_threads` is then the caller's business; a
+  /// cluster port needs the system's config to have loaded `caf::io::middleman`.
+  engine(caf::actor_system& sys, engine_options opts, std::shared_ptr<persistence::store> db,
          component_registry components,
          actors::runnable_registry runnables = actors::runnable_registry::builtins());
 
@@ -182,6 +194,9 @@ public:
 
 private:
   struct impl;
+
+  engine(caf::actor_system* sys, engine_options opts, std::shared_ptr<persistence::store> db,
+         component_registry components, actors::runnable_registry runnables);
 
   /// Runs blocking store work on the store threads; a store_error becomes `unavailable`.
   template <class T, class Work>
