@@ -11,11 +11,12 @@ namespace runcast::http {
 
 class http_session;
 
-/// What the router extracted from a request target.
+/// What the router extracted from a request target: the arguments every handler gets.
 struct target {
   std::string kind;         ///< "agents", "teams", "workflows"
   const component* comp = nullptr;
   std::string run_id;       ///< validated, when the path has one
+  std::string session_id;   ///< validated, when the path has one (`/sessions/{session_id}`)
   form_fields query;
 
   /// The run the path names.

@@ -34,10 +34,13 @@ void http_session::on_read(beast::error_code ec, size_t) {
   if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout
       || ec == net::error::operation_aborted || ec == net::error::connection_reset
       || ec == net::error::eof) {
+    // The client left, or stayed idle past the read timeout: nobody to answer.
+    fail(ec, "read");
     do_close();
     return;
   }
   if (ec) {
+    fail(ec, "read");
     // A request we cannot parse gets a 4xx it can read, then the connection closes.
     request bare;
     bare.version(11);
@@ -80,6 +83,8 @@ void http_session::respond(response res) {
 
 void http_session::on_write(bool keep_alive, beast::error_code ec, size_t) {
   res_.reset();
+  if (ec)
+    fail(ec, "write");
   if (ec || !keep_alive) {
     do_close();
     return;
@@ -96,6 +101,14 @@ void http_session::stream(std::function<void(std::shared_ptr<sse_stream>)> setup
     s->start();
     setup(s);
   });
+}
+
+void http_session::fail(beast::error_code ec, char const* what) {
+  // operation_aborted: we cancelled it ourselves; end_of_stream: the client closed its
+  // keep-alive connection between requests, as clients do. Neither is worth a line.
+  if (ec == net::error::operation_aborted || ec == bhttp::error::end_of_stream)
+    return;
+  spdlog::debug("http session: {}: {}", what, ec.message());
 }
 
 void http_session::do_close() {

@@ -50,6 +50,7 @@ private:
   void do_read();
   void on_read(beast::error_code ec, size_t bytes);
   void on_write(bool keep_alive, beast::error_code ec, size_t bytes);
+  void fail(beast::error_code ec, char const* what);
   void do_close();
 
   beast::tcp_stream stream_;

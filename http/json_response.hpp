@@ -8,7 +8,8 @@
 #include <string_view>
 
 // The one response builder: every answer gets the Server header, the request's HTTP
-// version and keep-alive, a content type and a prepared payload here.
+// version and keep-alive, a content type and a prepared payload here (an SSE answer its
+// header fields, its body being written chunk by chunk later).
 namespace runcast::http {
 
 /// A response with `body` of `content_type` (empty type and body: no content).
@@ -20,5 +21,9 @@ response json_response(const request& req, bhttp::status status, const nlohmann:
 
 /// An error answer: `{"detail": "…"}`, the one error shape of the API.
 response error_response(const request& req, bhttp::status status, const std::string& detail);
+
+/// The header of an SSE answer to a request of HTTP `version`: a chunked, uncached
+/// `text/event-stream` that proxies must not buffer, and the last answer on its connection.
+bhttp::response<bhttp::empty_body> event_stream_header(unsigned version);
 
 } // namespace runcast::http

@@ -41,7 +41,7 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
     return;
   if (ec) {
     // Typically EMFILE: log it and keep accepting rather than dying.
-    spdlog::warn("accept failed: {}", ec.message());
+    fail(ec, "accept");
   } else {
     beast::error_code opt_ec;
     socket.set_option(tcp::no_delay(true), opt_ec);
@@ -55,6 +55,14 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
     std::make_shared<http_session>(std::move(socket), ctx_, std::move(slot))->run();
   }
   do_accept();
+}
+
+void listener::fail(beast::error_code ec, char const* what) {
+  // operation_aborted: stop() closed the acceptor, the normal way out.
+  if (ec == net::error::operation_aborted)
+    return;
+  // Warn, not debug: a failing accept (out of descriptors) refuses every client.
+  spdlog::warn("listener: {}: {}", what, ec.message());
 }
 
 } // namespace runcast::http

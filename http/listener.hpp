@@ -26,6 +26,7 @@ public:
 private:
   void do_accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
+  void fail(beast::error_code ec, char const* what);
 
   net::io_context& ioc_;
   tcp::acceptor acceptor_;

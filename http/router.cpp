@@ -2,9 +2,9 @@
 
 #include "core/event_json.hpp"
 #include "core/ids.hpp"
-#include "http/handlers.hpp"
 #include "http/http_session.hpp"
 #include "http/json_response.hpp"
+#include "http/route_table.hpp"
 
 #include <boost/url/parse.hpp>
 #include <openssl/crypto.h>
@@ -15,9 +15,49 @@ namespace runcast::http {
 
 namespace {
 
-void reply_error(const std::shared_ptr<http_session>& s, bhttp::status st,
-                 const std::string& detail) {
-  s->respond(error_response(s->req(), st, detail));
+using session_ptr = std::shared_ptr<http_session>;
+
+// Pages outside the API: they read no query string, and /health needs no key (probes and
+// load balancers have none).
+constexpr std::string_view health_path = "/health";
+constexpr std::string_view console_path = "/";
+constexpr std::string_view metrics_path = "/metrics";
+
+/// runcast's API. Captureless lambdas adapt handlers that take less than a whole target.
+const route_table<endpoint>& routes() {
+  using bhttp::verb;
+  // A function-local static: built once, thread-safely, on first use; immutable after.
+  static const route_table<endpoint> table{
+    {verb::get, health_path, [](const session_ptr& s, const target&) { handle_health(s); }},
+    {verb::get, console_path, [](const session_ptr& s, const target&) { handle_console(s); }},
+    {verb::get, metrics_path, [](const session_ptr& s, const target&) { handle_metrics(s); }},
+    {verb::get, "/sessions",
+     [](const session_ptr& s, const target& t) { handle_list_sessions(s, t.query); }},
+    {verb::get, "/sessions/{session_id}",
+     [](const session_ptr& s, const target& t) { handle_get_session(s, t.session_id); }},
+    {verb::delete_, "/sessions/{session_id}",
+     [](const session_ptr& s, const target& t) { handle_delete_session(s, t.session_id); }},
+    {verb::get, "/sessions/{session_id}/runs",
+     [](const session_ptr& s, const target& t) {
+       handle_list_session_runs(s, t.session_id, t.query);
+     }},
+    {verb::get, "/{kind}", handle_list_components},
+    {verb::get, "/{kind}/{component}", handle_get_component},
+    {verb::get, "/{kind}/{component}/runs", handle_list_runs},
+    {verb::post, "/{kind}/{component}/runs", handle_start_run},
+    {verb::get, "/{kind}/{component}/runs/{run_id}", handle_get_run},
+    {verb::post, "/{kind}/{component}/runs/{run_id}/cancel", handle_cancel_run},
+    {verb::post, "/{kind}/{component}/runs/{run_id}/resume", handle_resume},
+    {verb::get, "/{kind}/{component}/runs/{run_id}/stream", handle_event_source},
+  };
+  return table;
+}
+
+route_decision refuse(route_decision d, bhttp::status status, std::string detail) {
+  d.handler = nullptr;
+  d.status = status;
+  d.detail = std::move(detail);
+  return d;
 }
 
 /// `Authorization: Bearer <key>`, compared in constant time.
@@ -35,120 +75,85 @@ std::string not_found_name(const std::string& kind) {
   return name + " not found";
 }
 
+const std::string* param(const path_params& params, std::string_view name) {
+  auto i = params.find(name);
+  return i == params.end() ? nullptr : &i->second;
+}
+
 } // namespace
 
-void route(const std::shared_ptr<http_session>& s) {
-  const auto& req = s->req();
+route_decision decide_route(const request& req, const std::string& auth_key,
+                            const component_registry& components) {
+  route_decision d;
   // An owned copy, NUL-terminated: see parse_urlencoded on libboost_url reading with strlen.
   const std::string target_text{req.target()};
   auto parsed = boost::urls::parse_origin_form(target_text);
-  if (!parsed) {
-    reply_error(s, bhttp::status::bad_request, "malformed request target");
-    return;
-  }
-  std::vector<std::string> seg;
+  if (!parsed)
+    return refuse(std::move(d), bhttp::status::bad_request, "malformed request target");
+  std::vector<std::string> segments;
   for (auto part : parsed->segments())
-    seg.push_back(std::string{part});
-  if (!seg.empty() && seg.back().empty())
-    seg.pop_back(); // "/agents/" is "/agents"
-  auto method = req.method();
+    segments.push_back(std::string{part});
+  auto m = routes().find(req.method(), std::move(segments));
+  if (m.pattern != nullptr)
+    d.pattern = m.pattern->text();
 
-  if (seg.size() == 1 && seg[0] == "health") {
-    if (method != bhttp::verb::get)
-      return reply_error(s, bhttp::status::method_not_allowed, "Method Not Allowed");
-    return handle_health(s);
+  if (d.pattern != health_path && !auth_key.empty() && !authorized(req, auth_key))
+    return refuse(std::move(d), bhttp::status::unauthorized,
+                  "missing or wrong Authorization: Bearer key");
+  if (m.pattern == nullptr)
+    return refuse(std::move(d), bhttp::status::not_found, "Not Found");
+
+  // Parameters are checked in path order and before the method: a path naming nothing that
+  // exists answers 404 whatever the method.
+  if (const auto* kind = param(m.params, "kind")) {
+    if (!component_registry::is_kind(*kind))
+      return refuse(std::move(d), bhttp::status::not_found, "Not Found");
+    d.args.kind = *kind;
   }
-  const auto& key = s->ctx().auth_key;
-  if (!key.empty() && !authorized(req, key)) {
-    auto res = error_response(req, bhttp::status::unauthorized,
-                              "missing or wrong Authorization: Bearer key");
+  if (d.pattern != health_path && d.pattern != console_path && d.pattern != metrics_path) {
+    auto query = parse_query(parsed->encoded_query());
+    if (!query.fields)
+      return refuse(std::move(d), bhttp::status::bad_request,
+                    "malformed query string: " + query.error);
+    d.args.query = std::move(*query.fields);
+  }
+  if (const auto* id = param(m.params, "component")) {
+    d.args.comp = components.find(d.args.kind, *id);
+    if (d.args.comp == nullptr)
+      return refuse(std::move(d), bhttp::status::not_found, not_found_name(d.args.kind));
+  }
+  if (const auto* id = param(m.params, "session_id")) {
+    if (!is_valid_id(*id))
+      return refuse(std::move(d), bhttp::status::not_found, "Session not found: malformed id");
+    d.args.session_id = *id;
+  }
+  if (const auto* id = param(m.params, "run_id")) {
+    if (!is_valid_id(*id))
+      return refuse(std::move(d), bhttp::status::not_found, "Run not found: malformed run id");
+    d.args.run_id = *id;
+  }
+  if (m.found == nullptr) {
+    d.allow = std::move(m.allow);
+    return refuse(std::move(d), bhttp::status::method_not_allowed, "Method Not Allowed");
+  }
+  d.handler = m.found->handler;
+  return d;
+}
+
+response error_answer(const request& req, const route_decision& decision) {
+  auto res = error_response(req, decision.status, decision.detail);
+  if (decision.status == bhttp::status::method_not_allowed)
+    res.set(bhttp::field::allow, decision.allow);
+  if (decision.status == bhttp::status::unauthorized)
     res.set(bhttp::field::www_authenticate, "Bearer");
-    return s->respond(std::move(res));
-  }
-  if (seg.empty()) {
-    if (method != bhttp::verb::get)
-      return reply_error(s, bhttp::status::method_not_allowed, "Method Not Allowed");
-    return handle_console(s);
-  }
-  if (seg.size() == 1 && seg[0] == "metrics") {
-    if (method != bhttp::verb::get)
-      return reply_error(s, bhttp::status::method_not_allowed, "Method Not Allowed");
-    return handle_metrics(s);
-  }
-  if (!seg.empty() && seg[0] == "sessions" && seg.size() <= 3) {
-    auto q = parse_query(parsed->encoded_query());
-    if (!q.fields)
-      return reply_error(s, bhttp::status::bad_request, "malformed query string: " + q.error);
-    if (seg.size() == 1) {
-      if (method != bhttp::verb::get)
-        return reply_error(s, bhttp::status::method_not_allowed, "Method Not Allowed");
-      return handle_list_sessions(s, *q.fields);
-    }
-    if (!is_valid_id(seg[1]))
-      return reply_error(s, bhttp::status::not_found, "Session not found: malformed id");
-    if (seg.size() == 2) {
-      if (method == bhttp::verb::get)
-        return handle_get_session(s, seg[1]);
-      if (method == bhttp::verb::delete_)
-        return handle_delete_session(s, seg[1]);
-      return reply_error(s, bhttp::status::method_not_allowed, "Method Not Allowed");
-    }
-    if (seg[2] != "runs")
-      return reply_error(s, bhttp::status::not_found, "Not Found");
-    if (method != bhttp::verb::get)
-      return reply_error(s, bhttp::status::method_not_allowed, "Method Not Allowed");
-    return handle_list_session_runs(s, seg[1], *q.fields);
-  }
-  if (seg.empty() || !component_registry::is_kind(seg[0]))
-    return reply_error(s, bhttp::status::not_found, "Not Found");
+  return res;
+}
 
-  target t;
-  t.kind = seg[0];
-  auto query = parse_query(parsed->encoded_query());
-  if (!query.fields)
-    return reply_error(s, bhttp::status::bad_request, "malformed query string: " + query.error);
-  t.query = std::move(*query.fields);
-
-  if (seg.size() == 1) {
-    if (method != bhttp::verb::get)
-      return reply_error(s, bhttp::status::method_not_allowed, "Method Not Allowed");
-    return handle_list_components(s, t);
-  }
-  t.comp = s->ctx().engine.components().find(t.kind, seg[1]);
-  if (t.comp == nullptr)
-    return reply_error(s, bhttp::status::not_found, not_found_name(t.kind));
-  if (seg.size() == 2) {
-    if (method != bhttp::verb::get)
-      return reply_error(s, bhttp::status::method_not_allowed, "Method Not Allowed");
-    return handle_get_component(s, t);
-  }
-  if (seg[2] != "runs" || seg.size() > 5)
-    return reply_error(s, bhttp::status::not_found, "Not Found");
-  if (seg.size() == 3) {
-    if (method == bhttp::verb::post)
-      return handle_start_run(s, t);
-    if (method == bhttp::verb::get)
-      return handle_list_runs(s, t);
-    return reply_error(s, bhttp::status::method_not_allowed, "Method Not Allowed");
-  }
-  if (!is_valid_id(seg[3]))
-    return reply_error(s, bhttp::status::not_found, "Run not found: malformed run id");
-  t.run_id = seg[3];
-  if (seg.size() == 4) {
-    if (method != bhttp::verb::get)
-      return reply_error(s, bhttp::status::method_not_allowed, "Method Not Allowed");
-    return handle_get_run(s, t);
-  }
-  const auto& action = seg[4];
-  if (action == "cancel" && method == bhttp::verb::post)
-    return handle_cancel_run(s, t);
-  if (action == "resume" && method == bhttp::verb::post)
-    return handle_resume(s, t);
-  if (action == "stream" && method == bhttp::verb::get)
-    return handle_event_source(s, t);
-  if (action == "cancel" || action == "resume" || action == "stream")
-    return reply_error(s, bhttp::status::method_not_allowed, "Method Not Allowed");
-  reply_error(s, bhttp::status::not_found, "Not Found");
+void route(const std::shared_ptr<http_session>& s) {
+  auto decision = decide_route(s->req(), s->ctx().auth_key, s->ctx().engine.components());
+  if (decision.handler == nullptr)
+    return s->respond(error_answer(s->req(), decision));
+  decision.handler(s, decision.args);
 }
 
 } // namespace runcast::http

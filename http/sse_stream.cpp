@@ -1,6 +1,7 @@
 #include "http/sse_stream.hpp"
 
 #include "http/connection_slot.hpp"
+#include "http/json_response.hpp"
 #include "http/sse_sink.hpp"
 
 #include <algorithm>
@@ -31,19 +32,13 @@ sse_stream::sse_stream(beast::tcp_stream&& stream, unsigned version, limits lim,
                        std::shared_ptr<connection_slot> slot)
   : stream_(std::move(stream)),
     lim_(lim),
-    header_(bhttp::status::ok, version),
+    header_(event_stream_header(version)),
     serializer_(header_),
     keepalive_(stream_.get_executor()),
     slot_(std::move(slot)) {
 }
 
 void sse_stream::start() {
-  header_.set(bhttp::field::server, "runcast");
-  header_.set(bhttp::field::content_type, "text/event-stream");
-  header_.set(bhttp::field::cache_control, "no-cache");
-  header_.set("X-Accel-Buffering", "no"); // proxies such as nginx must not buffer the stream
-  header_.keep_alive(false);              // one stream per connection; it ends with the run
-  header_.chunked(true);
   // Long-lived by design: the stall cut-off and keepalives bound it, not a deadline.
   stream_.expires_never();
   enqueue(std::make_shared<const std::string>(encode_retry(lim_.sse_retry)), false);
@@ -51,6 +46,7 @@ void sse_stream::start() {
     stream_, serializer_,
     [self = shared_from_this()](beast::error_code ec, size_t) {
       if (ec) {
+        self->fail(ec, "write header");
         self->close(false);
         return;
       }
@@ -129,7 +125,9 @@ void sse_stream::do_write() {
     if (finishing_) {
       write_active_ = true;
       net::async_write(stream_, bhttp::make_chunk_last(),
-                       [self = shared_from_this()](beast::error_code, size_t) {
+                       [self = shared_from_this()](beast::error_code ec, size_t) {
+                         if (ec)
+                           self->fail(ec, "write last chunk");
                          self->write_active_ = false;
                          self->close(true);
                        });
@@ -162,8 +160,7 @@ void sse_stream::on_write(beast::error_code ec, size_t counted) {
   write_active_ = false;
   writing_.clear();
   if (ec) {
-    if (ec != net::error::operation_aborted)
-      spdlog::debug("sse: write failed: {}", ec.message());
+    fail(ec, "write");
     close(false);
     return;
   }
@@ -181,6 +178,7 @@ void sse_stream::do_watch() {
       return;
     if (ec) {
       // EOF or reset: the client left. This is how an inline run learns to cancel.
+      self->fail(ec, "watch");
       self->close(false);
       return;
     }
@@ -203,6 +201,14 @@ void sse_stream::arm_keepalive() {
     self->wrote_since_tick_ = false;
     self->arm_keepalive();
   });
+}
+
+void sse_stream::fail(beast::error_code ec, char const* what) {
+  // operation_aborted: our own close() cancelled it; eof: the client closed its side, the
+  // normal end of a stream it no longer wants. Neither is worth a line.
+  if (ec == net::error::operation_aborted || ec == net::error::eof)
+    return;
+  spdlog::debug("sse stream: {}: {}", what, ec.message());
 }
 
 void sse_stream::close(bool clean) {

@@ -72,6 +72,7 @@ private:
   void on_write(beast::error_code ec, size_t counted);
   void do_watch();
   void arm_keepalive();
+  void fail(beast::error_code ec, char const* what);
   void close(bool clean);
 
   beast::tcp_stream stream_;

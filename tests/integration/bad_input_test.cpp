@@ -53,8 +53,15 @@ TEST_CASE("malformed requests get 4xx JSON details and start nothing") {
   check_error(request(port, "POST", "/agents/nobody/runs", "message=x", urlencoded), 404,
               "Agent not found");
   check_error(request(port, "GET", "/robots"), 404, "Not Found");
-  check_error(request(port, "DELETE", "/agents/echo"), 405, "Method Not Allowed");
-  check_error(request(port, "GET", "/agents/echo/runs/x/resume"), 405, "Method Not Allowed");
+  auto delete_agent = request(port, "DELETE", "/agents/echo");
+  check_error(delete_agent, 405, "Method Not Allowed");
+  CHECK(delete_agent.header("allow") == "GET");
+  auto get_resume = request(port, "GET", "/agents/echo/runs/x/resume");
+  check_error(get_resume, 405, "Method Not Allowed");
+  CHECK(get_resume.header("allow") == "POST");
+  auto put_runs = request(port, "PUT", "/agents/echo/runs/");
+  check_error(put_runs, 405, "Method Not Allowed");
+  CHECK(put_runs.header("allow") == "GET, POST");
   check_error(request(port, "GET", "/agents/echo/runs/no-such-run"), 404, "not found");
   check_error(request(port, "GET", "/agents/echo/runs?status=DONE"), 422, "status");
   check_error(request(port, "GET", "/agents/echo/runs?limit=-1"), 422, "limit");
