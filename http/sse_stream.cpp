@@ -12,10 +12,6 @@ namespace runcast::http {
 
 namespace {
 
-/// Most frames and bytes gathered into one chunk: few large writes, bounded latency.
-constexpr size_t max_frames_per_write = 512;
-constexpr size_t max_bytes_per_write = 1024 * 1024;
-
 /// A client has no reason to send anything on an SSE connection; bound what we swallow.
 constexpr size_t max_watched_bytes = 64 * 1024;
 
@@ -139,8 +135,9 @@ void sse_stream::do_write() {
   size_t bytes = 0;
   size_t counted = 0;
   writing_.clear();
-  while (!queue_.empty() && writing_.size() < max_frames_per_write
-         && (bytes == 0 || bytes + queue_.front().frame->size() <= max_bytes_per_write)) {
+  // Most frames and bytes gathered into one chunk (limits): few large writes, bounded latency.
+  while (!queue_.empty() && writing_.size() < lim_.write_max_frames
+         && (bytes == 0 || bytes + queue_.front().frame->size() <= lim_.write_max_bytes)) {
     auto& q = queue_.front();
     bytes += q.frame->size();
     counted += q.counted ? 1 : 0;

@@ -59,7 +59,7 @@ void store_replay::start() {
 
 void store_replay::load_next() {
   auto self = shared_from_this();
-  ctx_.engine.load_events(run_.run_id, cursor_, batch_size,
+  ctx_.engine.load_events(run_.run_id, cursor_, ctx_.lim.replay_batch,
                           [self](outcome<std::vector<stored_event>> events) {
                             if (!events)
                               return self->fail(events.error());
@@ -76,7 +76,7 @@ void store_replay::deliver(std::vector<stored_event> events) {
   for (auto& ev : events)
     frames.push_back(make_frame(encode_event_frame(ev.index, ev.type, ev.data)));
   auto next = events.empty() ? cursor_ : events.back().index + 1;
-  bool more = events.size() == batch_size;
+  bool more = events.size() == ctx_.lim.replay_batch;
   net::post(s->executor(), [self = shared_from_this(), frames = std::move(frames), next,
                             more]() mutable {
     auto s = self->stream_.lock();

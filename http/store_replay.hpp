@@ -19,9 +19,6 @@ class sse_stream;
 /// runtime's store threads, never an I/O thread.
 class store_replay : public std::enable_shared_from_this<store_replay> {
 public:
-  /// Events read per store query and written per batch.
-  static constexpr size_t batch_size = 512;
-
   /// With `lost_owner`, the replay ends with an `error` frame saying that node is gone.
   store_replay(server_context& ctx, std::shared_ptr<sse_stream> stream, run_record run,
                int64_t from, bool meta, std::string lost_owner = {});

@@ -1,0 +1,93 @@
+// The SSE stream on a real loopback connection (no runtime behind it): header and retry
+// hint, frames in order with their credits, a clean end, and a client that leaves.
+
+#include "http/sse_stream.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/strand.hpp>
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+using namespace runcast;
+using namespace runcast::http;
+
+namespace {
+
+/// A connected pair on 127.0.0.1: `server` (on a strand, for an sse_stream) and `client`,
+/// with an I/O thread running the server side.
+struct socket_pair {
+  socket_pair() {
+    tcp::acceptor acceptor{ioc, {net::ip::make_address("127.0.0.1"), 0}};
+    client.connect(acceptor.local_endpoint());
+    server.emplace(acceptor.accept(net::make_strand(ioc)));
+    thread = std::thread{[this] { ioc.run(); }};
+  }
+
+  ~socket_pair() {
+    work.reset();
+    ioc.stop();
+    thread.join();
+  }
+
+  net::io_context ioc;
+  net::executor_work_guard<net::io_context::executor_type> work{ioc.get_executor()};
+  net::io_context client_ioc;
+  tcp::socket client{client_ioc};
+  std::optional<tcp::socket> server;
+  std::thread thread;
+};
+
+frame_ptr frame(const std::string& text) {
+  return std::make_shared<const std::string>(text);
+}
+
+} // namespace
+
+TEST_CASE("an SSE stream writes its header, the retry hint and frames in order, then ends") {
+  socket_pair io;
+  limits lim;
+  lim.write_max_frames = 2; // several gathered writes for five frames
+  auto stream = std::make_shared<sse_stream>(beast::tcp_stream{std::move(*io.server)}, 11, lim);
+  std::atomic<size_t> credited{0};
+  std::promise<bool> closed;
+  stream->set_credit_handler([&](size_t n) { credited += n; });
+  stream->set_close_handler([&](bool clean) { closed.set_value(clean); });
+  stream->start();
+  stream->send({frame("id: 0\ndata: a\n\n"), frame("id: 1\ndata: b\n\n"),
+                frame("id: 2\ndata: c\n\n")});
+  stream->send({frame("id: 3\ndata: d\n\n"), frame("id: 4\ndata: e\n\n")});
+  stream->finish(frame("event: end\ndata: {}\n\n"), false);
+
+  beast::flat_buffer buffer;
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(io.client, buffer, res); // Beast decodes the chunks; it ends at the last one
+  CHECK(res.result() == bhttp::status::ok);
+  CHECK(res[bhttp::field::content_type] == "text/event-stream");
+  CHECK(res.chunked());
+  CHECK(res.body()
+        == "retry: 2000\n\n"
+           "id: 0\ndata: a\n\nid: 1\ndata: b\n\nid: 2\ndata: c\n\nid: 3\ndata: d\n\n"
+           "id: 4\ndata: e\n\nevent: end\ndata: {}\n\n");
+  auto clean = closed.get_future();
+  REQUIRE(clean.wait_for(std::chrono::seconds{5}) == std::future_status::ready);
+  CHECK(clean.get());
+  CHECK(credited == 5); // the retry hint and the last frame are not the subscription's
+}
+
+TEST_CASE("an SSE stream whose client leaves closes unclean") {
+  socket_pair io;
+  auto stream = std::make_shared<sse_stream>(beast::tcp_stream{std::move(*io.server)}, 11,
+                                             limits{});
+  std::promise<bool> closed;
+  stream->set_close_handler([&](bool clean) { closed.set_value(clean); });
+  stream->start();
+  stream->send({frame("id: 0\ndata: a\n\n")});
+  io.client.close(); // the browser tab is gone
+  auto clean = closed.get_future();
+  REQUIRE(clean.wait_for(std::chrono::seconds{5}) == std::future_status::ready);
+  CHECK_FALSE(clean.get());
+  CHECK(stream->closed());
+}
