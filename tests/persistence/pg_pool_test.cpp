@@ -1,6 +1,7 @@
-#include "persistence/pg_store.hpp"
 // The connection pool behind pg_store: its size, sharing, waits and replacing lost
 // connections.
+
+#include "persistence/pg_store.hpp"
 
 #include "tests/persistence/pg_test_helpers.hpp"
 #include "tests/support/eventually.hpp"
@@ -22,14 +23,7 @@
 // Needs the throwaway server scripts/test starts (scripts/pg-test-server); without
 // RUNCAST_TEST_PG_URL every test here fails, saying so.
 
-using runcast::stored_event;
-using runcast::persistence::open_store;
-using runcast::persistence::pg_store;
 using runcast::persistence::pg_store_options;
-using runcast::persistence::run_filter;
-using runcast::persistence::run_record;
-using runcast::persistence::store;
-using runcast::persistence::store_error;
 using runcast::test::pg_database;
 using namespace std::chrono_literals;
 using namespace runcast::test::pg;
