@@ -4,7 +4,6 @@
 #include "http/form_detail.hpp"
 #include "http/multipart_form.hpp"
 
-#include <boost/url/encode.hpp>
 #include <boost/url/encoding_opts.hpp>
 #include <boost/url/parse_query.hpp>
 #include <boost/url/rfc/pchars.hpp>
@@ -25,17 +24,36 @@ namespace {
 // What Boost.URL accepts unescaped in a query (RFC 3986 3.4), plus '%' itself.
 constexpr auto query_chars = boost::urls::pchars + '/' + '?' + '%';
 
+// Escapes every byte outside the query set, leaving existing '%' escapes as they are.
+// (Boost.URL's encode() cannot do this: its character set must not contain '%', so it would
+// turn "%20" into "%2520".)
+std::string escape_raw_bytes(std::string_view text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size() + text.size() / 4);
+  for (char c : text) {
+    if (query_chars(c)) {
+      out += c;
+    } else {
+      auto byte = static_cast<unsigned char>(c);
+      out += '%';
+      out += hex[byte >> 4];
+      out += hex[byte & 0x0F];
+    }
+  }
+  return out;
+}
+
 form_result parse_urlencoded(std::string_view text, std::string_view where) {
   // Always an owned, NUL-terminated copy: Debian's libboost_url 1.81 reads the text passed
   // to parse_query with strlen (seen under ASan), so a view into a larger buffer (a request
   // target inside Beast's header storage) parses whatever follows it.
   // Browsers and httpx escape every byte outside the query set, but curl -d and hand-written
-  // clients send spaces, brackets and UTF-8 raw. Escaping them (Boost.URL's own encode)
-  // lets Boost.URL parse the rest strictly while those bytes still stand for themselves,
-  // as in the WHATWG parser.
+  // clients send spaces, brackets and UTF-8 raw. Escaping them lets Boost.URL parse the
+  // rest strictly while those bytes still stand for themselves, as in the WHATWG parser.
   std::string escaped;
   if (!std::all_of(text.begin(), text.end(), [](char c) { return query_chars(c); }))
-    escaped = boost::urls::encode(boost::urls::string_view{text.data(), text.size()}, query_chars);
+    escaped = escape_raw_bytes(text);
   else
     escaped.assign(text.data(), text.size());
   text = escaped;
