@@ -10,10 +10,10 @@ namespace runcast::http {
 void handle_health(const std::shared_ptr<http_session>& s) {
   s->ctx().engine.health([s](outcome<runtime::health_info> h) {
     if (!h)
-      return s->respond(json_response(s->req(), bhttp::status::service_unavailable,
-                                       {{"status", "unavailable"}, {"detail", "store unreachable"}}));
-    s->respond(json_response(s->req(), bhttp::status::ok,
-                             {{"status", "ok"}, {"node_id", h->node_id}, {"peers", h->peers}}));
+      return s->respond_json(bhttp::status::service_unavailable,
+                             {{"status", "unavailable"}, {"detail", "store unreachable"}});
+    s->respond_json(bhttp::status::ok,
+                    {{"status", "ok"}, {"node_id", h->node_id}, {"peers", h->peers}});
   });
 }
 
@@ -35,8 +35,8 @@ void handle_metrics(const std::shared_ptr<http_session>& s) {
     body += "# HELP runcast_live_runs Runs still executing on this node.\n";
     body += "# TYPE runcast_live_runs gauge\n";
     body += "runcast_live_runs " + std::to_string(st->live_runs) + "\n";
-    s->respond(make_response(s->req(), bhttp::status::ok, "text/plain; version=0.0.4",
-                             std::move(body)));
+    s->respond_with(bhttp::status::ok, "text/plain; version=0.0.4",
+                    std::move(body));
   });
 }
 
@@ -44,11 +44,11 @@ void handle_list_components(const std::shared_ptr<http_session>& s, const target
   auto list = nlohmann::json::array();
   for (const auto* c : s->ctx().engine.components().list(t.kind))
     list.push_back(c->to_json());
-  s->respond(json_response(s->req(), bhttp::status::ok, list));
+  s->respond_json(bhttp::status::ok, list);
 }
 
 void handle_get_component(const std::shared_ptr<http_session>& s, const target& t) {
-  s->respond(json_response(s->req(), bhttp::status::ok, t.comp->to_json()));
+  s->respond_json(bhttp::status::ok, t.comp->to_json());
 }
 
 } // namespace runcast::http

@@ -40,7 +40,7 @@ inline runtime::access requester(const form_fields* form, const form_fields& que
 /// Answers the session's request with `{"detail": detail}`.
 inline void reply(const std::shared_ptr<http_session>& s, bhttp::status st,
                   const std::string& detail) {
-  s->respond(error_response(s->req(), st, detail));
+  s->respond_error(st, detail);
 }
 
 /// Answers a runtime failure: its status from the one table, its detail.

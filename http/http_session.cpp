@@ -81,6 +81,30 @@ void http_session::respond(response res) {
   });
 }
 
+// Answers built from a callback on another thread are made on the strand: the request they
+// take the HTTP version and keep-alive from belongs to the strand.
+void http_session::respond_json(bhttp::status status, nlohmann::json body) {
+  net::post(stream_.get_executor(), [self = shared_from_this(), status, body = std::move(body)] {
+    self->respond(json_response(self->req_, status, body));
+  });
+}
+
+void http_session::respond_error(bhttp::status status, std::string detail) {
+  net::post(stream_.get_executor(),
+            [self = shared_from_this(), status, detail = std::move(detail)] {
+              self->respond(error_response(self->req_, status, detail));
+            });
+}
+
+void http_session::respond_with(bhttp::status status, std::string content_type,
+                                std::string body) {
+  net::post(stream_.get_executor(), [self = shared_from_this(), status,
+                                     content_type = std::move(content_type),
+                                     body = std::move(body)]() mutable {
+    self->respond(make_response(self->req_, status, content_type, std::move(body)));
+  });
+}
+
 void http_session::on_write(bool keep_alive, beast::error_code ec, size_t) {
   res_.reset();
   if (ec)

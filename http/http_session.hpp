@@ -3,6 +3,8 @@
 #include "http/beast.hpp"
 #include "http/server_context.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <functional>
 #include <memory>
 #include <optional>
@@ -24,8 +26,19 @@ public:
   /// Starts reading requests.
   void run();
 
-  /// Answers the current request. Thread-safe; call exactly once per request.
+  /// Answers the current request. Thread-safe; call exactly once per request. Build `res`
+  /// on the session's strand (it reads the request); from any other thread use the
+  /// `respond_*` functions, which build the answer there.
   void respond(response res);
+
+  /// Answers with a JSON body. Thread-safe.
+  void respond_json(bhttp::status status, nlohmann::json body);
+
+  /// Answers `{"detail": detail}`, the API's error shape. Thread-safe.
+  void respond_error(bhttp::status status, std::string detail);
+
+  /// Answers with `body` of `content_type` (both empty: no content). Thread-safe.
+  void respond_with(bhttp::status status, std::string content_type, std::string body);
 
   /// Answers the current request with an SSE stream: the connection moves into an
   /// sse_stream, whose header is written before `setup` runs on its strand. Thread-safe.

@@ -35,7 +35,7 @@ void answer_when_done(const std::shared_ptr<http_session>& s, const run_record& 
     s->ctx().engine.find_run(ref, who, [s](outcome<run_record> done) {
       if (!done)
         return reply(s, done.error());
-      s->respond(json_response(s->req(), bhttp::status::ok, run_json(*done)));
+      s->respond_json(bhttp::status::ok, run_json(*done));
     });
   });
   sink->set_subscription(engine.subscribe(run, 0, false, sink));
@@ -80,9 +80,9 @@ void handle_start_run(const std::shared_ptr<http_session>& s, const target& t) {
         serve_run_events(s->ctx(), st, run, 0, false, !detached);
       });
     } else if (detached) {
-      s->respond(json_response(s->req(), bhttp::status::accepted,
-                               {{"run_id", run->run_id}, {"session_id", run->session_id},
-                                {"status", "PENDING"}}));
+      s->respond_json(bhttp::status::accepted,
+                      {{"run_id", run->run_id}, {"session_id", run->session_id},
+                       {"status", "PENDING"}});
     } else {
       answer_when_done(s, *run);
     }
@@ -93,7 +93,7 @@ void handle_get_run(const std::shared_ptr<http_session>& s, const target& t) {
   s->ctx().engine.find_run(t.ref(), requester(nullptr, t.query), [s](outcome<run_record> run) {
     if (!run)
       return reply(s, run.error());
-    s->respond(json_response(s->req(), bhttp::status::ok, run_json(*run)));
+    s->respond_json(bhttp::status::ok, run_json(*run));
   });
 }
 
@@ -117,7 +117,7 @@ void handle_list_runs(const std::shared_ptr<http_session>& s, const target& t) {
     auto list = nlohmann::json::array();
     for (const auto& run : *runs)
       list.push_back(run_json(run));
-    s->respond(json_response(s->req(), bhttp::status::ok, list));
+    s->respond_json(bhttp::status::ok, list);
   });
 }
 
@@ -131,10 +131,10 @@ void handle_cancel_run(const std::shared_ptr<http_session>& s, const target& t) 
                          [s, run_id](outcome<bool> done) {
                            if (!done)
                              return reply(s, done.error());
-                           s->respond(json_response(s->req(), bhttp::status::ok,
-                                                    {{"run_id", run_id},
-                                                     {"cancelled", true},
-                                                     {"message", "Run cancellation requested"}}));
+                           s->respond_json(bhttp::status::ok,
+                                           {{"run_id", run_id},
+                                            {"cancelled", true},
+                                            {"message", "Run cancellation requested"}});
                          });
 }
 

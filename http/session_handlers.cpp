@@ -58,13 +58,13 @@ void handle_list_sessions(const std::shared_ptr<http_session>& s, const form_fie
       data.push_back(session_json(r));
     auto limit = static_cast<int64_t>(page_size);
     auto pages = (page->total_count + limit - 1) / limit;
-    s->respond(json_response(s->req(), bhttp::status::ok,
-                             {{"data", data},
-                              {"meta",
-                               {{"page", page_no},
-                                {"limit", page_size},
-                                {"total_count", page->total_count},
-                                {"total_pages", pages}}}}));
+    s->respond_json(bhttp::status::ok,
+                    {{"data", data},
+                     {"meta",
+                      {{"page", page_no},
+                       {"limit", page_size},
+                       {"total_count", page->total_count},
+                       {"total_pages", pages}}}});
   });
 }
 
@@ -72,7 +72,7 @@ void handle_get_session(const std::shared_ptr<http_session>& s, const std::strin
   s->ctx().engine.find_session(session_id, [s](outcome<session_record> r) {
     if (!r)
       return reply(s, r.error());
-    s->respond(json_response(s->req(), bhttp::status::ok, session_json(*r)));
+    s->respond_json(bhttp::status::ok, session_json(*r));
   });
 }
 
@@ -89,8 +89,7 @@ void handle_list_session_runs(const std::shared_ptr<http_session>& s,
                                       auto list = nlohmann::json::array();
                                       for (const auto& run : *runs)
                                         list.push_back(run_json(run));
-                                      s->respond(
-                                        json_response(s->req(), bhttp::status::ok, list));
+                                      s->respond_json(bhttp::status::ok, list);
                                     });
 }
 
@@ -98,7 +97,7 @@ void handle_delete_session(const std::shared_ptr<http_session>& s, const std::st
   s->ctx().engine.delete_session(session_id, [s](outcome<bool> done) {
     if (!done)
       return reply(s, done.error());
-    s->respond(make_response(s->req(), bhttp::status::no_content, {}, {}));
+    s->respond_with(bhttp::status::no_content, {}, {});
   });
 }
 

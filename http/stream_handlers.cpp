@@ -46,7 +46,7 @@ void serve_resume(const std::shared_ptr<http_session>& s, const target& t, int64
       if (!n)
         return reply(s, n.error());
       if (*n <= from)
-        return s->respond(make_response(s->req(), bhttp::status::no_content, {}, {}));
+        return s->respond_with(bhttp::status::no_content, {}, {});
       serve(std::move(r));
     });
   });

@@ -49,7 +49,7 @@ caf::actor_system_config& configure(caf::actor_system_config& cfg, const engine_
 /// error to `on_error`; the actor ends with the answer. This is how a plain C++ caller
 /// talks to an actor without blocking a thread.
 template <class Handle, class OnReply, class OnError, class... Ts>
-void ask(caf::actor_system& sys, Handle dest, std::chrono::milliseconds timeout,
+void request_once(caf::actor_system& sys, Handle dest, std::chrono::milliseconds timeout,
          OnReply on_reply, OnError on_error, Ts... xs) {
   sys.spawn([=](caf::event_based_actor* self) mutable {
     self->request(dest, timeout, std::move(xs)...)
@@ -167,7 +167,7 @@ void engine::start_run(run_request req, callback<run_record> done) {
   if (!spec)
     return done(spec.error());
   auto record = spec->record;
-  ask(
+  request_once(
     impl_->sys, impl_->manager, impl_->opts.lim.store_timeout,
     [done, record](bool) { done(record); },
     [done](const caf::error& err) {
@@ -208,7 +208,7 @@ void engine::cancel_on_owner(const std::string& run_id, const std::string& owner
                              std::function<void(int32_t)> done) {
   if (!done)
     done = [](int32_t) {};
-  ask(
+  request_once(
     impl_->sys, impl_->locator, impl_->opts.lim.store_timeout,
     [done](int32_t r) { done(r); },
     [this, done, run_id](const caf::error& err) {
@@ -232,14 +232,14 @@ std::shared_ptr<subscription> engine::subscribe(const run_record& run, int64_t f
 void engine::peers(std::function<void(std::vector<std::string>)> done) {
   if (!impl_->members)
     return done({});
-  ask(
+  request_once(
     impl_->sys, impl_->members, impl_->opts.lim.store_timeout,
     [done](std::vector<std::string>& live) { done(std::move(live)); },
     [done](const caf::error&) { done({}); }, peers_atom::value);
 }
 
 void engine::stats(callback<runtime_stats> done) {
-  ask(
+  request_once(
     impl_->sys, impl_->manager, impl_->opts.lim.store_timeout,
     [done](int64_t logs, int64_t live) { done(runtime_stats{logs, live}); },
     [this, done](const caf::error& err) {
