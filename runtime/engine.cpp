@@ -22,6 +22,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <mutex>
 #include <thread>
 
 namespace runcast::runtime {
@@ -45,16 +46,45 @@ caf::actor_system_config& configure(caf::actor_system_config& cfg, const engine_
   return cfg;
 }
 
+#if defined(__SANITIZE_THREAD__)
+/// Under ThreadSanitizer only: a mutex the caller holds while it hands work to CAF and the
+/// actor takes before it starts. Debian's CAF is not instrumented, so TSan cannot see that
+/// its spawn orders everything the caller did before against everything the actor does;
+/// without this edge every object a callback reaches (an HTTP session, say) looks raced.
+struct handoff_gate {
+  handoff_gate() : mutex(std::make_shared<std::mutex>()) {
+    mutex->lock();
+  }
+  void open() {
+    mutex->unlock();
+  }
+  void pass() const {
+    std::lock_guard<std::mutex> guard{*mutex};
+  }
+  std::shared_ptr<std::mutex> mutex;
+};
+#else
+struct handoff_gate {
+  void open() {
+  }
+  void pass() const {
+  }
+};
+#endif
+
 /// Sends one request from a short-lived actor and hands the reply to `on_reply`, or the
 /// error to `on_error`; the actor ends with the answer. This is how a plain C++ caller
 /// talks to an actor without blocking a thread.
 template <class Handle, class OnReply, class OnError, class... Ts>
 void request_once(caf::actor_system& sys, Handle dest, std::chrono::milliseconds timeout,
-         OnReply on_reply, OnError on_error, Ts... xs) {
+                  OnReply on_reply, OnError on_error, Ts... xs) {
+  handoff_gate gate;
   sys.spawn([=](caf::event_based_actor* self) mutable {
+    gate.pass();
     self->request(dest, timeout, std::move(xs)...)
       .then(std::move(on_reply), [on_error](caf::error& err) { on_error(err); });
   });
+  gate.open();
 }
 
 } // namespace
