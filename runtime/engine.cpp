@@ -72,6 +72,16 @@ struct handoff_gate {
 };
 #endif
 
+/// `f` with the same parameters, passing `gate` first: a reply may run on another CAF
+/// worker than the one that started the actor.
+template <class F, class... Args>
+auto behind(handoff_gate gate, F f, caf::detail::type_list<Args...>) {
+  return [gate, f](Args... xs) mutable {
+    gate.pass();
+    f(std::forward<Args>(xs)...);
+  };
+}
+
 /// Sends one request from a short-lived actor and hands the reply to `on_reply`, or the
 /// error to `on_error`; the actor ends with the answer. This is how a plain C++ caller
 /// talks to an actor without blocking a thread.
@@ -79,10 +89,14 @@ template <class Handle, class OnReply, class OnError, class... Ts>
 void request_once(caf::actor_system& sys, Handle dest, std::chrono::milliseconds timeout,
                   OnReply on_reply, OnError on_error, Ts... xs) {
   handoff_gate gate;
+  using reply_args = typename caf::detail::get_callable_trait<OnReply>::arg_types;
   sys.spawn([=](caf::event_based_actor* self) mutable {
     gate.pass();
     self->request(dest, timeout, std::move(xs)...)
-      .then(std::move(on_reply), [on_error](caf::error& err) { on_error(err); });
+      .then(behind(gate, std::move(on_reply), reply_args{}), [gate, on_error](caf::error& err) {
+        gate.pass();
+        on_error(err);
+      });
   });
   gate.open();
 }
