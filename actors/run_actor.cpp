@@ -91,8 +91,10 @@ void start_child(self_ptr self, child_start& c) {
   }
   made->first.run_id = st.info.run_id + "/" + std::to_string(st.next_child++);
   auto sink = self->spawn(child_events, std::move(c.handler));
+  auto env = st.env;
+  env.child = true;
   st.children.push_back(self->spawn(drive_run, run_events_actor{sink}, made->second,
-                                    std::move(made->first), st.env));
+                                    std::move(made->first), std::move(env)));
 }
 
 /// Starts the runnable in its shape.
@@ -169,6 +171,17 @@ run_actor::behavior_type drive_run(self_ptr self, run_events_actor log,
              false);
     },
   };
+}
+
+run_actor_state::~run_actor_state() {
+  if (context)
+    context->close();
+  for (auto& child : children)
+    caf::anon_send(child, cancel_atom::value);
+  if (!ended && env.child && log)
+    caf::anon_send(log, status_atom::value,
+                   run_outcome{run_status::error, std::nullopt,
+                               std::string{"the child run stopped unexpectedly"}});
 }
 
 run_events_actor::behavior_type child_events(run_events_actor::pointer self,

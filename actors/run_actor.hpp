@@ -37,6 +37,7 @@ struct run_environment {
   io_executor io;
   child_factory children;
   limits lim;
+  bool child = false; ///< a child run: its events target is the parent's handler
 };
 
 /// State of a run actor.
@@ -50,6 +51,12 @@ struct run_actor_state {
   std::shared_ptr<run_context_impl> context; ///< for an async_runnable
   runnable_actor worker;                     ///< for an actor_runnable
   bool ended = false;
+
+  /// However the actor ends — also by an exception in a handler — its runnable is told
+  /// (context closed), its children are cancelled, and a child run that did not finish
+  /// reports an error to its parent's handler (a top-level run's log notices by itself).
+  ~run_actor_state();
+
   static inline const char* name = "runcast.run";
 };
 

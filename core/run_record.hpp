@@ -28,6 +28,7 @@ struct run_record {
 /// Filter for listing runs.
 struct run_filter {
   std::optional<std::string> session_id;
+  std::optional<std::string> user_id;   ///< "" matches runs without a user
   std::optional<std::string> kind;
   std::optional<std::string> component_id;
   std::optional<run_status> status;

@@ -205,7 +205,7 @@ std::optional<run_record> pg_store::find_run(const std::string& run_id) {
 
 std::vector<run_record> pg_store::list_runs(const run_filter& filter) {
   // Parameters are numbered in the order the filters appear, so the SQL text depends only
-  // on which filters are set: at most 16 prepared variants per connection. Conditions are
+  // on which filters are set: at most 32 prepared variants per connection. Conditions are
   // spelled out (not `$1 IS NULL OR …`) so the planner can use the session index.
   std::string sql = "SELECT " + std::string{run_columns} + " FROM runs";
   std::vector<std::string> values;
@@ -225,6 +225,8 @@ std::vector<run_record> pg_store::list_runs(const run_filter& filter) {
     add("component_id", *filter.component_id);
   if (filter.status)
     add("status", status_text(*filter.status));
+  if (filter.user_id)
+    add("user_id", *filter.user_id);
   // Newest first; run_id breaks ties so pages never overlap or skip.
   sql += " ORDER BY created_at DESC, run_id DESC LIMIT $" + std::to_string(values.size() + 1)
          + " OFFSET $" + std::to_string(values.size() + 2);

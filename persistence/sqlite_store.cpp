@@ -213,7 +213,7 @@ std::optional<run_record> sqlite_store::find_run(const std::string& run_id) {
 std::vector<run_record> sqlite_store::list_runs(const run_filter& filter) {
   constexpr const char* operation = "list_runs";
   // Each filter has a fixed parameter number, so the SQL text (the cache key) depends only
-  // on which filters are set: at most 16 cached variants. Conditions are spelled out rather
+  // on which filters are set: at most 32 cached variants. Conditions are spelled out rather
   // than `?1 IS NULL OR …` so the planner can use the session index.
   std::string sql = "SELECT " + std::string{run_columns} + " FROM runs";
   const char* glue = " WHERE ";
@@ -230,6 +230,8 @@ std::vector<run_record> sqlite_store::list_runs(const run_filter& filter) {
     add("component_id = ?3");
   if (filter.status)
     add("status = ?4");
+  if (filter.user_id)
+    add("user_id = ?7");
   // Newest first; run_id breaks ties so pages never overlap or skip.
   sql += " ORDER BY created_at DESC, run_id DESC LIMIT ?5 OFFSET ?6";
 
@@ -245,6 +247,8 @@ std::vector<run_record> sqlite_store::list_runs(const run_filter& filter) {
     query.bind(4, *filter.status);
   query.bind(5, clamp_to_int64(filter.limit));
   query.bind(6, clamp_to_int64(filter.offset));
+  if (filter.user_id)
+    query.bind(7, *filter.user_id);
   return read_runs(query, operation);
 }
 

@@ -211,8 +211,10 @@ void engine::start_run(run_request req, callback<run_record> done) {
   if (!spec)
     return done(spec.error());
   auto record = spec->record;
+  // Longer than the manager's own store request, so a slow store is answered by the manager
+  // (and the run surely not started) before this gives up.
   request_once(
-    impl_->sys, impl_->manager, impl_->opts.lim.store_timeout,
+    impl_->sys, impl_->manager, impl_->opts.lim.store_timeout * 2,
     [done, record](bool) { done(record); },
     [done](const caf::error& err) {
       auto f = to_failure(err, "the runtime did not answer in time");
@@ -237,9 +239,9 @@ void engine::cancel(run_ref ref, access who, callback<bool> done) {
         case cancel_result::finished:
           return done(failure{errc::conflict, "Run " + id + " already finished"});
         case cancel_result::not_found:
-          break;
+          return done(failure{errc::conflict, "Run " + id + " is not live on its owner node"});
       }
-      done(failure{errc::conflict, "Run " + id + " is not live on its owner node"});
+      done(failure{errc::unavailable, "Run " + id + "'s owner node did not answer; try again"});
     });
   });
 }
@@ -255,9 +257,9 @@ void engine::cancel_on_owner(const std::string& run_id, const std::string& owner
   request_once(
     impl_->sys, impl_->locator, impl_->opts.lim.store_timeout,
     [done](int32_t r) { done(r); },
-    [this, done, run_id](const caf::error& err) {
-      spdlog::warn("cancel {}: the owner did not answer: {}", run_id, impl_->sys.render(err));
-      done(static_cast<int32_t>(cancel_result::not_found));
+    [done, run_id](const caf::error& err) {
+      spdlog::warn("cancel {}: the owner did not answer: {}", run_id, to_string(err));
+      done(-1); // neither cancelled nor known not to be: unavailable
     },
     cancel_atom::value, run_id, owner);
 }

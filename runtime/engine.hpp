@@ -205,7 +205,7 @@ private:
   void peers(std::function<void(std::vector<std::string>)> done);
 
   /// Asks the run's owner node to cancel it; `done` (optional) gets an actors::cancel_result
-  /// as int32_t, or -1 if the owner did not answer.
+  /// as int32_t, or -1 if the owner (or the locator) did not answer.
   void cancel_on_owner(const std::string& run_id, const std::string& owner,
                        std::function<void(int32_t)> done = {});
 

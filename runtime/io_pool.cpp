@@ -3,6 +3,8 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include <thread>
 #include <vector>
 
@@ -17,7 +19,17 @@ struct io_pool::impl {
 
 io_pool::io_pool(size_t threads) : impl_(std::make_unique<impl>()) {
   for (size_t i = 0; i < threads; ++i)
-    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+    impl_->threads.emplace_back([this] {
+      // A runnable's handler that throws must not take the process down: log, go on.
+      for (;;) {
+        try {
+          impl_->ioc.run();
+          return;
+        } catch (const std::exception& e) {
+          spdlog::error("io executor: a runnable's handler threw: {}", e.what());
+        }
+      }
+    });
 }
 
 io_pool::~io_pool() {

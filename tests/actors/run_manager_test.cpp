@@ -111,6 +111,8 @@ child_factory children() {
   auto runnables = std::make_shared<runnable_registry>(runnable_registry::builtins());
   return [components, runnables](const child_request& req, const run_info& parent)
            -> outcome<std::pair<run_info, std::shared_ptr<runnable>>> {
+    if (req.component_id == "boom")
+      throw std::runtime_error("a factory bug"); // escapes into the run actor
     const auto* c = components->find(req.kind, req.component_id);
     if (c == nullptr)
       return failure{errc::not_found, "no such component"};
@@ -317,4 +319,22 @@ TEST_CASE("a runnable runs child runs, forwards their events and ends them with 
   fx.advance(2ms);
   CHECK(bad->ends == std::vector<run_status>{run_status::error});
   CHECK(fx.stored("r3").first.status == run_status::error);
+}
+
+TEST_CASE("a run actor killed by an exception still tells its producer and ends ERROR") {
+  manager_fixture fx;
+  struct spawner : async_runnable {
+    void start(std::shared_ptr<run_context> ctx) override {
+      ctx->on_cancel([this] { stopped = true; });
+      ctx->start_child({"agents", "boom", "x", {}}, {[](event_draft) {}, [](run_outcome) {}});
+    }
+    bool stopped = false;
+  };
+  auto body = std::make_shared<spawner>();
+  fx.start(fx.spec("r1", body));
+  fx.advance(2ms);
+  CHECK(body->stopped);
+  auto [run, types] = fx.stored("r1");
+  CHECK(run.status == run_status::error);
+  CHECK(types.back() == "RunError");
 }

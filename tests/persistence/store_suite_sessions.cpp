@@ -10,6 +10,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <thread>
 #include <vector>
 
@@ -324,6 +325,30 @@ void delete_session_removes_its_runs_and_events_only(store_backend& backend) {
   CHECK(again->run_count == 1);
   CHECK(again->created_at == 200.0);
   CHECK(s->count_events("r1") == 0);
+}
+
+void list_runs_by_user_fills_pages(store_backend& backend) {
+  auto s = backend.open();
+  for (auto [id, user, at] : {std::tuple{"u1", "alice", 600.0}, std::tuple{"u2", "bob", 700.0},
+                              std::tuple{"u3", "alice", 800.0}, std::tuple{"u4", "", 900.0}}) {
+    auto run = sample_run(id, at);
+    run.session_id = "shared";
+    run.user_id = user;
+    s->create_run(run);
+  }
+  using ids = std::vector<std::string>;
+  run_filter f;
+  f.session_id = "shared";
+  f.user_id = "alice";
+  CHECK(ids_of(s->list_runs(f)) == ids{"u3", "u1"});
+  // The filter is in the query: a page of one at offset one is alice's second run, not a
+  // page another user's run left short.
+  f.limit = 1;
+  f.offset = 1;
+  CHECK(ids_of(s->list_runs(f)) == ids{"u1"});
+  f = {};
+  f.user_id = "";
+  CHECK(ids_of(s->list_runs(f)) == ids{"u4"});
 }
 
 } // namespace runcast::test::store_suite
