@@ -15,6 +15,7 @@ struct upstream_state {
   wire_credit_actor handle;   ///< the event log (local) or the owner's subscriber (remote)
   uint64_t early_credits = 0; ///< credits that arrived before the handle was known
   std::string remote_owner;   ///< set when upstream is on another node
+  bool got_frames = false;    ///< frames reached the sink (the client has a cursor now)
 };
 
 } // namespace
@@ -33,8 +34,16 @@ subscriber_actor::behavior_type subscriber(subscriber_actor::pointer self,
       self->send(up->handle, credit_atom::value, up->early_credits);
     up->early_credits = 0;
   };
-  auto not_found = [self, sink](const std::string& lost_owner) {
-    sink->on_not_found(lost_owner);
+  auto not_found = [self, sink, up, run_id = spec.run_id](const std::string& lost_owner) {
+    if (up->got_frames) {
+      // The owner streamed before its answer went missing: a store replay from the
+      // original index would repeat what the client has. It resumes from its cursor.
+      sink->on_end(make_frame(error_frame(run_id, "The run's owner node did not answer; "
+                                                  "resume to continue.")),
+                   false);
+    } else {
+      sink->on_not_found(lost_owner);
+    }
     self->quit();
   };
   auto watched = spec.watched;
@@ -86,7 +95,8 @@ subscriber_actor::behavior_type subscriber(subscriber_actor::pointer self,
       self->quit();
     },
     // From the owner node: plain strings over the wire.
-    [sink](frames_atom, std::vector<std::string>& wire) {
+    [sink, up](frames_atom, std::vector<std::string>& wire) {
+      up->got_frames = true;
       std::vector<frame_ptr> frames;
       frames.reserve(wire.size());
       for (auto& f : wire)
