@@ -114,10 +114,7 @@ void handle_list_runs(const std::shared_ptr<http_session>& s, const target& t) {
   s->ctx().engine.list_runs(std::move(q), [s](outcome<std::vector<run_record>> runs) {
     if (!runs)
       return reply(s, runs.error());
-    auto list = nlohmann::json::array();
-    for (const auto& run : *runs)
-      list.push_back(run_json(run));
-    s->respond_json(bhttp::status::ok, list);
+    s->respond_json(bhttp::status::ok, runs_json(*runs));
   });
 }
 

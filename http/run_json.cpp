@@ -21,4 +21,11 @@ nlohmann::json run_json(const run_record& run) {
   return nlohmann::json(j);
 }
 
+nlohmann::json runs_json(const std::vector<run_record>& runs) {
+  auto list = nlohmann::json::array();
+  for (const auto& run : runs)
+    list.push_back(run_json(run));
+  return list;
+}
+
 } // namespace runcast::http
