@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-// Plain data exchanged by runcast's actors, free of CAF so that HTTP code can use it without
-// CAF's compile cost. messages.hpp declares them as (local) CAF message types.
+// Plain data exchanged by runcast's actors, free of CAF's headers (runnables include it);
+// actors/type_ids.hpp declares them as local CAF message types.
 namespace runcast::actors {
 
 /// Events a run actor publishes to its event log, in order.
