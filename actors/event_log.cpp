@@ -28,17 +28,15 @@ void publish(self_ptr self, std::vector<event_draft>& drafts) {
   }
   auto created = static_cast<int64_t>(now_seconds());
   for (auto& d : drafts) {
-    auto index = st.next_index++;
+    auto index = st.frames.end();
     auto data = encode_event_data(st.ctx, d, index, created);
-    auto frame = make_frame(encode_event_frame(index, d.type, data));
-    st.bytes += frame->size();
-    st.frames.push_back(std::move(frame));
-    st.pending.push_back({st.ctx.run_id, index, std::move(d.type), std::move(data),
-                          static_cast<double>(created)});
+    st.frames.append(make_frame(encode_event_frame(index, d.type, data)));
+    st.writes.push({st.ctx.run_id, index, std::move(d.type), std::move(data),
+                    static_cast<double>(created)});
   }
-  trim(self);
-  schedule_flush(self);
-  pump_all(self);
+  // Subscribers see these once they are stored (flush → pump_all).
+  flush(self);
+  check_pressure(self);
 }
 
 void set_status(self_ptr self, run_outcome outcome) {
@@ -47,24 +45,22 @@ void set_status(self_ptr self, run_outcome outcome) {
     return;
   st.status = outcome.status;
   st.finished = is_terminal(outcome.status);
-  st.status_to_write = std::move(outcome);
-  if (st.finished) {
-    flush(self); // no reason to wait for the group-commit timer any more
-    if (st.run)
-      self->demonitor(st.run);
-  } else {
-    schedule_flush(self);
-  }
+  st.writes.set_status(std::move(outcome));
+  if (st.finished && st.run)
+    self->demonitor(st.run);
+  flush(self);
 }
 
 } // namespace
 
 event_log_impl::behavior_type event_log(self_ptr self, event_context ctx, limits lim,
-                                        store_actor store) {
+                                        log_services services) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.lim = lim;
-  st.store = std::move(store);
+  st.services = std::move(services);
+  st.frames = frame_buffer{lim.retain_events, lim.retain_bytes};
+  st.writes = write_behind{lim.flush_batch, lim.store_retry_max};
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
     if (st.run && dm.source == st.run.address()) {
@@ -96,22 +92,29 @@ event_log_impl::behavior_type event_log(self_ptr self, event_context ctx, limits
       // The sender is the subscriber: frames go back to it.
       auto handle = caf::actor_cast<subscriber_actor>(self->current_sender());
       auto key = handle.address();
-      from = std::clamp<int64_t>(from, 0, st.next_index);
+      // Only stored events are shown, so a cursor past them has nothing to wait for here
+      // that another node could not give it: it starts at the visible head.
+      auto head = st.visible();
+      from = std::clamp<int64_t>(from, 0, head);
       subscriber_entry sub;
       sub.handle = handle;
       sub.cursor = from;
       sub.meta = meta;
+      sub.window = flow_window{st.lim.subscriber_window};
       self->monitor(handle);
+      if (st.retained)
+        st.services.budget->touch(*st.retained);
       if (meta) {
-        auto missed = st.next_index - from;
-        auto first = st.finished ? replay_frame(st.ctx.run_id, st.status, missed, st.next_index)
-                                 : catch_up_frame(st.ctx.run_id, missed, st.next_index);
-        sub.in_flight = 1;
+        auto missed = head - from;
+        auto first = st.finished_persisted
+                       ? replay_frame(st.ctx.run_id, st.status, missed, head)
+                       : catch_up_frame(st.ctx.run_id, missed, head);
+        sub.window.sent(1);
         self->send(handle, frames_atom::value, frame_batch{{make_frame(std::move(first))}});
       }
       st.subscribers[key] = std::move(sub);
       pump(self, key);
-      return {st.status, st.next_index, from};
+      return {st.status, head, from};
     },
     [self](credit_atom, uint64_t n) {
       auto& st = self->state;
@@ -119,18 +122,22 @@ event_log_impl::behavior_type event_log(self_ptr self, event_context ctx, limits
       auto i = st.subscribers.find(key);
       if (i == st.subscribers.end())
         return;
-      i->second.in_flight -= std::min<size_t>(i->second.in_flight, n);
+      i->second.window.credited(static_cast<size_t>(n));
       pump(self, key);
     },
     [self](flush_atom) {
-      self->state.flush_scheduled = false;
+      self->state.retry_scheduled = false;
       flush(self);
+    },
+    [self](pause_atom) {
+      self->state.pressure_check_scheduled = false;
+      check_pressure(self);
     },
     [self](tick_atom) { cut_stalled(self); },
     [self](stats_atom) -> log_stats {
       auto& st = self->state;
-      return {st.next_index, st.first_in_memory(), st.persisted, st.frames.size(), st.bytes,
-              st.subscribers.size(), st.status, st.finished_persisted};
+      return {st.frames.end(), st.frames.first(), st.frames.persisted(), st.frames.size(),
+              st.frames.bytes(), st.subscribers.size(), st.status, st.finished_persisted};
     },
     [self](shutdown_atom) {
       auto& st = self->state;
@@ -139,7 +146,8 @@ event_log_impl::behavior_type event_log(self_ptr self, event_context ctx, limits
         self->quit();
     },
     [self](expire_atom) {
-      // Retention over: what memory held is in the store; resumes replay from there.
+      // Retention over (or evicted): what memory held is in the store; resumes replay from
+      // there. Only a finished, persisted log is ever told to expire.
       self->quit();
     },
   };

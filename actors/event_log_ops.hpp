@@ -1,8 +1,8 @@
 #pragma once
 
 // The event log's operations, shared by its three source files: event_log.cpp (the actor,
-// publishing, status), event_log_persistence.cpp (memory bounds and write-behind) and
-// event_log_subscribers.cpp (catch-up, live fan-out, credits, stall cut-off).
+// publishing, status), event_log_persistence.cpp (write-behind, backpressure, retention)
+// and event_log_subscribers.cpp (catch-up, live fan-out, credits, stall cut-off).
 
 #include "actors/event_log.hpp"
 #include "actors/event_log_state.hpp"
@@ -15,14 +15,12 @@ using self_ptr = event_log_impl::stateful_pointer<event_log_state>;
 
 // -- persistence (event_log_persistence.cpp) ---------------------------------------------------
 
-/// Drops the oldest frames while over the bounds; only persisted frames go.
-void trim(self_ptr self);
-
-/// Hands the next batch (or the status) to the store: one write in flight at a time.
+/// Hands the next batch (or the status) to the store, unless a write is in flight.
 void flush(self_ptr self);
 
-/// Flushes now when a batch is full, else after `flush_delay` (group commit).
-void schedule_flush(self_ptr self);
+/// Pauses or resumes the producer after the unpersisted bytes changed, and keeps the
+/// node's budget up to date.
+void check_pressure(self_ptr self);
 
 // -- subscribers (event_log_subscribers.cpp) ---------------------------------------------------
 

@@ -1,136 +1,149 @@
 #include "actors/event_log_ops.hpp"
 
+#include "actors/run_actor.hpp"
 #include "actors/type_ids.hpp"
-#include "core/meta_frames.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
-
-#include <algorithm>
 
 namespace runcast::actors::log_ops {
 
 namespace {
 
-/// Store failed: keep the data, try again later (backoff up to 5 s). Events that were
-/// published are never dropped; retries are idempotent on (run_id, event_index).
-void retry_later(self_ptr self);
+using clock = std::chrono::steady_clock;
 
-void on_finished_persisted(self_ptr self);
+/// How often a paused producer's log looks again whether the node has room (its own writes
+/// wake it too; this covers a pause caused by other runs).
+constexpr std::chrono::milliseconds pressure_recheck{10};
 
-} // namespace
-
-// -- memory ------------------------------------------------------------------------------------
-
-/// Drops the oldest frames while over the bounds. Only persisted frames go: whatever memory
-/// lets go of, the store can serve, so trimming never opens a gap.
-void trim(self_ptr self) {
+/// The store has failed every write for `limits::store_outage`: the run cannot go on. The
+/// run actor ends it ERROR; its last events wait here and are written when the store is
+/// back (retries go on), so the run's end is never lost.
+void give_up(self_ptr self) {
   auto& st = self->state;
-  while (!st.frames.empty()
-         && (st.frames.size() > st.lim.retain_events || st.bytes > st.lim.retain_bytes)
-         && st.first_in_memory() < st.persisted) {
-    st.bytes -= st.frames.front()->size();
-    st.frames.pop_front();
+  st.store_gave_up = true;
+  st.services.budget->count_store_failure();
+  auto ms = std::to_string(st.lim.store_outage.count()) + " ms";
+  spdlog::error("event_log {}: the store took no write for {}; failing the run", st.ctx.run_id,
+                ms);
+  if (st.run)
+    self->send(caf::actor_cast<run_actor>(st.run), fail_atom::value,
+               "store unavailable: events could not be persisted for " + ms);
+}
+
+/// A write failed: its data waits again, first in line, and is retried after a back-off.
+/// Logged when an outage begins and when it ends, not once per retry.
+void write_failed(self_ptr self, const char* what, const caf::error& err) {
+  auto& st = self->state;
+  bool first = !st.writes.failing_since();
+  auto delay = st.writes.failed(clock::now());
+  if (first)
+    spdlog::warn("event_log {}: {} failed ({}); retrying until the store answers",
+                 st.ctx.run_id, what, self->system().render(err));
+  if (!st.finished && !st.store_gave_up
+      && clock::now() - *st.writes.failing_since() >= st.lim.store_outage)
+    give_up(self);
+  if (!st.retry_scheduled) {
+    st.retry_scheduled = true;
+    self->delayed_send(self, delay, flush_atom::value);
   }
 }
 
-// -- persistence ---------------------------------------------------------------------------------
-
-namespace {
-
-void retry_later(self_ptr self) {
+void write_succeeded(self_ptr self) {
   auto& st = self->state;
-  st.retry_delay = std::min(st.lim.store_retry_max, std::max(std::chrono::milliseconds{50},
-                                                      st.retry_delay * 2));
-  if (!st.flush_scheduled) {
-    st.flush_scheduled = true;
-    self->delayed_send(self, st.retry_delay, flush_atom::value);
-  }
+  if (st.writes.failing_since())
+    spdlog::info("event_log {}: the store answers again", st.ctx.run_id);
 }
 
 void on_finished_persisted(self_ptr self) {
   auto& st = self->state;
   st.finished_persisted = true;
-  trim(self);
+  st.frames.trim();
   pump_all(self); // subscribers at the head can now end
-  if (st.shutting_down)
+  if (st.shutting_down) {
     self->quit();
-  else
-    self->delayed_send(self, st.lim.retention, expire_atom::value);
+    return;
+  }
+  // The node bounds finished logs by count and bytes: the least recently used one goes
+  // first, and the store serves its run from then on. The handle is weak: the budget must
+  // not keep an actor alive.
+  auto addr = self->address();
+  st.retained = st.services.budget->retain(st.frames.bytes(), [addr] {
+    if (auto log = caf::actor_cast<caf::actor>(addr))
+      caf::anon_send(log, expire_atom::value);
+  });
+  self->delayed_send(self, st.lim.retention, expire_atom::value);
 }
 
 } // namespace
 
-/// One write in flight at a time keeps the store in index order: events first, then the
-/// status that follows them.
 void flush(self_ptr self) {
   auto& st = self->state;
-  if (!st.writing.empty() || st.status_writing)
-    return;
-  if (!st.pending.empty()) {
-    // At most one batch per transaction, even after an outage let thousands pile up: each
-    // write stays short and well inside the store timeout.
-    auto n = std::min(st.pending.size(), st.lim.flush_batch);
-    st.writing.assign(std::make_move_iterator(st.pending.begin()),
-                      std::make_move_iterator(st.pending.begin() + static_cast<long>(n)));
-    st.pending.erase(st.pending.begin(), st.pending.begin() + static_cast<long>(n));
-    self->request(st.store, st.lim.store_timeout, append_atom::value, event_batch{st.writing})
+  if (const auto* batch = st.writes.begin_events()) {
+    self->request(st.services.writer, st.lim.store_timeout, append_atom::value,
+                  event_batch{*batch})
       .then(
         [self](int64_t) {
           auto& st = self->state;
-          st.persisted = st.writing.back().index + 1;
-          st.writing.clear();
-          st.retry_delay = std::chrono::milliseconds{0};
-          trim(self);
+          write_succeeded(self);
+          st.frames.mark_persisted(st.writes.events_written());
+          st.frames.trim();
+          check_pressure(self);
+          pump_all(self); // what was just persisted may now be streamed
           flush(self);
         },
-        [self](caf::error& err) {
-          auto& st = self->state;
-          spdlog::warn("event_log {}: persisting {} events failed ({}), will retry",
-                       st.ctx.run_id, st.writing.size(), self->system().render(err));
-          // Back to the front, in order: the retry writes exactly these first.
-          st.pending.insert(st.pending.begin(), std::make_move_iterator(st.writing.begin()),
-                            std::make_move_iterator(st.writing.end()));
-          st.writing.clear();
-          retry_later(self);
-        });
+        [self](caf::error& err) { write_failed(self, "persisting events", err); });
     return;
   }
-  if (st.status_to_write) {
-    st.status_writing = true;
-    auto outcome = *st.status_to_write;
-    self->request(st.store, st.lim.store_timeout, status_atom::value, st.ctx.run_id, outcome)
+  if (auto outcome = st.writes.begin_status()) {
+    self->request(st.services.writer, st.lim.store_timeout, status_atom::value, st.ctx.run_id,
+                  *outcome)
       .then(
-        [self, outcome](bool) {
+        [self, written = *outcome](bool) {
           auto& st = self->state;
-          st.status_writing = false;
-          // A newer status may have been queued meanwhile; only clear what we wrote.
-          if (st.status_to_write && st.status_to_write->status == outcome.status)
-            st.status_to_write.reset();
-          st.retry_delay = std::chrono::milliseconds{0};
-          if (is_terminal(outcome.status) && !st.finished_persisted)
+          write_succeeded(self);
+          if (st.writes.status_written(written) && !st.finished_persisted)
             on_finished_persisted(self);
           flush(self);
         },
-        [self](caf::error& err) {
-          auto& st = self->state;
-          st.status_writing = false;
-          spdlog::warn("event_log {}: persisting status failed ({}), will retry",
-                       st.ctx.run_id, self->system().render(err));
-          retry_later(self);
-        });
+        [self](caf::error& err) { write_failed(self, "persisting the status", err); });
   }
 }
 
-void schedule_flush(self_ptr self) {
+void check_pressure(self_ptr self) {
   auto& st = self->state;
-  if (st.pending.size() >= st.lim.flush_batch) {
-    flush(self);
-  } else if (!st.flush_scheduled) {
-    // Group commit: wait a little so that a burst of events shares one transaction.
-    st.flush_scheduled = true;
-    self->delayed_send(self, st.lim.flush_delay, flush_atom::value);
+  auto mine = static_cast<int64_t>(st.frames.unpersisted_bytes() + st.writes.unwritten_bytes());
+  st.services.budget->add_unpersisted(mine - st.reported_unpersisted);
+  st.reported_unpersisted = mine;
+  if (!st.run || st.finished)
+    return;
+  auto bound = static_cast<int64_t>(st.lim.unpersisted_bytes);
+  if (!st.producer_paused && (mine > bound || st.services.budget->unpersisted_over())) {
+    st.producer_paused = true;
+    st.services.budget->count_pause();
+    self->send(caf::actor_cast<run_actor>(st.run), pause_atom::value, true);
+  } else if (st.producer_paused && mine <= bound / 2
+             && st.services.budget->unpersisted_relieved()) {
+    st.producer_paused = false;
+    self->send(caf::actor_cast<run_actor>(st.run), pause_atom::value, false);
+  }
+  if (st.producer_paused && !st.pressure_check_scheduled) {
+    st.pressure_check_scheduled = true;
+    self->delayed_send(self, pressure_recheck, pause_atom::value);
   }
 }
 
 } // namespace runcast::actors::log_ops
+
+namespace runcast::actors {
+
+event_log_state::~event_log_state() {
+  // However the log ends, the node's budget forgets it.
+  if (services.budget) {
+    services.budget->add_unpersisted(-reported_unpersisted);
+    if (retained)
+      services.budget->release(*retained);
+  }
+}
+
+} // namespace runcast::actors

@@ -1,19 +1,19 @@
 #pragma once
 
-#include "actors/store_actor.hpp"
+#include "actors/flow_window.hpp"
+#include "actors/frame_buffer.hpp"
+#include "actors/log_services.hpp"
 #include "actors/subscriber_actor.hpp"
 #include "actors/type_ids.hpp"
+#include "actors/write_behind.hpp"
 #include "core/event_json.hpp"
 #include "core/limits.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/actor_addr.hpp>
 
-#include <chrono>
-#include <deque>
 #include <map>
 #include <optional>
-#include <vector>
 
 namespace runcast::actors {
 
@@ -21,48 +21,48 @@ namespace runcast::actors {
 struct subscriber_entry {
   subscriber_actor handle;
   int64_t cursor = 0;          ///< next index to send
-  size_t in_flight = 0;        ///< frames sent and not yet credited back
+  flow_window window{0};
   bool meta = false;           ///< send meta frames (resume) or only events (first stream)
   bool announced_live = false; ///< `subscribed` already sent
   bool loading = false;        ///< a store read for this subscriber is under way
-  std::optional<std::chrono::steady_clock::time_point> blocked_since;
 };
 
-/// State of one event log actor (see event_log.hpp).
+/// State of one event log actor (see event_log.hpp). The parts are plain C++ with their own
+/// tests (frame_buffer, write_behind, flow_window, log_budget); the actor glues them.
 struct event_log_state {
   event_context ctx;
   limits lim;
-  store_actor store;
+  log_services services;
   caf::actor run;
 
-  // -- memory: frames [next_index - frames.size(), next_index) ---------------------------
-  std::deque<frame_ptr> frames;
-  size_t bytes = 0;
-  int64_t next_index = 0;
+  frame_buffer frames{0, 0}; ///< set up with the limits when the actor starts
+  write_behind writes{1, std::chrono::milliseconds{0}};
+  bool retry_scheduled = false;
 
-  // -- persistence -------------------------------------------------------------------------
-  std::deque<stored_event> pending;    ///< published, not yet handed to the store
-  std::vector<stored_event> writing;   ///< handed to the store, not yet acknowledged
-  bool flush_scheduled = false;
-  int64_t persisted = 0;               ///< events [0, persisted) are in the store
-  std::optional<run_outcome> status_to_write;
-  bool status_writing = false;
-  std::chrono::milliseconds retry_delay{0};
+  // -- memory and the producer ---------------------------------------------------------------
+  int64_t reported_unpersisted = 0; ///< what this log counts in the node's budget
+  bool producer_paused = false;
+  bool pressure_check_scheduled = false;
+  std::optional<uint64_t> retained; ///< key in the node's finished logs, once finished
 
   // -- run status ----------------------------------------------------------------------------
   run_status status = run_status::pending;
   bool finished = false;           ///< a terminal status was received
   bool finished_persisted = false; ///< ...and is in the store: streams may end
   bool shutting_down = false;      ///< skip retention: quit once persisted
+  bool store_gave_up = false;      ///< the store outage outlasted `limits::store_outage`
 
   // -- subscribers ---------------------------------------------------------------------------
   std::map<caf::actor_addr, subscriber_entry> subscribers;
   bool tick_scheduled = false;
 
-  /// First index still in memory.
-  int64_t first_in_memory() const {
-    return next_index - static_cast<int64_t>(frames.size());
+  /// The head subscribers may reach: only what the store holds is streamed.
+  int64_t visible() const {
+    return frames.persisted();
   }
+
+  /// Gives back what the log counts in the node's budget, however it ends.
+  ~event_log_state();
 
   static inline const char* name = "runcast.event_log";
 };

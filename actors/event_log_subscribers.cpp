@@ -2,6 +2,7 @@
 
 #include "actors/type_ids.hpp"
 #include "core/meta_frames.hpp"
+#include "core/store_cursor.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -40,42 +41,45 @@ void schedule_tick(self_ptr self) {
   }
 }
 
-/// Reads [cursor, limit) from the store for a subscriber behind memory. Memory only drops
-/// persisted frames, so the store holds them; if it does not, the gap is announced.
+/// The meta frame that announces a gap to a subscriber of this log.
+std::string gap_frame(const event_log_state& st, const index_gap& gap) {
+  auto missed = std::max<int64_t>(0, st.visible() - gap.to - 1);
+  return st.finished_persisted ? replay_frame(st.ctx.run_id, st.status, missed, st.visible(), gap)
+                               : catch_up_frame(st.ctx.run_id, missed, st.visible(), gap);
+}
+
+/// Reads up to `count` events from the subscriber's cursor on, for what memory no longer
+/// holds, through the store cursor every store replay uses (core/store_cursor.hpp): a hole
+/// in the store becomes a meta frame naming the missing range.
 void load_from_store(self_ptr self, const caf::actor_addr& key, subscriber_entry& sub,
                      int64_t count) {
   auto& st = self->state;
   sub.loading = true;
-  auto from = sub.cursor;
   self
-    ->request(st.store, st.lim.store_timeout, load_atom::value, st.ctx.run_id, from,
-              static_cast<uint64_t>(count))
+    ->request(st.services.reader, st.lim.store_timeout, load_atom::value, st.ctx.run_id,
+              sub.cursor, static_cast<uint64_t>(count))
     .then(
-      [self, key, from](event_batch& batch) {
+      [self, key](event_batch& batch) {
         auto& st = self->state;
         auto i = st.subscribers.find(key);
         if (i == st.subscribers.end())
           return;
         auto& sub = i->second;
         sub.loading = false;
+        store_cursor cursor{sub.cursor, [&st](const index_gap& gap) {
+                              spdlog::error("event_log {}: events {}..{} missing from the store",
+                                            st.ctx.run_id, gap.from, gap.to);
+                              return gap_frame(st, gap);
+                            }};
         frame_batch out;
-        for (auto& ev : batch.events) {
-          if (ev.index != sub.cursor)
-            break;
-          out.frames.push_back(make_frame(encode_event_frame(ev.index, ev.type, ev.data)));
-          ++sub.cursor;
+        if (batch.events.empty()) {
+          // The store has nothing from the cursor on, yet memory starts later: lost rows.
+          out.frames.push_back(cursor.finish(st.frames.first()));
+        } else {
+          out.frames = cursor.take(batch.events);
         }
-        if (sub.cursor == from) {
-          // Nothing usable: the store lost [from, first_in_memory). Say so, skip ahead.
-          index_gap gap{from, st.first_in_memory() - 1};
-          spdlog::error("event_log {}: events {}..{} missing from the store", st.ctx.run_id,
-                        gap.from, gap.to);
-          out.frames.push_back(make_frame(
-            catch_up_frame(st.ctx.run_id, st.next_index - st.first_in_memory(),
-                           st.next_index, gap)));
-          sub.cursor = st.first_in_memory();
-        }
-        sub.in_flight += out.frames.size();
+        sub.cursor = cursor.position();
+        sub.window.sent(out.frames.size());
         self->send(sub.handle, frames_atom::value, std::move(out));
         pump(self, key);
       },
@@ -92,8 +96,9 @@ void load_from_store(self_ptr self, const caf::actor_addr& key, subscriber_entry
 
 } // namespace
 
-/// Sends a subscriber what it may have: frames from memory up to its window, or a store
-/// read for what memory no longer holds; then `subscribed` or the end when it reaches the head.
+/// Sends a subscriber what it may have: stored frames from memory up to its window, or a
+/// store read for what memory no longer holds; then `subscribed` or the end when it reaches
+/// the head.
 void pump(self_ptr self, const caf::actor_addr& key) {
   auto& st = self->state;
   auto i = st.subscribers.find(key);
@@ -102,44 +107,38 @@ void pump(self_ptr self, const caf::actor_addr& key) {
   auto& sub = i->second;
   if (sub.loading)
     return;
+  auto head = st.visible();
   frame_batch out;
-  auto window = st.lim.subscriber_window;
-  while (sub.in_flight + out.frames.size() < window && sub.cursor < st.next_index) {
-    auto room = static_cast<int64_t>(window - sub.in_flight - out.frames.size());
-    if (sub.cursor < st.first_in_memory()) {
-      if (!out.frames.empty()) {
-        sub.in_flight += out.frames.size();
-        self->send(sub.handle, frames_atom::value, std::move(out));
-        out = frame_batch{};
-      }
-      load_from_store(self, key, sub, std::min(room, st.first_in_memory() - sub.cursor));
+  auto send_out = [&] {
+    if (out.frames.empty())
+      return;
+    sub.window.sent(out.frames.size());
+    self->send(sub.handle, frames_atom::value, std::move(out));
+    out = frame_batch{};
+  };
+  while (sub.window.room() > out.frames.size() && sub.cursor < head) {
+    auto room = static_cast<int64_t>(sub.window.room() - out.frames.size());
+    if (sub.cursor < st.frames.first()) {
+      send_out();
+      load_from_store(self, key, sub, std::min(room, st.frames.first() - sub.cursor));
       return;
     }
-    auto offset = static_cast<size_t>(sub.cursor - st.first_in_memory());
-    auto n = std::min<int64_t>(room, st.next_index - sub.cursor);
-    out.frames.insert(out.frames.end(), st.frames.begin() + offset,
-                      st.frames.begin() + offset + n);
+    auto n = std::min<int64_t>(room, head - sub.cursor);
+    st.frames.copy(sub.cursor, sub.cursor + n, out.frames);
     sub.cursor += n;
   }
-  if (sub.cursor == st.next_index && !st.finished && sub.meta && !sub.announced_live) {
+  if (sub.cursor == head && !st.finished_persisted && sub.meta && !sub.announced_live) {
     sub.announced_live = true;
-    out.frames.push_back(make_frame(subscribed_frame(st.ctx.run_id, st.next_index)));
+    out.frames.push_back(make_frame(subscribed_frame(st.ctx.run_id, head)));
   }
-  if (!out.frames.empty()) {
-    sub.in_flight += out.frames.size();
-    self->send(sub.handle, frames_atom::value, std::move(out));
-  }
-  if (sub.cursor == st.next_index && st.finished_persisted) {
+  send_out();
+  if (sub.cursor == head && st.finished_persisted) {
     end_subscriber(self, key, nullptr);
     return;
   }
-  if (sub.in_flight >= window && sub.cursor < st.next_index) {
-    if (!sub.blocked_since)
-      sub.blocked_since = clock::now();
+  sub.window.update(sub.cursor < head, clock::now());
+  if (sub.window.blocked())
     schedule_tick(self);
-  } else {
-    sub.blocked_since.reset();
-  }
 }
 
 void pump_all(self_ptr self) {
@@ -160,11 +159,9 @@ void cut_stalled(self_ptr self) {
   std::vector<caf::actor_addr> stalled;
   bool still_blocked = false;
   for (auto& [key, sub] : st.subscribers) {
-    if (!sub.blocked_since)
-      continue;
-    if (now - *sub.blocked_since >= st.lim.stall_timeout)
+    if (sub.window.stalled(now, st.lim.stall_timeout))
       stalled.push_back(key);
-    else
+    else if (sub.window.blocked())
       still_blocked = true;
   }
   for (auto& key : stalled) {

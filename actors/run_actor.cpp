@@ -5,6 +5,8 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 namespace runcast::actors {
 
 namespace {
@@ -148,14 +150,24 @@ run_actor::behavior_type drive_run(self_ptr self, run_events_actor log,
       finish(self, {}, std::move(outcome), true);
     },
     [self](step_atom) {
-      if (auto* body = dynamic_cast<step_runnable*>(self->state.body.get());
-          body && !self->state.ended)
-        take_steps(self, *body, self->state.env.lim.step_batch);
+      auto& st = self->state;
+      if (st.paused) {
+        st.step_due = true;
+        return;
+      }
+      if (auto* body = dynamic_cast<step_runnable*>(st.body.get()); body && !st.ended)
+        take_steps(self, *body, st.env.lim.step_batch);
     },
     [self](drain_atom) {
       auto& st = self->state;
       if (!st.context || st.ended)
         return;
+      if (st.paused) {
+        // The producer's events wait in its context (bounded: emit refuses past
+        // max_pending_emits) until the log has room again.
+        st.drain_due = true;
+        return;
+      }
       auto d = st.context->drain();
       if (d.outcome)
         finish(self, std::move(d.events), std::move(*d.outcome), true);
@@ -166,6 +178,20 @@ run_actor::behavior_type drive_run(self_ptr self, run_events_actor log,
       finish(self, {}, {run_status::cancelled, std::nullopt, std::nullopt}, false);
     },
     [self](child_atom, child_start& c) { start_child(self, c); },
+    [self](pause_atom, bool pause) {
+      auto& st = self->state;
+      st.paused = pause;
+      if (pause)
+        return;
+      if (std::exchange(st.step_due, false))
+        self->send(self, step_atom::value);
+      if (std::exchange(st.drain_due, false))
+        self->send(self, drain_atom::value);
+    },
+    [self](fail_atom, std::string& why) {
+      spdlog::warn("run {} failed: {}", self->state.info.run_id, why);
+      finish(self, {}, {run_status::error, std::nullopt, std::move(why)}, false);
+    },
     [self](shutdown_atom) {
       finish(self, {}, {run_status::error, std::nullopt, "interrupted: server shutting down"},
              false);

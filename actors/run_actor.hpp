@@ -19,12 +19,17 @@ class run_context_impl;
 /// and a run context send it. `(cancel_atom)` ends the run CANCELLED (cooperative: between
 /// steps for a step function; at once for a producer or actor, which are told);
 /// `(shutdown_atom)` ends it ERROR ("interrupted: server shutting down"); `(step_atom)` is
-/// its own timer; `(drain_atom)` says a run context has events or an outcome waiting.
+/// its own timer; `(drain_atom)` says a run context has events or an outcome waiting. From
+/// its event log: `(pause_atom, bool)` stops or restarts production (backpressure: a step
+/// function takes no step, a producer's events wait in its context, whose `emit` refuses
+/// past `limits::max_pending_emits`); `(fail_atom, why)` ends the run ERROR.
 using run_actor = run_sink_actor::extend<caf::reacts_to<cancel_atom>,
                                          caf::reacts_to<shutdown_atom>,
                                          caf::reacts_to<step_atom>,
                                          caf::reacts_to<drain_atom>,
-                                         caf::reacts_to<child_atom, child_start>>;
+                                         caf::reacts_to<child_atom, child_start>,
+                                         caf::reacts_to<pause_atom, bool>,
+                                         caf::reacts_to<fail_atom, std::string>>;
 
 /// Where a run actor's events and statuses go: its run's event log, or — for a child run —
 /// the parent's child handler.
@@ -51,6 +56,9 @@ struct run_actor_state {
   std::shared_ptr<run_context_impl> context; ///< for an async_runnable
   runnable_actor worker;                     ///< for an actor_runnable
   bool ended = false;
+  bool paused = false;     ///< the log asked for a pause (backpressure)
+  bool step_due = false;   ///< a step was held back by the pause
+  bool drain_due = false;  ///< a drain was held back by the pause
 
   /// However the actor ends — also by an exception in a handler — its runnable is told
   /// (context closed), its children are cancelled, and a child run that did not finish

@@ -23,10 +23,10 @@ void maybe_finish_shutdown(self_ptr self) {
 
 } // namespace
 
-run_manager_actor::behavior_type run_manager(self_ptr self, limits lim, store_actor store,
+run_manager_actor::behavior_type run_manager(self_ptr self, limits lim, log_services services,
                                              io_executor io, child_factory children) {
   self->state.lim = lim;
-  self->state.store = std::move(store);
+  self->state.services = std::move(services);
   self->state.io = io;
   self->state.children = std::move(children);
   self->set_down_handler([self](caf::down_msg& dm) {
@@ -62,10 +62,10 @@ run_manager_actor::behavior_type run_manager(self_ptr self, limits lim, store_ac
       if (st.shutting_down)
         return make_failure(errc::shutting_down, "the server is shutting down");
       auto run_id = spec.record.run_id;
-      auto log = self->spawn(event_log, spec.context, st.lim, st.store);
+      auto log = self->spawn(event_log, spec.context, st.lim, st.services);
       auto rp = self->make_response_promise<bool>();
       // The run exists for clients only once it is persisted: 202 means "it is stored".
-      self->request(st.store, st.lim.store_timeout, create_atom::value, spec.record)
+      self->request(st.services.writer, st.lim.store_timeout, create_atom::value, spec.record)
         .then(
           [self, rp, log, run_id, body = spec.body, info = spec.info](bool) mutable {
             auto& st = self->state;

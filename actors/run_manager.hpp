@@ -2,7 +2,7 @@
 
 #include "actors/run_actor.hpp"
 #include "actors/run_manager_actor.hpp"
-#include "actors/store_actor.hpp"
+#include "actors/log_services.hpp"
 #include "core/limits.hpp"
 
 #include <caf/actor.hpp>
@@ -22,8 +22,8 @@ struct run_manager_state;
 /// run_manager_actor.hpp). Runs get their event log (linked, so stopping the manager stops
 /// them; monitored, to forget a log once its retention ends) and their run actor.
 run_manager_actor::behavior_type run_manager(
-  run_manager_actor::stateful_pointer<run_manager_state> self, limits lim, store_actor store,
-  io_executor io, child_factory children);
+  run_manager_actor::stateful_pointer<run_manager_state> self, limits lim,
+  log_services services, io_executor io, child_factory children);
 
 /// State of the run manager.
 struct run_manager_state {
@@ -34,7 +34,7 @@ struct run_manager_state {
   };
 
   limits lim;
-  store_actor store;
+  log_services services;  ///< the store's writer, a reader and the node's memory bounds
   io_executor io;          ///< async runnables' executor (runtime-owned)
   child_factory children;  ///< builds child runs (runtime-owned registries)
   std::map<std::string, entry> runs;

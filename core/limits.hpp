@@ -18,12 +18,18 @@ struct limits {
 
   // -- event log: persistence (write-behind, group commit) -------------------------------
   size_t flush_batch = 512;  ///< events per store transaction
-  ms flush_delay{2};         ///< longest an event waits unwritten
   ms store_retry_max{5000};  ///< longest back-off between retries of a failed store write
+  size_t unpersisted_bytes = 4 * 1024 * 1024; ///< per run: past it the producer pauses
+  ms store_outage = std::chrono::seconds{60}; ///< writes failing this long fail the run
+
+  // -- event logs: per node --------------------------------------------------------------
+  size_t node_unpersisted_bytes = 64 * 1024 * 1024; ///< all runs: past it producers pause
+  size_t finished_logs = 10'000;                    ///< finished runs' logs kept in memory
+  size_t finished_bytes = 256 * 1024 * 1024;        ///< ...and their bytes
 
   // -- runs --------------------------------------------------------------------------------
   size_t step_batch = 256;           ///< zero-delay steps coalesced into one batch
-  size_t max_pending_emits = 65'536; ///< events an async producer may have waiting
+  size_t max_pending_emits = 8192; ///< events an async producer may have waiting
   size_t io_threads = 1;             ///< threads of the executor async runnables use
 
   // -- subscribers -----------------------------------------------------------------------

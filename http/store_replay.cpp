@@ -12,9 +12,15 @@ store_replay::store_replay(server_context& ctx, std::shared_ptr<sse_stream> stre
   : ctx_(ctx),
     stream_(stream),
     run_(std::move(run)),
-    cursor_(from),
     meta_(meta),
-    lost_owner_(std::move(lost_owner)) {
+    lost_owner_(std::move(lost_owner)),
+    cursor_(from, [this](const index_gap& gap) { return gap_frame(gap); }),
+    opened_(!meta) {
+}
+
+std::string store_replay::gap_frame(const index_gap& gap) const {
+  auto total = std::max(total_, gap.to + 1);
+  return replay_frame(run_.run_id, run_.status, total - gap.to - 1, total, gap);
 }
 
 void store_replay::start() {
@@ -27,39 +33,28 @@ void store_replay::start() {
     if (self->outstanding_ == 0 && self->more_)
       self->load_next();
   });
-  if (!meta_) {
-    net::post(s->executor(), [self = shared_from_this()] { self->load_next(); });
-    return;
-  }
   // The run was live when the stream began and may have finished since: read it again for
-  // the status the `replay` frame reports. It passed the access check already.
+  // the status the meta frames report, and the end of its events (an index seek, not a
+  // count). It passed the access check already.
   auto self = shared_from_this();
   runtime::run_ref ref{run_.kind, run_.component_id, run_.run_id};
   runtime::access who{run_.session_id, run_.user_id};
   ctx_.engine.find_run(ref, who, [self](outcome<run_record> run) {
     if (!run)
       return self->fail(run.error());
-    self->ctx_.engine.count_events(self->run_.run_id, [self, status = run->status](
-                                                        outcome<int64_t> total) {
-      if (!total)
-        return self->fail(total.error());
-      auto missed = std::max<int64_t>(0, *total - self->cursor_);
-      auto frame = make_frame(replay_frame(self->run_.run_id, status, missed, *total));
-      auto s = self->stream_.lock();
-      if (!s)
-        return;
-      net::post(s->executor(), [self, frame] {
-        self->outstanding_ += 1; // its credit triggers the first load
-        if (auto s = self->stream_.lock())
-          s->send({frame});
-      });
+    self->run_.status = run->status;
+    self->ctx_.engine.next_event_index(self->run_.run_id, [self](outcome<int64_t> end) {
+      if (!end)
+        return self->fail(end.error());
+      self->total_ = *end;
+      self->load_next();
     });
   });
 }
 
 void store_replay::load_next() {
   auto self = shared_from_this();
-  ctx_.engine.load_events(run_.run_id, cursor_, ctx_.lim.replay_batch,
+  ctx_.engine.load_events(run_.run_id, cursor_.position(), ctx_.lim.replay_batch,
                           [self](outcome<std::vector<stored_event>> events) {
                             if (!events)
                               return self->fail(events.error());
@@ -69,20 +64,31 @@ void store_replay::load_next() {
 
 void store_replay::deliver(std::vector<stored_event> events) {
   auto s = stream_.lock();
-  if (!s || s->closed())
+  if (!s)
     return;
-  std::vector<frame_ptr> frames;
-  frames.reserve(events.size());
-  for (auto& ev : events)
-    frames.push_back(make_frame(encode_event_frame(ev.index, ev.type, ev.data)));
-  auto next = events.empty() ? cursor_ : events.back().index + 1;
   bool more = events.size() == ctx_.lim.replay_batch;
-  net::post(s->executor(), [self = shared_from_this(), frames = std::move(frames), next,
+  bool starts_with_gap = events.empty() ? cursor_.position() < total_
+                                        : events.front().index > cursor_.position();
+  std::vector<frame_ptr> frames;
+  if (!opened_ && !starts_with_gap) {
+    // The opening `replay` frame; a gap right at the start is announced by one instead.
+    frames.push_back(make_frame(replay_frame(run_.run_id, run_.status,
+                                             std::max<int64_t>(0, total_ - cursor_.position()),
+                                             total_)));
+  }
+  opened_ = true;
+  auto taken = cursor_.take(events);
+  frames.insert(frames.end(), taken.begin(), taken.end());
+  if (!more) {
+    // The store has nothing more: what is missing up to the end read at the start is a gap.
+    if (auto tail = cursor_.finish(total_))
+      frames.push_back(std::move(tail));
+  }
+  net::post(s->executor(), [self = shared_from_this(), frames = std::move(frames),
                             more]() mutable {
     auto s = self->stream_.lock();
     if (!s)
       return;
-    self->cursor_ = next;
     self->more_ = more;
     if (!frames.empty()) {
       self->outstanding_ += frames.size();
@@ -95,6 +101,8 @@ void store_replay::deliver(std::vector<stored_event> events) {
           self->run_.run_id, "The run's owner node " + self->lost_owner_
                                + " is unreachable; these are the events it had persisted."));
       s->finish(std::move(last), false);
+    } else if (self->outstanding_ == 0) {
+      self->load_next(); // a batch of nothing but skipped rows: read on
     }
   });
 }

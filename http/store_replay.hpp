@@ -1,10 +1,12 @@
 #pragma once
 
 #include "core/run_record.hpp"
+#include "core/store_cursor.hpp"
 #include "http/server_context.hpp"
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,10 +15,11 @@ namespace runcast::http {
 class sse_stream;
 
 /// Serves a run that has no event log in memory from the store: an optional `replay` meta
-/// frame, then its events from `from` on with their original indices, then the end. Reads
-/// one batch at a time on the store's pool and reads the next only when the stream has
-/// written the last, so a slow client holds at most one batch. Reads go through the
-/// runtime's store threads, never an I/O thread.
+/// frame, then its events from `from` on with their original indices, then the end. Holes
+/// in the stored indices are announced by `replay` meta frames naming the missing range
+/// (core/store_cursor.hpp, which event logs use too). Reads one batch at a time on the
+/// runtime's store threads (never an I/O thread) and reads the next only when the stream
+/// has written the last, so a slow client holds at most one batch.
 class store_replay : public std::enable_shared_from_this<store_replay> {
 public:
   /// With `lost_owner`, the replay ends with an `error` frame saying that node is gone.
@@ -30,14 +33,17 @@ private:
   void load_next();
   void deliver(std::vector<stored_event> events);
   void fail(const failure& f);
+  std::string gap_frame(const index_gap& gap) const;
 
   server_context& ctx_;
   std::weak_ptr<sse_stream> stream_;
   run_record run_;
-  int64_t cursor_;
   bool meta_;
   std::string lost_owner_;
-  size_t outstanding_ = 0; ///< frames sent and not yet written (touched on the strand only)
+  int64_t total_ = 0;       ///< one past the highest stored index, read once at the start
+  store_cursor cursor_;     ///< touched by one store read at a time
+  bool opened_ = false;     ///< the opening meta frame is out (or not wanted)
+  size_t outstanding_ = 0;  ///< frames sent and not yet written (touched on the strand only)
   bool more_ = true;
 };
 

@@ -111,8 +111,15 @@ struct engine::impl {
     if (opts.cluster.port != 0 && !sys.has_middleman())
       throw std::runtime_error("a cluster needs CAF's middleman: load caf::io::middleman in "
                                "the actor system's config");
-    store = sys.spawn<caf::detached>(store_worker, std::move(db));
-    manager = sys.spawn(run_manager, opts.lim, store, io, std::move(children));
+    // Writes and reads on threads of their own: a resume's read never waits behind the
+    // event logs' batch writes (a SQLite store reads on its own connections too).
+    store = sys.spawn<caf::detached>(store_worker, db);
+    reader = sys.spawn<caf::detached>(store_worker, std::move(db));
+    const auto& l = opts.lim;
+    budget = std::make_shared<log_budget>(l.node_unpersisted_bytes, l.finished_logs,
+                                          l.finished_bytes);
+    manager = sys.spawn(run_manager, opts.lim, log_services{store, reader, budget}, io,
+                        std::move(children));
     bool clustered = opts.cluster.port != 0;
     if (clustered)
       join_cluster();
@@ -154,7 +161,9 @@ struct engine::impl {
   caf::actor_system_config cfg;              ///< for the owned system
   std::unique_ptr<caf::actor_system> owned;  ///< when no system was given
   caf::actor_system& sys;                    ///< owned, or the embedder's
-  store_actor store;
+  store_actor store;                  ///< writes
+  store_actor reader;                 ///< event logs' reads
+  std::shared_ptr<log_budget> budget; ///< the node's bounds on event logs' memory
   run_manager_actor manager;
   locator_actor locator;
   cluster::gateway_actor gateway;     ///< with a cluster
@@ -287,7 +296,19 @@ void engine::peers(std::function<void(std::vector<std::string>)> done) {
 void engine::stats(callback<runtime_stats> done) {
   request_once(
     impl_->sys, impl_->manager, impl_->opts.lim.store_timeout,
-    [done](int64_t logs, int64_t live) { done(runtime_stats{logs, live}); },
+    [done, budget = impl_->budget](int64_t logs, int64_t live) {
+      auto f = budget->read();
+      runtime_stats st;
+      st.event_logs = logs;
+      st.live_runs = live;
+      st.unpersisted_bytes = f.unpersisted_bytes;
+      st.finished_logs = f.finished_logs;
+      st.finished_bytes = f.finished_bytes;
+      st.evictions = f.evictions;
+      st.producer_pauses = f.pauses;
+      st.store_failures = f.store_failures;
+      done(st);
+    },
     [this, done](const caf::error& err) {
       spdlog::warn("stats: run manager did not answer: {}", impl_->sys.render(err));
       done(failure{errc::unavailable, "the runtime did not answer in time"});
@@ -323,6 +344,7 @@ bool engine::shutdown(std::chrono::milliseconds grace) {
     stop(impl_->locator);
     stop(impl_->manager);
     stop(impl_->store);
+    stop(impl_->reader);
   }
   // Producers' I/O stops with the runs; store work still queued answers its callers
   // before the store goes away.

@@ -71,8 +71,14 @@ struct run_query {
 
 /// Figures for /metrics.
 struct runtime_stats {
-  int64_t event_logs = 0; ///< runs held in memory (live or within retention)
-  int64_t live_runs = 0;  ///< runs still executing
+  int64_t event_logs = 0;        ///< runs held in memory (live or within retention)
+  int64_t live_runs = 0;         ///< runs still executing
+  int64_t unpersisted_bytes = 0; ///< published, not yet in the store (all runs)
+  size_t finished_logs = 0;      ///< finished runs' logs kept for resumes
+  size_t finished_bytes = 0;     ///< ...their bytes
+  uint64_t evictions = 0;        ///< finished logs evicted by the node's bounds
+  uint64_t producer_pauses = 0;  ///< producers paused for unpersisted bytes
+  uint64_t store_failures = 0;   ///< runs failed because the store took no write in time
 };
 
 /// What /health reports.
@@ -148,8 +154,9 @@ public:
   void load_events(const std::string& run_id, int64_t from, size_t limit,
                    callback<std::vector<stored_event>> done);
 
-  /// Stored events of a run.
-  void count_events(const std::string& run_id, callback<int64_t> done);
+  /// One past the highest stored index of a run (an index seek; not a count when the
+  /// stored indices have holes).
+  void next_event_index(const std::string& run_id, callback<int64_t> done);
 
   // -- sessions -------------------------------------------------------------------------------
 

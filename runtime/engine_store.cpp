@@ -79,7 +79,7 @@ void engine::load_events(const std::string& run_id, int64_t from, size_t limit,
   });
 }
 
-void engine::count_events(const std::string& run_id, callback<int64_t> done) {
+void engine::next_event_index(const std::string& run_id, callback<int64_t> done) {
   on_store(std::move(done),
            [this, run_id]() -> outcome<int64_t> { return db_->count_events(run_id); });
 }

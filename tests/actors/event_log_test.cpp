@@ -2,6 +2,7 @@
 
 #include "actors/type_ids.hpp"
 #include "actors/event_log_state.hpp"
+#include "actors/errors.hpp"
 #include "actors/store_worker.hpp"
 #include "persistence/store.hpp"
 #include "tests/support/eventually.hpp"
@@ -10,6 +11,7 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -20,11 +22,38 @@ using namespace std::chrono_literals;
 
 namespace {
 
+/// The real store actor behind a switch the test turns: while it is down, writes fail at
+/// once, as a store that lost its database answers; reads always go through.
+store_actor::behavior_type switched_store(store_actor::pointer self, store_actor real,
+                                          std::shared_ptr<std::atomic<bool>> down) {
+  return {
+    [=](create_atom, persistence::run_record& run) -> caf::result<bool> {
+      return self->delegate(real, create_atom::value, std::move(run));
+    },
+    [=](append_atom, event_batch& batch) -> caf::result<int64_t> {
+      if (*down)
+        return make_failure(errc::unavailable, "append events: the test took the store down");
+      return self->delegate(real, append_atom::value, std::move(batch));
+    },
+    [=](status_atom, std::string& run_id, run_outcome& o) -> caf::result<bool> {
+      if (*down)
+        return make_failure(errc::unavailable, "update run status: the test took it down");
+      return self->delegate(real, status_atom::value, std::move(run_id), std::move(o));
+    },
+    [=](load_atom, std::string& run_id, int64_t from, uint64_t n) -> caf::result<event_batch> {
+      return self->delegate(real, load_atom::value, std::move(run_id), from, n);
+    },
+  };
+}
+
 /// An actor system, a real SQLite store behind its store actor, and one event log.
 struct log_fixture {
   explicit log_fixture(limits l = {}) : lim(l), sys(cfg), self(sys) {
     db = persistence::open_store("sqlite:" + dir.file("log.db").string());
-    store = sys.spawn<caf::detached>(store_worker, db);
+    real_store = sys.spawn<caf::detached>(store_worker, db);
+    store = sys.spawn(switched_store, real_store, store_down);
+    budget = std::make_shared<log_budget>(lim.node_unpersisted_bytes, lim.finished_logs,
+                                          lim.finished_bytes);
     persistence::run_record run;
     run.run_id = "r1";
     run.session_id = "s1";
@@ -32,12 +61,14 @@ struct log_fixture {
     run.component_id = "echo";
     run.owner_node = "n1";
     db->create_run(run);
-    log = sys.spawn(event_log, event_context{"r1", "s1", "agents", "echo", "Echo"}, lim, store);
+    log = sys.spawn(event_log, event_context{"r1", "s1", "agents", "echo", "Echo"}, lim,
+                    log_services{store, store, budget});
   }
 
   ~log_fixture() {
     self->send_exit(log, caf::exit_reason::user_shutdown);
     self->send_exit(store, caf::exit_reason::user_shutdown);
+    self->send_exit(real_store, caf::exit_reason::user_shutdown);
   }
 
   void publish(int n, const std::string& prefix = "w") {
@@ -77,7 +108,10 @@ struct log_fixture {
   caf::actor_system sys;
   caf::scoped_actor self;
   std::shared_ptr<persistence::store> db;
+  std::shared_ptr<std::atomic<bool>> store_down = std::make_shared<std::atomic<bool>>(false);
+  store_actor real_store;
   store_actor store;
+  std::shared_ptr<log_budget> budget;
   event_log_actor log;
 };
 
@@ -146,6 +180,7 @@ TEST_CASE("indices are dense from 0 across batches and reach a subscriber in ord
 TEST_CASE("a subscriber may join at any index and gets exactly the rest, then live events") {
   log_fixture fx;
   fx.publish(10);
+  fx.await_persisted(10); // only stored events are shown
   caf::scoped_actor sub{fx.sys};
   fx.subscribe(sub, 6, true);
   auto got = receive_frames(sub, fx.log, 6, true);
@@ -166,6 +201,7 @@ TEST_CASE("a subscriber may join at any index and gets exactly the rest, then li
 TEST_CASE("an index beyond the end is clamped: nothing missed, live from the head") {
   log_fixture fx;
   fx.publish(3);
+  fx.await_persisted(3);
   caf::scoped_actor sub{fx.sys};
   auto info = fx.subscribe(sub, 99, true);
   CHECK(info.from == 3);
@@ -228,6 +264,7 @@ TEST_CASE("a finished run ends its subscribers once its status is persisted") {
   log_fixture fx;
   fx.publish(2);
   fx.finish();
+  REQUIRE(test::eventually([&] { return fx.stats().finished_persisted; }, 5s));
   caf::scoped_actor sub{fx.sys};
   fx.subscribe(sub, 0, true);
   auto got = receive_frames(sub, fx.log, 100, true);
@@ -298,4 +335,137 @@ TEST_CASE("a run actor that dies without a final status ends the run with RunErr
   REQUIRE(got.frames.size() == 2);
   CHECK(frame_event(got.frames[1]) == "RunError");
   CHECK(fx.db->find_run("r1")->status == run_status::error);
+}
+
+TEST_CASE("an event is shown to no subscriber before the store holds it") {
+  log_fixture fx;
+  *fx.store_down = true;
+  caf::scoped_actor sub{fx.sys};
+  fx.subscribe(sub, 0, false);
+  fx.publish(3);
+  // The writes fail: nothing may reach the subscriber (a crash now would lose these events,
+  // so no client may have seen their indices).
+  auto early = receive_frames(sub, fx.log, 1, true, 300ms);
+  CHECK(early.frames.empty());
+  CHECK(fx.stats().persisted == 0);
+  *fx.store_down = false; // the retry writes them; then they are shown
+  auto got = receive_frames(sub, fx.log, 3, true);
+  REQUIRE(got.frames.size() == 3);
+  CHECK(frame_id(got.frames[0]) == 0);
+  CHECK(frame_id(got.frames[2]) == 2);
+  CHECK(fx.db->load_events("r1", 0, 10).size() == 3);
+}
+
+TEST_CASE("past the unpersisted bound the producer is paused, and resumed once stored") {
+  limits lim;
+  lim.unpersisted_bytes = 2048;
+  log_fixture fx{lim};
+  caf::scoped_actor run{fx.sys};
+  run->send(fx.log, watch_atom::value, caf::actor{run});
+  *fx.store_down = true;
+  fx.publish(40, std::string(100, 'x'));
+  bool paused = false;
+  run->receive([&](pause_atom, bool p) { paused = p; },
+               caf::after(5s) >> [] { FAIL("no pause within 5 s"); });
+  CHECK(paused);
+  CHECK(fx.budget->read().pauses == 1);
+  CHECK(fx.budget->read().unpersisted_bytes > 2048);
+  *fx.store_down = false;
+  bool resumed = false;
+  run->receive([&](pause_atom, bool p) { resumed = !p; },
+               caf::after(5s) >> [] { FAIL("no resume within 5 s"); });
+  CHECK(resumed);
+  fx.await_persisted(40);
+  CHECK(fx.budget->read().unpersisted_bytes == 0);
+}
+
+TEST_CASE("a store outage longer than the limit fails the run, whose end is stored once the "
+          "store is back") {
+  limits lim;
+  lim.store_outage = 300ms;
+  lim.store_retry_max = 100ms;
+  log_fixture fx{lim};
+  caf::scoped_actor run{fx.sys};
+  run->send(fx.log, watch_atom::value, caf::actor{run});
+  *fx.store_down = true;
+  fx.publish(5);
+  std::string why;
+  bool failed = false;
+  while (!failed) {
+    run->receive([&](fail_atom, std::string& w) { failed = true; why = w; },
+                 [&](pause_atom, bool) {},
+                 caf::after(5s) >> [&] { FAIL("the run was not failed within 5 s"); });
+  }
+  CHECK_THAT(why, Catch::StartsWith("store unavailable"));
+  CHECK(fx.budget->read().store_failures == 1);
+  // The run actor ends the run as usual: its last event and status go to the log.
+  run->send(fx.log, publish_atom::value, draft_batch{{{"RunError", why}}});
+  run->send(fx.log, status_atom::value, run_outcome{run_status::error, std::nullopt, why});
+  *fx.store_down = false;
+  REQUIRE(test::eventually([&] { return fx.stats().finished_persisted; }, 5s));
+  auto stored = fx.db->load_events("r1", 0, 100);
+  REQUIRE(stored.size() == 6);
+  CHECK(stored.back().type == "RunError");
+  CHECK(fx.db->find_run("r1")->status == run_status::error);
+}
+
+TEST_CASE("finished logs past the node's bound are evicted, least recently used first") {
+  limits lim;
+  lim.finished_logs = 0; // keep none: every finished log goes as soon as it is stored
+  log_fixture fx{lim};
+  fx.publish(2);
+  fx.finish();
+  caf::scoped_actor watcher{fx.sys};
+  watcher->monitor(fx.log);
+  bool down = false;
+  watcher->receive([&](caf::down_msg&) { down = true; },
+                   caf::after(5s) >> [] { FAIL("the log was not evicted within 5 s"); });
+  CHECK(down);
+  CHECK(fx.budget->read().evictions == 1);
+  CHECK(fx.budget->read().finished_logs == 0);
+  CHECK(fx.db->load_events("r1", 0, 10).size() == 2);
+}
+
+TEST_CASE("a subscriber behind memory is told about rows the store lost") {
+  limits lim;
+  lim.retain_events = 5;
+  log_fixture fx{lim};
+  fx.publish(20);
+  fx.await_persisted(20);
+  // Lose rows 3..6 behind the log's back (memory holds 15..19 only).
+  {
+    auto events = fx.db->load_events("r1", 0, 100);
+    fx.db->delete_session("s1"); // drops everything, then the test puts back all but 3..6
+    persistence::run_record run;
+    run.run_id = "r1";
+    run.session_id = "s1";
+    run.kind = "agents";
+    run.component_id = "echo";
+    run.owner_node = "n1";
+    fx.db->create_run(run);
+    std::vector<stored_event> kept;
+    for (auto& ev : events)
+      if (ev.index < 3 || ev.index > 6)
+        kept.push_back(ev);
+    fx.db->append_events(kept);
+  }
+  caf::scoped_actor sub{fx.sys};
+  fx.subscribe(sub, 0, true);
+  auto got = receive_frames(sub, fx.log, 100, true, 1s);
+  std::vector<int64_t> ids;
+  std::string gap;
+  for (auto& f : got.frames) {
+    ids.push_back(frame_id(f));
+    if (f.find("\"gap\"") != std::string::npos)
+      gap = f;
+  }
+  CHECK(gap.find("\"gap\":{\"from\":3,\"to\":6}") != std::string::npos);
+  std::vector<int64_t> events;
+  for (auto i : ids)
+    if (i >= 0)
+      events.push_back(i);
+  REQUIRE(events.size() == 16);
+  CHECK(events[2] == 2);
+  CHECK(events[3] == 7);
+  CHECK(events.back() == 19);
 }

@@ -129,7 +129,10 @@ struct manager_fixture : test::deterministic_system {
     db = persistence::open_store("sqlite:" + dir.file("runs.db").string());
     // Not detached: on the test scheduler its (blocking) handlers run when the test runs.
     store = sys.spawn(store_worker, db);
-    manager = sys.spawn(run_manager, lim, store, io_executor{&io}, children());
+    auto budget = std::make_shared<log_budget>(lim.node_unpersisted_bytes, lim.finished_logs,
+                                               lim.finished_bytes);
+    manager = sys.spawn(run_manager, lim, log_services{store, store, budget}, io_executor{&io},
+                        children());
   }
 
   ~manager_fixture() {

@@ -62,7 +62,7 @@ TEST_CASE("a PostgreSQL restart mid-run loses and duplicates no event") {
   CHECK(row[2].as<int64_t>() == 0);
   CHECK(row[3].as<int64_t>() == 1999);
   INFO(server.log());
-  CHECK(server.log().find("will retry") != std::string::npos); // the outage was real
+  CHECK(server.log().find("retrying until the store answers") != std::string::npos); // the outage was real
 }
 
 TEST_CASE("two runcast processes sharing one PostgreSQL read each other's sessions and runs") {

@@ -1,0 +1,72 @@
+#include "actors/write_behind.hpp"
+
+#include <algorithm>
+#include <iterator>
+
+namespace runcast::actors {
+
+write_behind::write_behind(size_t batch_max, std::chrono::milliseconds retry_max)
+  : batch_max_(std::max<size_t>(1, batch_max)), retry_max_(retry_max) {
+}
+
+void write_behind::push(stored_event ev) {
+  bytes_ += ev.data.size() + ev.type.size();
+  queued_.push_back(std::move(ev));
+}
+
+void write_behind::set_status(run_outcome outcome) {
+  status_ = std::move(outcome);
+}
+
+const std::vector<stored_event>* write_behind::begin_events() {
+  if (busy() || queued_.empty())
+    return nullptr;
+  // At most one batch per transaction, even after an outage let thousands pile up: each
+  // write stays short and well inside the store timeout.
+  auto n = static_cast<std::ptrdiff_t>(std::min(queued_.size(), batch_max_));
+  writing_.assign(std::make_move_iterator(queued_.begin()),
+                  std::make_move_iterator(queued_.begin() + n));
+  queued_.erase(queued_.begin(), queued_.begin() + n);
+  return &writing_;
+}
+
+std::optional<run_outcome> write_behind::begin_status() {
+  if (busy() || !queued_.empty() || !status_)
+    return std::nullopt;
+  status_writing_ = true;
+  return status_;
+}
+
+int64_t write_behind::events_written() {
+  auto upto = writing_.back().index + 1;
+  for (auto& ev : writing_)
+    bytes_ -= ev.data.size() + ev.type.size();
+  writing_.clear();
+  retry_delay_ = std::chrono::milliseconds{0};
+  failing_since_.reset();
+  return upto;
+}
+
+bool write_behind::status_written(const run_outcome& written) {
+  status_writing_ = false;
+  // A newer status may have been queued meanwhile; only clear what was written.
+  if (status_ && status_->status == written.status)
+    status_.reset();
+  retry_delay_ = std::chrono::milliseconds{0};
+  failing_since_.reset();
+  return is_terminal(written.status);
+}
+
+std::chrono::milliseconds write_behind::failed(clock::time_point now) {
+  // Back to the front, in order: the retry writes exactly these first.
+  queued_.insert(queued_.begin(), std::make_move_iterator(writing_.begin()),
+                 std::make_move_iterator(writing_.end()));
+  writing_.clear();
+  status_writing_ = false;
+  if (!failing_since_)
+    failing_since_ = now;
+  retry_delay_ = std::min(retry_max_, std::max(std::chrono::milliseconds{50}, retry_delay_ * 2));
+  return retry_delay_;
+}
+
+} // namespace runcast::actors

@@ -1,0 +1,72 @@
+#include "actors/frame_buffer.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+using namespace runcast;
+using namespace runcast::actors;
+
+namespace {
+
+frame_ptr frame_of(size_t bytes) {
+  return make_frame(std::string(bytes, 'x'));
+}
+
+} // namespace
+
+TEST_CASE("frame_buffer: indices are dense from 0 and frames are kept as appended") {
+  frame_buffer buf{100, 1 << 20};
+  CHECK(buf.append(make_frame("a")) == 0);
+  CHECK(buf.append(make_frame("b")) == 1);
+  CHECK(buf.end() == 2);
+  CHECK(buf.first() == 0);
+  std::vector<frame_ptr> out;
+  buf.copy(0, 2, out);
+  REQUIRE(out.size() == 2);
+  CHECK(*out[0] == "a");
+  CHECK(*out[1] == "b");
+}
+
+TEST_CASE("frame_buffer: nothing unpersisted is ever dropped, whatever the bounds") {
+  frame_buffer buf{2, 10};
+  for (int i = 0; i < 5; ++i)
+    buf.append(frame_of(8));
+  CHECK(buf.trim() == 0);
+  CHECK(buf.size() == 5);
+  CHECK(buf.unpersisted_bytes() == 40);
+  buf.mark_persisted(3);
+  CHECK(buf.unpersisted_bytes() == 16);
+  // Over both bounds: persisted frames go, oldest first, but no unpersisted one.
+  CHECK(buf.trim() == 24);
+  CHECK(buf.first() == 3);
+  CHECK(buf.size() == 2);
+  buf.mark_persisted(5);
+  CHECK(buf.unpersisted_bytes() == 0);
+  CHECK(buf.trim() == 8); // 16 bytes > 10: one more goes
+  CHECK(buf.first() == 4);
+  CHECK(buf.bytes() == 8);
+}
+
+TEST_CASE("frame_buffer: persisted marks never go back or past the end") {
+  frame_buffer buf{100, 1 << 20};
+  buf.append(frame_of(4));
+  buf.append(frame_of(4));
+  buf.mark_persisted(1);
+  buf.mark_persisted(0);
+  CHECK(buf.persisted() == 1);
+  buf.mark_persisted(7);
+  CHECK(buf.persisted() == 2);
+  CHECK(buf.unpersisted_bytes() == 0);
+}
+
+TEST_CASE("frame_buffer: drop_persisted frees every stored frame and keeps the rest") {
+  frame_buffer buf{100, 1 << 20};
+  for (int i = 0; i < 4; ++i)
+    buf.append(frame_of(10));
+  buf.mark_persisted(3);
+  CHECK(buf.drop_persisted() == 30);
+  CHECK(buf.first() == 3);
+  CHECK(buf.size() == 1);
+  CHECK(buf.bytes() == 10);
+}
