@@ -2,6 +2,7 @@
 
 #include "actors/type_ids.hpp"
 #include "actors/event_log_ops.hpp"
+#include "actors/run_actor.hpp"
 #include "core/event_names.hpp"
 #include "core/ids.hpp"
 #include "core/meta_frames.hpp"
@@ -81,7 +82,13 @@ event_log_impl::behavior_type event_log(self_ptr self, event_context ctx, limits
     self->state.subscribers.erase(dm.source);
   });
   return {
-    [self](publish_atom, draft_batch& batch) { publish(self, batch.events); },
+    [self](publish_atom, draft_batch& batch) {
+      publish(self, batch.events);
+      // The run actor publishes its next batch only once this one is taken (at most
+      // max_unacked_batches wait here), so a pause takes effect within a batch or two.
+      if (auto sender = self->current_sender())
+        self->send(caf::actor_cast<run_actor>(sender), credit_atom::value, uint64_t{1});
+    },
     [self](status_atom, run_outcome& outcome) { set_status(self, std::move(outcome)); },
     [self](watch_atom, caf::actor& run) {
       self->state.run = run;

@@ -14,8 +14,26 @@ namespace {
 using self_ptr = run_actor::stateful_pointer<run_actor_state>;
 
 void publish(self_ptr self, std::vector<event_draft> events) {
-  if (!events.empty())
-    self->send(self->state.log, publish_atom::value, draft_batch{std::move(events)});
+  if (events.empty())
+    return;
+  ++self->state.unacked;
+  self->send(self->state.log, publish_atom::value, draft_batch{std::move(events)});
+}
+
+/// Production waits while the log asked for a pause or has not taken the last batches.
+bool held_back(const run_actor_state& st) {
+  return st.paused || st.unacked >= max_unacked_batches;
+}
+
+/// Takes up what a pause or unacknowledged batches held back.
+void go_on(self_ptr self) {
+  auto& st = self->state;
+  if (held_back(st))
+    return;
+  if (std::exchange(st.step_due, false))
+    self->send(self, step_atom::value);
+  if (std::exchange(st.drain_due, false))
+    self->send(self, drain_atom::value);
 }
 
 /// Ends the run: `events` and the final event for `outcome` go to the log, then the status.
@@ -151,7 +169,7 @@ run_actor::behavior_type drive_run(self_ptr self, run_events_actor log,
     },
     [self](step_atom) {
       auto& st = self->state;
-      if (st.paused) {
+      if (held_back(st)) {
         st.step_due = true;
         return;
       }
@@ -162,7 +180,7 @@ run_actor::behavior_type drive_run(self_ptr self, run_events_actor log,
       auto& st = self->state;
       if (!st.context || st.ended)
         return;
-      if (st.paused) {
+      if (held_back(st)) {
         // The producer's events wait in its context (bounded: emit refuses past
         // max_pending_emits) until the log has room again.
         st.drain_due = true;
@@ -179,14 +197,13 @@ run_actor::behavior_type drive_run(self_ptr self, run_events_actor log,
     },
     [self](child_atom, child_start& c) { start_child(self, c); },
     [self](pause_atom, bool pause) {
+      self->state.paused = pause;
+      go_on(self);
+    },
+    [self](credit_atom, uint64_t n) {
       auto& st = self->state;
-      st.paused = pause;
-      if (pause)
-        return;
-      if (std::exchange(st.step_due, false))
-        self->send(self, step_atom::value);
-      if (std::exchange(st.drain_due, false))
-        self->send(self, drain_atom::value);
+      st.unacked -= std::min<size_t>(st.unacked, static_cast<size_t>(n));
+      go_on(self);
     },
     [self](fail_atom, std::string& why) {
       spdlog::warn("run {} failed: {}", self->state.info.run_id, why);
@@ -216,6 +233,9 @@ run_events_actor::behavior_type child_events(run_events_actor::pointer self,
     [=](publish_atom, draft_batch& batch) {
       for (auto& ev : batch.events)
         handler.on_event(std::move(ev));
+      // The child run waits for this before it publishes more (run_actor.hpp).
+      self->send(caf::actor_cast<run_actor>(self->current_sender()), credit_atom::value,
+                 uint64_t{1});
     },
     [=](status_atom, run_outcome& outcome) {
       if (!is_terminal(outcome.status))

@@ -22,14 +22,20 @@ class run_context_impl;
 /// its own timer; `(drain_atom)` says a run context has events or an outcome waiting. From
 /// its event log: `(pause_atom, bool)` stops or restarts production (backpressure: a step
 /// function takes no step, a producer's events wait in its context, whose `emit` refuses
-/// past `limits::max_pending_emits`); `(fail_atom, why)` ends the run ERROR.
+/// past `limits::max_pending_emits`); `(fail_atom, why)` ends the run ERROR;
+/// `(credit_atom, n)` acknowledges `n` published batches — a run has at most
+/// `max_unacked_batches` in its log's mailbox, so a pause takes effect within them.
 using run_actor = run_sink_actor::extend<caf::reacts_to<cancel_atom>,
                                          caf::reacts_to<shutdown_atom>,
                                          caf::reacts_to<step_atom>,
                                          caf::reacts_to<drain_atom>,
                                          caf::reacts_to<child_atom, child_start>,
                                          caf::reacts_to<pause_atom, bool>,
-                                         caf::reacts_to<fail_atom, std::string>>;
+                                         caf::reacts_to<fail_atom, std::string>,
+                                         caf::reacts_to<credit_atom, uint64_t>>;
+
+/// Batches a run actor publishes before it waits for its log to take them.
+constexpr size_t max_unacked_batches = 2;
 
 /// Where a run actor's events and statuses go: its run's event log, or — for a child run —
 /// the parent's child handler.
@@ -57,6 +63,7 @@ struct run_actor_state {
   runnable_actor worker;                     ///< for an actor_runnable
   bool ended = false;
   bool paused = false;     ///< the log asked for a pause (backpressure)
+  size_t unacked = 0;      ///< batches published, not yet acknowledged by the log
   bool step_due = false;   ///< a step was held back by the pause
   bool drain_due = false;  ///< a drain was held back by the pause
 

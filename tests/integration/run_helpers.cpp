@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -112,6 +113,15 @@ int64_t metric(uint16_t port, const std::string& name) {
     if (line.rfind(name + " ", 0) == 0)
       return std::stoll(line.substr(name.size() + 1));
   FAIL("metric " << name << " missing");
+  return -1;
+}
+
+int64_t process_kib(pid_t pid, const std::string& field) {
+  std::ifstream in{"/proc/" + std::to_string(pid) + "/status"};
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(field + ":", 0) == 0)
+      return std::stoll(line.substr(field.size() + 1));
+  FAIL("no " << field << " for process " << pid);
   return -1;
 }
 

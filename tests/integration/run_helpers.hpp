@@ -69,4 +69,7 @@ std::string words(int n);
 /// Value of a Prometheus gauge from GET /metrics.
 int64_t metric(uint16_t port, const std::string& name);
 
+/// A memory figure of a process from /proc/PID/status, in KiB ("VmRSS", "VmHWM" = peak).
+int64_t process_kib(pid_t pid, const std::string& field);
+
 } // namespace runcast::test
