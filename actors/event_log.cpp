@@ -80,6 +80,7 @@ event_log_impl::behavior_type event_log(self_ptr self, event_context ctx, limits
       return;
     }
     self->state.subscribers.erase(dm.source);
+    quit_if_expired(self);
   });
   return {
     [self](publish_atom, draft_batch& batch) {
@@ -154,8 +155,16 @@ event_log_impl::behavior_type event_log(self_ptr self, event_context ctx, limits
     },
     [self](expire_atom) {
       // Retention over (or evicted): what memory held is in the store; resumes replay from
-      // there. Only a finished, persisted log is ever told to expire.
-      self->quit();
+      // there. Only a finished, persisted log is ever told to expire. Subscribers still
+      // reading are served from the store until they end; then the log quits.
+      auto& st = self->state;
+      st.expiring = true;
+      st.frames.drop_persisted();
+      if (st.retained) {
+        st.services.budget->release(*st.retained);
+        st.retained.reset();
+      }
+      quit_if_expired(self);
     },
   };
 }

@@ -33,6 +33,9 @@ void end_subscriber(self_ptr self, const caf::actor_addr& key, frame_ptr last,
 /// `subscribed` or the end when it reaches the head.
 void pump(self_ptr self, const caf::actor_addr& key);
 
+/// Quits once the log expired and its last subscriber is gone.
+void quit_if_expired(self_ptr self);
+
 /// `pump` for every subscriber.
 void pump_all(self_ptr self);
 

@@ -29,6 +29,12 @@ void end_subscriber(self_ptr self, const caf::actor_addr& key, frame_ptr last, b
   self->send(i->second.handle, end_atom::value, std::move(last), abort);
   self->demonitor(i->second.handle.address());
   st.subscribers.erase(i);
+  quit_if_expired(self);
+}
+
+void quit_if_expired(self_ptr self) {
+  if (self->state.expiring && self->state.subscribers.empty())
+    self->quit();
 }
 
 namespace {

@@ -469,3 +469,32 @@ TEST_CASE("a subscriber behind memory is told about rows the store lost") {
   CHECK(events[3] == 7);
   CHECK(events.back() == 19);
 }
+
+TEST_CASE("an expired log serves the subscribers it has to the end from the store, then quits") {
+  limits lim;
+  lim.retain_events = 5;
+  lim.subscriber_window = 10;
+  log_fixture fx{lim};
+  fx.publish(50);
+  fx.finish();
+  REQUIRE(test::eventually([&] { return fx.stats().finished_persisted; }, 5s));
+  caf::scoped_actor sub{fx.sys};
+  fx.subscribe(sub, 0, false);
+  auto first = receive_frames(sub, fx.log, 10, false); // a full window, not credited yet
+  REQUIRE(first.frames.size() == 10);
+  caf::scoped_actor watcher{fx.sys};
+  watcher->monitor(fx.log);
+  // Retention ends (or the node evicts the log) while the subscriber is in the middle.
+  caf::anon_send(caf::actor_cast<caf::actor>(fx.log), expire_atom::value);
+  sub->send(fx.log, credit_atom::value, uint64_t{10});
+  auto rest = receive_frames(sub, fx.log, 100, true);
+  CHECK(rest.ended);
+  CHECK_FALSE(rest.aborted);
+  REQUIRE(rest.frames.size() == 40);
+  CHECK(frame_id(rest.frames.front()) == 10);
+  CHECK(frame_id(rest.frames.back()) == 49);
+  bool down = false;
+  watcher->receive([&](caf::down_msg&) { down = true; },
+                   caf::after(5s) >> [] { FAIL("the log did not quit after its last reader"); });
+  CHECK(down);
+}

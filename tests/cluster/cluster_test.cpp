@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <pqxx/pqxx>
 
 using namespace runcast::test;
 
@@ -154,4 +155,36 @@ TEST_CASE("a node with the wrong cluster secret is refused and serves nothing re
   auto cancel = request(fx.port(2), "POST",
                         "/agents/echo/runs/" + run.run_id + "/cancel?session_id=" + run.session_id);
   CHECK(cancel.status == 409);
+}
+
+TEST_CASE("a resume on another node across a hole in the store gets a meta frame naming it") {
+  cluster_fixture fx;
+  auto c = start_stream(fx.port(0), {{"message", words(10)}, {"background", "true"},
+                                     {"delay_ms", "0"}});
+  auto live = read_to_end(*c);
+  std::string run_id = live.front().json()["run_id"];
+  std::string session_id = live.front().json()["session_id"];
+  {
+    pqxx::connection conn{fx.db.url()};
+    pqxx::work tx{conn};
+    tx.exec_params0("DELETE FROM run_events WHERE run_id = $1 AND event_index IN (6, 7)",
+                    run_id);
+    tx.commit();
+  }
+  // n2 holds no log of the run: it serves it from the shared store.
+  auto r = resume(fx.port(1), run_id, session_id, 2);
+  auto frames = read_to_end(*r);
+  REQUIRE_FALSE(frames.empty());
+  CHECK(frames.front().event == "replay");
+  std::vector<nlohmann::json> gaps;
+  for (const auto& f : frames)
+    if (!f.id && f.json().contains("gap"))
+      gaps.push_back(f.json()["gap"]);
+  REQUIRE(gaps.size() == 1);
+  CHECK(gaps[0] == nlohmann::json{{"from", 6}, {"to", 7}});
+  auto events = events_by_index(frames);
+  CHECK(events.size() == 12 - 3 - 2); // 3..11 without 6 and 7
+  CHECK(events.count(5) == 1);
+  CHECK(events.count(8) == 1);
+  CHECK(frames.back().event == "RunCompleted");
 }
