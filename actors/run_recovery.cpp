@@ -16,13 +16,15 @@ size_t recover_interrupted_runs(persistence::store& db, const std::string& node_
     auto* c = registry.find(run.kind, run.component_id);
     event_context ctx{run.run_id, run.session_id, run.kind, run.component_id,
                       c != nullptr ? c->name : run.component_id};
-    auto index = db.count_events(run.run_id);
+    // The next free index, not the count: should the stored indices have a hole, a count
+    // would name an index that exists and INSERT OR IGNORE would drop the error event.
+    auto index = db.next_event_index(run.run_id);
     auto created = static_cast<int64_t>(now_seconds());
     event_draft ev{names_for_kind(run.kind).error, why};
     db.append_events({{run.run_id, index, ev.type, encode_event_data(ctx, ev, index, created),
                        static_cast<double>(created)}});
     db.update_run_status(run.run_id, run_status::error, std::nullopt, why, now_seconds());
-    spdlog::warn("run {} was {} when the server stopped: marked ERROR after {} events",
+    spdlog::warn("run {} was {} when the server stopped: marked ERROR at event index {}",
                  run.run_id, to_string(run.status), index);
     ++marked;
   }

@@ -42,7 +42,8 @@ void serve_resume(const std::shared_ptr<http_session>& s, const target& t, int64
     };
     if (!event_source || !is_terminal(run->status))
       return serve(std::move(*run));
-    s->ctx().engine.next_event_index(run_id, [s, from, serve, r = *run](outcome<int64_t> n) mutable {
+    s->ctx().engine.next_event_index(run_id,
+                                     [s, from, serve, r = *run](outcome<int64_t> n) mutable {
       if (!n)
         return reply(s, n.error());
       if (*n <= from)

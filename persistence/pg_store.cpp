@@ -262,9 +262,13 @@ std::vector<stored_event> pg_store::load_events(const std::string& run_id, int64
   });
 }
 
-int64_t pg_store::count_events(const std::string& run_id) {
-  static const std::string sql = "SELECT COUNT(*) FROM run_events WHERE run_id = $1";
-  return pool_->run("count_events", [&](pg_connection& c) {
+int64_t pg_store::next_event_index(const std::string& run_id) {
+  // A seek, not a count: PostgreSQL rewrites a lone MAX() into an InitPlan "Limit -> Index
+  // Only Scan Backward using run_events_pkey" with Index Cond run_id = $1, reading one
+  // index entry however many events the run has (COUNT(*) reads all of them).
+  static const std::string sql =
+    "SELECT COALESCE(MAX(event_index) + 1, 0) FROM run_events WHERE run_id = $1";
+  return pool_->run("next_event_index", [&](pg_connection& c) {
     pqxx::nontransaction tx{c.conn};
     return number_of<int64_t>(tx.exec_prepared(c.prepared(sql), run_id)[0][0]);
   });

@@ -77,8 +77,8 @@ public:
   std::vector<stored_event> load_events(const std::string& run_id, int64_t from,
                                         size_t limit) override;
 
-  /// See store::count_events.
-  int64_t count_events(const std::string& run_id) override;
+  /// See store::next_event_index.
+  int64_t next_event_index(const std::string& run_id) override;
 
   /// See store::list_sessions. Throws std::invalid_argument if sort_by is neither
   /// "created_at" nor "updated_at", or if limit or page is 0.

@@ -5,7 +5,7 @@
 namespace runcast::persistence::detail {
 
 void sqlite_connection_deleter::operator()(sqlite3* db) const noexcept {
-  // close_v2 also copes with statements still alive, but sqlite_store destroys its
+  // close_v2 also copes with statements still alive, but sqlite_connection destroys its
   // statements first.
   sqlite3_close_v2(db);
 }

@@ -1,23 +1,31 @@
 #pragma once
 
-#include "persistence/sqlite_handle.hpp"
 #include "persistence/store.hpp"
 
-#include <mutex>
+#include <cstddef>
+#include <memory>
 #include <string>
-#include <unordered_map>
 
 namespace runcast::persistence {
 
+namespace detail {
+
+class sqlite_connection;
+class sqlite_read_pool;
+
+} // namespace detail
+
 /// The embedded store: one SQLite database file in WAL mode, schema created and migrated by
-/// the program on open.
+/// the program on open; one connection writes, a few read-only ones read.
 class sqlite_store : public store {
 public:
   // -- constructors, destructors ---------------------------------------------------------
 
-  /// Opens (creating if missing) the database at `path` and migrates its schema to the
-  /// version this build knows. Throws store_error if it cannot.
-  explicit sqlite_store(const std::string& path);
+  /// Opens (creating if missing) the database at `path`, migrates its schema to the version
+  /// this build knows, then opens `read_connections` read-only connections for the reads
+  /// (none for a database that only one connection can reach, such as ":memory:": reads
+  /// then share the writer's). Throws store_error if it cannot.
+  explicit sqlite_store(const std::string& path, size_t read_connections = 2);
 
   ~sqlite_store() override;
 
@@ -47,8 +55,8 @@ public:
   std::vector<stored_event> load_events(const std::string& run_id, int64_t from,
                                         size_t limit) override;
 
-  /// See store::count_events.
-  int64_t count_events(const std::string& run_id) override;
+  /// See store::next_event_index.
+  int64_t next_event_index(const std::string& run_id) override;
 
   /// See store::list_sessions. Throws std::invalid_argument if sort_by is neither
   /// "created_at" nor "updated_at", or if limit or page is 0.
@@ -64,26 +72,17 @@ public:
   std::vector<run_record> unfinished_runs(const std::string& owner_node) override;
 
 private:
-  // -- helpers (all require mutex_ held) -------------------------------------------------
-
-  void configure();
-  sqlite3_stmt* prepared(const std::string& sql, const char* operation);
-
   // -- member variables ------------------------------------------------------------------
 
-  // One connection behind one mutex. SQLite admits a single writer per database anyway, so
-  // a pool would only buy parallel reads; serializing keeps every call's statements,
-  // transaction and sqlite3_errmsg on one thread at a time, which is simple and correct.
-  std::mutex mutex_;
+  // SQLite admits one writer per database, so every write (and the schema migration) goes
+  // through this one connection, serialized by its mutex. Declared before readers_ so it
+  // closes last: the last connection to close checkpoints the WAL and removes it.
+  std::unique_ptr<detail::sqlite_connection> writer_;
 
-  // Declared before statements_ so it is destroyed after them: statements are finalized
-  // before their connection closes.
-  detail::sqlite_connection_ptr db_;
-
-  // Prepared once per SQL text and reused (reset after each use); list_runs and
-  // list_sessions add one entry per combination of filters (and, for sessions, sort key and
-  // direction), so the cache stays small and bounded.
-  std::unordered_map<std::string, detail::sqlite_statement_ptr> statements_;
+  // Reads go to their own connections, each behind its own mutex: in WAL mode they see the
+  // last commit without waiting for a write in progress, so a resume's load_events does not
+  // queue behind the event log's append_events batches.
+  std::unique_ptr<detail::sqlite_read_pool> readers_;
 };
 
 } // namespace runcast::persistence

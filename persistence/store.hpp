@@ -61,8 +61,11 @@ public:
                                                 size_t limit)
     = 0;
 
-  /// Number of events persisted for a run (its highest index + 1 when dense).
-  virtual int64_t count_events(const std::string& run_id) = 0;
+  /// One past the highest event index stored for a run, 0 if it has none: the index its
+  /// next event gets. With holes in the indices this is not the count of stored events
+  /// (load_events returns those). Implementations answer it with an index seek on
+  /// (run_id, event_index), so it costs the same for a run with a million events.
+  virtual int64_t next_event_index(const std::string& run_id) = 0;
 
   /// Sessions matching the filter, one page of them, with the total count. Throws
   /// std::invalid_argument for a sort_by other than created_at/updated_at or a zero

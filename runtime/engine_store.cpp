@@ -81,7 +81,7 @@ void engine::load_events(const std::string& run_id, int64_t from, size_t limit,
 
 void engine::next_event_index(const std::string& run_id, callback<int64_t> done) {
   on_store(std::move(done),
-           [this, run_id]() -> outcome<int64_t> { return db_->count_events(run_id); });
+           [this, run_id]() -> outcome<int64_t> { return db_->next_event_index(run_id); });
 }
 
 void engine::list_sessions(session_filter filter, callback<session_page> done) {

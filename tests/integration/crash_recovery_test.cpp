@@ -23,7 +23,7 @@ TEST_CASE("kill -9 mid-run: after restart the run is ERROR and replays with orig
   // store itself, as a second client of the same database.
   {
     auto db = runcast::persistence::open_store(fx.db);
-    REQUIRE(eventually([&] { return db->count_events(run_id) >= 20; }));
+    REQUIRE(eventually([&] { return db->next_event_index(run_id) >= 20; }));
   }
   fx.server->kill9();
   c.reset();

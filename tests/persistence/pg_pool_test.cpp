@@ -18,6 +18,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 // Needs the throwaway server scripts/test starts (scripts/pg-test-server); without
@@ -74,7 +75,7 @@ TEST_CASE("pg store: eight threads share a pool of two and every write lands",
         s.create_run(minimal_run(run_id, 1700000000.0 + w));
         for (int b = 0; b < batches; ++b) {
           s.append_events(events(run_id, int64_t{b} * batch_size, batch_size));
-          if (s.count_events(run_id) != int64_t{b + 1} * batch_size)
+          if (s.next_event_index(run_id) != int64_t{b + 1} * batch_size)
             throw std::runtime_error(run_id + ": count after batch " + std::to_string(b));
         }
       } catch (const std::exception& e) {
@@ -105,7 +106,7 @@ TEST_CASE("pg store: eight threads share a pool of two and every write lands",
   for (int w = 0; w < writers; ++w) {
     const auto run_id = "run-" + std::to_string(w);
     CAPTURE(run_id);
-    CHECK(s.count_events(run_id) == int64_t{batches} * batch_size);
+    CHECK(s.next_event_index(run_id) == int64_t{batches} * batch_size);
     auto loaded = s.load_events(run_id, 0, 10000);
     REQUIRE(loaded.size() == static_cast<size_t>(batches * batch_size));
     for (size_t i = 0; i < loaded.size(); ++i)
@@ -135,12 +136,12 @@ TEST_CASE("pg store: a call waits at most acquire_timeout for a free connection"
   const auto start = std::chrono::steady_clock::now();
   std::string message;
   try {
-    s.count_events("run-1");
+    s.next_event_index("run-1");
   } catch (const store_error& e) {
     message = e.what();
   }
   const auto waited = std::chrono::steady_clock::now() - start;
-  CHECK_THAT(message, Catch::StartsWith("pg store: count_events: no free connection within "
+  CHECK_THAT(message, Catch::StartsWith("pg store: next_event_index: no free connection within "
                                         "300 ms (pool_size 1)"));
   CHECK(waited >= 250ms);
   CHECK(waited < 3s);
@@ -148,7 +149,41 @@ TEST_CASE("pg store: a call waits at most acquire_timeout for a free connection"
   lock_tx.commit();
   REQUIRE(writer.wait_for(10s) == std::future_status::ready);
   writer.get();
-  CHECK(s.count_events("run-1") == 5);
+  CHECK(s.load_events("run-1", 0, 100).size() == 5);
+  CHECK(s.next_event_index("run-1") == 5);
+}
+
+TEST_CASE("pg store: reads do not wait for a write in progress", "[persistence][postgres]") {
+  pg_database db;
+  pg_store s{db.url()};
+  s.create_run(minimal_run("run-1"));
+  s.append_events(events("run-1", 0, 5));
+
+  // Declared before the other session, so that should a check below fail, its transaction
+  // ends (and the pending append returns) before these futures are waited for.
+  std::future<void> append;
+  std::future<std::tuple<size_t, bool, int64_t>> reads;
+  // Another session's uncommitted row at index 5: the store's append of the same index
+  // waits on it (ON CONFLICT must know whether it commits), holding a pooled connection.
+  raw_db other{db.url()};
+  pqxx::work tx{other.connection()};
+  tx.exec("INSERT INTO run_events VALUES ('run-1', 5, 'RunContent', '{}', 1.0)");
+  append = std::async(std::launch::async, [&] { s.append_events(events("run-1", 5, 3)); });
+  REQUIRE(append.wait_for(300ms) == std::future_status::timeout);
+
+  // Reads take another pooled connection and, under MVCC, never wait for row locks.
+  reads = std::async(std::launch::async, [&] {
+    return std::make_tuple(s.load_events("run-1", 0, 100).size(), s.find_run("run-1").has_value(),
+                           s.next_event_index("run-1"));
+  });
+  REQUIRE(reads.wait_for(2s) == std::future_status::ready);
+  CHECK(reads.get() == std::make_tuple(size_t{5}, true, int64_t{5}));
+
+  tx.abort();
+  REQUIRE(append.wait_for(10s) == std::future_status::ready);
+  append.get();
+  CHECK(s.next_event_index("run-1") == 8);
+  CHECK(s.load_events("run-1", 0, 100).size() == 8);
 }
 
 TEST_CASE("pg store: connections the server closed are replaced without a failed call",
@@ -168,6 +203,6 @@ TEST_CASE("pg store: connections the server closed are replaced without a failed
 
   CHECK(s.find_run("run-1"));
   s.append_events(events("run-1", 0, 3));
-  CHECK(s.count_events("run-1") == 3);
+  CHECK(s.next_event_index("run-1") == 3);
   CHECK(connections_named(admin, name) == 1);
 }

@@ -104,7 +104,7 @@ int retry(const std::function<void()>& call, std::chrono::milliseconds limit) {
 }
 
 void check_dense(pg_store& s, const std::string& run_id, int64_t count) {
-  CHECK(s.count_events(run_id) == count);
+  CHECK(s.next_event_index(run_id) == count);
   auto loaded = s.load_events(run_id, 0, static_cast<size_t>(count) + 10);
   REQUIRE(loaded.size() == static_cast<size_t>(count));
   for (int64_t i = 0; i < count; ++i) {
@@ -123,7 +123,7 @@ TEST_CASE("pg store: calls fail while the server is down and work again once it 
   pg_store s{db.url()};
   s.create_run(minimal_run("run-1"));
   s.append_events(events("run-1", 0, 10));
-  REQUIRE(s.count_events("run-1") == 10);
+  REQUIRE(s.next_event_index("run-1") == 10);
 
   server.stop();
   auto failed_append = error_of([&] { s.append_events(events("run-1", 10, 10)); });
@@ -136,11 +136,11 @@ TEST_CASE("pg store: calls fail while the server is down and work again once it 
   int failures = 0;
   for (int i = 0; i < 50; ++i) {
     try {
-      s.count_events("run-1");
+      s.next_event_index("run-1");
     } catch (const store_error& e) {
       ++failures;
       if (i == 0)
-        CHECK_THAT(std::string{e.what()}, Catch::StartsWith("pg store: count_events: "));
+        CHECK_THAT(std::string{e.what()}, Catch::StartsWith("pg store: next_event_index: "));
     }
   }
   CHECK(failures == 50);

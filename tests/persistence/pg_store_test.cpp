@@ -109,7 +109,7 @@ TEST_CASE("pg store: stores opening one fresh database together migrate it once"
         std::this_thread::yield();
       try {
         pg_store s{db.url()};
-        s.count_events("nothing");
+        s.next_event_index("nothing");
       } catch (const std::exception& e) {
         return std::string{e.what()};
       }
@@ -135,7 +135,7 @@ TEST_CASE("pg store: open_store takes postgresql:// and postgres:// URLs",
   REQUIRE(dynamic_cast<pg_store*>(a.get()) != nullptr);
   a->create_run(minimal_run("run-1"));
   CHECK(b->find_run("run-1"));
-  CHECK(c->count_events("run-1") == 0);
+  CHECK(c->next_event_index("run-1") == 0);
 }
 
 TEST_CASE("pg store: errors name the operation and never show the password",

@@ -30,7 +30,8 @@ void duplicate_run_id_throws(store_backend& backend);
 void status_transitions_keep_content_and_error(store_backend& backend);
 void append_and_load_events(store_backend& backend);
 void reappending_events_is_idempotent(store_backend& backend);
-void count_events_per_run(store_backend& backend);
+void next_event_index_per_run(store_backend& backend);
+void next_event_index_with_holes(store_backend& backend);
 void list_runs_filters_orders_and_pages(store_backend& backend);
 void unfinished_runs_by_owner(store_backend& backend);
 void reopening_keeps_data(store_backend& backend);
@@ -62,7 +63,8 @@ void list_runs_by_user_fills_pages(store_backend& backend);
   RUNCAST_STORE_CASE(prefix, tags, backend_type, status_transitions_keep_content_and_error)     \
   RUNCAST_STORE_CASE(prefix, tags, backend_type, append_and_load_events)                        \
   RUNCAST_STORE_CASE(prefix, tags, backend_type, reappending_events_is_idempotent)              \
-  RUNCAST_STORE_CASE(prefix, tags, backend_type, count_events_per_run)                          \
+  RUNCAST_STORE_CASE(prefix, tags, backend_type, next_event_index_per_run)                      \
+  RUNCAST_STORE_CASE(prefix, tags, backend_type, next_event_index_with_holes)                   \
   RUNCAST_STORE_CASE(prefix, tags, backend_type, list_runs_filters_orders_and_pages)            \
   RUNCAST_STORE_CASE(prefix, tags, backend_type, unfinished_runs_by_owner)                      \
   RUNCAST_STORE_CASE(prefix, tags, backend_type, reopening_keeps_data)                          \

@@ -287,8 +287,8 @@ void delete_session_removes_its_runs_and_events_only(store_backend& backend) {
   CHECK_FALSE(s->find_session("s1"));
   CHECK_FALSE(s->find_run("r1"));
   CHECK_FALSE(s->find_run("r2"));
-  CHECK(s->count_events("r1") == 0);
-  CHECK(s->count_events("r2") == 0);
+  CHECK(s->next_event_index("r1") == 0);
+  CHECK(s->next_event_index("r2") == 0);
   CHECK(s->load_events("r1", 0, 100).empty());
   run_filter in_s1;
   in_s1.session_id = "s1";
@@ -301,8 +301,8 @@ void delete_session_removes_its_runs_and_events_only(store_backend& backend) {
   CHECK(s2->updated_at == 120.0);
   CHECK(s->find_run("r3"));
   CHECK(s->find_run("r4"));
-  CHECK(s->count_events("r3") == 3);
-  CHECK(s->count_events("r4") == 1);
+  CHECK(s->next_event_index("r3") == 3);
+  CHECK(s->next_event_index("r4") == 1);
   auto events = s->load_events("r3", 0, 100);
   REQUIRE(events.size() == 3);
   check_same_event(events[2], sample_event("r3", 2));
@@ -315,7 +315,7 @@ void delete_session_removes_its_runs_and_events_only(store_backend& backend) {
   CHECK_FALSE(s->delete_session("s1"));
   CHECK_FALSE(s->delete_session("missing"));
   CHECK(s->list_sessions({}).total_count == 2);
-  CHECK(s->count_events("r3") == 3);
+  CHECK(s->next_event_index("r3") == 3);
 
   // The ids are free again: a new run may reuse a deleted run's id, starts a fresh session,
   // and inherits none of the old events.
@@ -324,7 +324,7 @@ void delete_session_removes_its_runs_and_events_only(store_backend& backend) {
   REQUIRE(again);
   CHECK(again->run_count == 1);
   CHECK(again->created_at == 200.0);
-  CHECK(s->count_events("r1") == 0);
+  CHECK(s->next_event_index("r1") == 0);
 }
 
 void list_runs_by_user_fills_pages(store_backend& backend) {

@@ -40,7 +40,7 @@ TEST_CASE("open_store opens sqlite:path and sqlite://path", "[persistence]") {
   CHECK(std::filesystem::exists(short_form));
   CHECK(std::filesystem::exists(long_form));
   CHECK(std::filesystem::exists(upper_case));
-  CHECK(a->count_events("nothing") == 0);
+  CHECK(a->next_event_index("nothing") == 0);
 }
 
 TEST_CASE("open_store rejects URLs it cannot serve", "[persistence]") {
