@@ -33,22 +33,28 @@ void store_replay::start() {
     if (self->outstanding_ == 0 && self->more_)
       self->load_next();
   });
-  // The run was live when the stream began and may have finished since: read it again for
-  // the status the meta frames report, and the end of its events (an index seek, not a
-  // count). It passed the access check already.
+  // The end of the run's events (an index seek, not a count) for the meta frames. A run that
+  // was live when the stream began may have finished since: read it again first, for the
+  // status they report (it passed the access check already). A finished run's record
+  // cannot change, so it costs one store read less.
   auto self = shared_from_this();
-  runtime::run_ref ref{run_.kind, run_.component_id, run_.run_id};
-  runtime::access who{run_.session_id, run_.user_id};
-  ctx_.engine.find_run(ref, who, [self](outcome<run_record> run) {
-    if (!run)
-      return self->fail(run.error());
-    self->run_.status = run->status;
+  auto read_end = [self] {
     self->ctx_.engine.next_event_index(self->run_.run_id, [self](outcome<int64_t> end) {
       if (!end)
         return self->fail(end.error());
       self->total_ = *end;
       self->load_next();
     });
+  };
+  if (is_terminal(run_.status))
+    return read_end();
+  runtime::run_ref ref{run_.kind, run_.component_id, run_.run_id};
+  runtime::access who{run_.session_id, run_.user_id};
+  ctx_.engine.find_run(ref, who, [self, read_end](outcome<run_record> run) {
+    if (!run)
+      return self->fail(run.error());
+    self->run_.status = run->status;
+    read_end();
   });
 }
 
