@@ -10,6 +10,8 @@ namespace runcast::actors {
 
 namespace {
 
+using self_ptr = store_worker_actor::stateful_pointer<store_worker_state>;
+
 /// Runs one store operation, turning a store_error into a runcast error (logged once, here).
 template <class F>
 auto guarded(const char* what, F&& f) -> caf::result<decltype(f())> {
@@ -21,10 +23,44 @@ auto guarded(const char* what, F&& f) -> caf::result<decltype(f())> {
   }
 }
 
+/// Writes the waiting batches (up to max_group_events) in one transaction and answers each.
+void commit_group(self_ptr self) {
+  auto& st = self->state;
+  st.flush_queued = false;
+  std::vector<store_worker_state::waiting> group;
+  std::vector<stored_event> events;
+  size_t taken = 0;
+  while (taken < st.appends.size()
+         && (events.empty()
+             || events.size() + st.appends[taken].count <= max_group_events)) {
+    auto& w = st.appends[taken++];
+    events.insert(events.end(), std::make_move_iterator(w.batch.events.begin()),
+                  std::make_move_iterator(w.batch.events.end()));
+    group.push_back(std::move(w));
+  }
+  st.appends.erase(st.appends.begin(), st.appends.begin() + static_cast<std::ptrdiff_t>(taken));
+  try {
+    st.db->append_events(events);
+    for (auto& w : group)
+      w.promise.deliver(static_cast<int64_t>(w.count));
+  } catch (const persistence::store_error& e) {
+    spdlog::error("store: append events ({} events of {} runs) failed: {}", events.size(),
+                  group.size(), e.what());
+    auto err = make_failure(errc::unavailable, std::string{"append events: "} + e.what());
+    for (auto& w : group)
+      w.promise.deliver(err);
+  }
+  if (!st.appends.empty()) {
+    st.flush_queued = true;
+    self->send(self, flush_atom::value);
+  }
+}
+
 } // namespace
 
-store_actor::behavior_type store_worker(store_actor::pointer,
-                                        std::shared_ptr<persistence::store> db) {
+store_worker_actor::behavior_type store_worker(self_ptr self,
+                                               std::shared_ptr<persistence::store> db) {
+  self->state.db = db;
   return {
     [db](create_atom, const persistence::run_record& run) -> caf::result<bool> {
       return guarded("create run", [&] {
@@ -32,12 +68,19 @@ store_actor::behavior_type store_worker(store_actor::pointer,
         return true;
       });
     },
-    [db](append_atom, const event_batch& batch) -> caf::result<int64_t> {
-      return guarded("append events", [&] {
-        db->append_events(batch.events);
-        return static_cast<int64_t>(batch.events.size());
-      });
+    [self](append_atom, event_batch& batch) -> caf::result<int64_t> {
+      auto& st = self->state;
+      auto promise = self->make_response_promise<int64_t>();
+      auto count = batch.events.size();
+      st.appends.push_back({std::move(batch), count, promise});
+      // Behind whatever is in the mailbox now: appends that arrive meanwhile join the group.
+      if (!st.flush_queued) {
+        st.flush_queued = true;
+        self->send(self, flush_atom::value);
+      }
+      return promise;
     },
+    [self](flush_atom) { commit_group(self); },
     [db](status_atom, const std::string& run_id, const run_outcome& o) -> caf::result<bool> {
       return guarded("update run status", [&] {
         return db->update_run_status(run_id, o.status, o.content, o.error, now_seconds());

@@ -3,13 +3,44 @@
 #include "actors/store_actor.hpp"
 #include "persistence/store.hpp"
 
+#include <caf/typed_response_promise.hpp>
+
 #include <memory>
+#include <vector>
 
 namespace runcast::actors {
 
+/// The store worker's own interface: store_actor plus the group-commit message it sends
+/// itself.
+using store_worker_actor = store_actor::extend<caf::reacts_to<flush_atom>>;
+
+/// State of a store worker: event batches waiting for the next group commit.
+struct store_worker_state {
+  struct waiting {
+    event_batch batch;
+    size_t count; ///< events in the batch (it is moved into the group's write)
+    caf::typed_response_promise<int64_t> promise;
+  };
+  std::shared_ptr<persistence::store> db;
+  std::vector<waiting> appends;
+  bool flush_queued = false;
+
+  static inline const char* name = "runcast.store";
+};
+
 /// Implements store_actor on a `persistence::store`. Spawn it `caf::detached`: every handler
 /// blocks on the database, so it gets a thread of its own and never stalls a CAF worker.
-store_actor::behavior_type store_worker(store_actor::pointer self,
-                                        std::shared_ptr<persistence::store> db);
+///
+/// Event batches are committed across runs: an `append` only queues its batch and, if none
+/// is queued yet, a `flush` behind the messages already in the mailbox; that flush writes
+/// every batch that arrived meanwhile in one transaction (at most `max_group_events`
+/// events; the rest wait for the next). Each event log has one write in flight, so a group
+/// holds at most one batch per run and each run's order is kept.
+store_worker_actor::behavior_type
+store_worker(store_worker_actor::stateful_pointer<store_worker_state> self,
+             std::shared_ptr<persistence::store> db);
+
+/// Events written in one transaction at most, across runs.
+constexpr size_t max_group_events = 8192;
 
 } // namespace runcast::actors
