@@ -33,28 +33,19 @@ void store_replay::start() {
     if (self->outstanding_ == 0 && self->more_)
       self->load_next();
   });
-  // The end of the run's events (an index seek, not a count) for the meta frames. A run that
-  // was live when the stream began may have finished since: read it again first, for the
-  // status they report (it passed the access check already). A finished run's record
-  // cannot change, so it costs one store read less.
-  auto self = shared_from_this();
-  auto read_end = [self] {
-    self->ctx_.engine.next_event_index(self->run_.run_id, [self](outcome<int64_t> end) {
-      if (!end)
-        return self->fail(end.error());
-      self->total_ = *end;
-      self->load_next();
-    });
-  };
+  // A run that was live when the stream began may have finished since: read it again for
+  // the status the meta frames report (it passed the access check already). A finished
+  // run's record cannot change, so its first batch is read at once.
   if (is_terminal(run_.status))
-    return read_end();
+    return load_next();
+  auto self = shared_from_this();
   runtime::run_ref ref{run_.kind, run_.component_id, run_.run_id};
   runtime::access who{run_.session_id, run_.user_id};
-  ctx_.engine.find_run(ref, who, [self, read_end](outcome<run_record> run) {
+  ctx_.engine.find_run(ref, who, [self](outcome<run_record> run) {
     if (!run)
       return self->fail(run.error());
     self->run_.status = run->status;
-    read_end();
+    self->load_next();
   });
 }
 
@@ -73,6 +64,24 @@ void store_replay::deliver(std::vector<stored_event> events) {
   if (!s)
     return;
   bool more = events.size() == ctx_.lim.replay_batch;
+  if (!known_end_) {
+    // The meta frames count up to the end of the run's events. A first batch that is not
+    // full ends with it; otherwise one index seek (not a count) tells it.
+    if (!more && !events.empty()) {
+      total_ = events.back().index + 1;
+    } else {
+      auto self = shared_from_this();
+      return ctx_.engine.next_event_index(
+        run_.run_id, [self, events = std::move(events)](outcome<int64_t> end) mutable {
+          if (!end)
+            return self->fail(end.error());
+          self->total_ = *end;
+          self->known_end_ = true;
+          self->deliver(std::move(events));
+        });
+    }
+    known_end_ = true;
+  }
   bool starts_with_gap = events.empty() ? cursor_.position() < total_
                                         : events.front().index > cursor_.position();
   std::vector<frame_ptr> frames;

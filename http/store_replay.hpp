@@ -40,7 +40,8 @@ private:
   run_record run_;
   bool meta_;
   std::string lost_owner_;
-  int64_t total_ = 0;       ///< one past the highest stored index, read once at the start
+  int64_t total_ = 0;       ///< one past the highest stored index, learnt at the start
+  bool known_end_ = false;  ///< total_ is set
   store_cursor cursor_;     ///< touched by one store read at a time
   bool opened_ = false;     ///< the opening meta frame is out (or not wanted)
   size_t outstanding_ = 0;  ///< frames sent and not yet written (touched on the strand only)
