@@ -14,7 +14,7 @@ using clock = std::chrono::steady_clock;
 
 /// How often a paused producer's log looks again whether the node has room (its own writes
 /// wake it too; this covers a pause caused by other runs).
-constexpr std::chrono::milliseconds pressure_recheck{10};
+constexpr std::chrono::milliseconds pressure_recheck{50};
 
 /// The store has failed every write for `limits::store_outage`: the run cannot go on. The
 /// run actor ends it ERROR; its last events wait here and are written when the store is
@@ -40,9 +40,16 @@ void write_failed(self_ptr self, const char* what, const caf::error& err) {
   if (first)
     spdlog::warn("event_log {}: {} failed ({}); retrying until the store answers",
                  st.ctx.run_id, what, self->system().render(err));
-  if (!st.finished && !st.store_gave_up
-      && clock::now() - *st.writes.failing_since() >= st.lim.store_outage)
-    give_up(self);
+  if (clock::now() - *st.writes.failing_since() >= st.lim.store_outage) {
+    if (!st.finished && !st.store_gave_up)
+      give_up(self);
+    // Its bytes wait for the store, not for room: they no longer count against the node,
+    // so that other runs, whose writes succeed, are not paused by this one for good.
+    if (!st.outlasted_outage) {
+      st.outlasted_outage = true;
+      check_pressure(self);
+    }
+  }
   if (!st.retry_scheduled) {
     st.retry_scheduled = true;
     self->delayed_send(self, delay, flush_atom::value);
@@ -53,6 +60,7 @@ void write_succeeded(self_ptr self) {
   auto& st = self->state;
   if (st.writes.failing_since())
     spdlog::info("event_log {}: the store answers again", st.ctx.run_id);
+  st.outlasted_outage = false;
 }
 
 void on_finished_persisted(self_ptr self) {
@@ -79,6 +87,8 @@ void on_finished_persisted(self_ptr self) {
 
 void flush(self_ptr self) {
   auto& st = self->state;
+  if (st.retry_scheduled)
+    return; // a failed write waits for its back-off; new events join it then
   if (const auto* batch = st.writes.begin_events()) {
     self->request(st.services.writer, st.lim.store_timeout, append_atom::value,
                   event_batch{*batch})
@@ -113,8 +123,9 @@ void flush(self_ptr self) {
 void check_pressure(self_ptr self) {
   auto& st = self->state;
   auto mine = static_cast<int64_t>(st.frames.unpersisted_bytes() + st.writes.unwritten_bytes());
-  st.services.budget->add_unpersisted(mine - st.reported_unpersisted);
-  st.reported_unpersisted = mine;
+  auto counted = st.outlasted_outage ? 0 : mine;
+  st.services.budget->add_unpersisted(counted - st.reported_unpersisted);
+  st.reported_unpersisted = counted;
   if (!st.run || st.finished)
     return;
   auto bound = static_cast<int64_t>(st.lim.unpersisted_bytes);

@@ -51,6 +51,7 @@ struct event_log_state {
   bool finished_persisted = false; ///< ...and is in the store: streams may end
   bool shutting_down = false;      ///< skip retention: quit once persisted
   bool store_gave_up = false;      ///< the store outage outlasted `limits::store_outage`
+  bool outlasted_outage = false;   ///< writes failing that long: bytes not counted node-wide
   bool expiring = false;           ///< retention over or evicted: quit with the last reader
 
   // -- subscribers ---------------------------------------------------------------------------

@@ -77,6 +77,13 @@ void load_from_store(self_ptr self, const caf::actor_addr& key, subscriber_entry
                                             st.ctx.run_id, gap.from, gap.to);
                               return gap_frame(st, gap);
                             }};
+        // What memory holds comes from memory (a hole below it may make the store return
+        // rows from there on): only [cursor, first in memory) is taken from this read.
+        auto first = st.frames.first();
+        auto& evs = batch.events;
+        evs.erase(std::find_if(evs.begin(), evs.end(),
+                               [first](const stored_event& ev) { return ev.index >= first; }),
+                  evs.end());
         frame_batch out;
         if (batch.events.empty()) {
           // The store has nothing from the cursor on, yet memory starts later: lost rows.

@@ -8,8 +8,9 @@
 namespace runcast::actors {
 
 /// What every event log of a node shares: the store's writer (one write in flight per log,
-/// in index order), a reader for what memory no longer holds (its own thread and, for
-/// SQLite, its own connection, so a resume never waits behind the writes), and the
+/// in index order; batches of all runs committed together), a reader for what memory no
+/// longer holds (a thread of its own and, for SQLite, read-only connections, so a read does
+/// not queue behind the writes; with PostgreSQL both share the connection pool), and the
 /// node-wide memory bounds.
 struct log_services {
   store_actor writer;

@@ -24,7 +24,8 @@ class run_context_impl;
 /// function takes no step, a producer's events wait in its context, whose `emit` refuses
 /// past `limits::max_pending_emits`); `(fail_atom, why)` ends the run ERROR;
 /// `(credit_atom, n)` acknowledges `n` published batches — a run has at most
-/// `max_unacked_batches` in its log's mailbox, so a pause takes effect within them.
+/// `max_unacked_batches` in its log's mailbox, so a pause takes effect within them. An
+/// actor runnable's publishes are forwarded as they come: it is not held back (yet).
 using run_actor = run_sink_actor::extend<caf::reacts_to<cancel_atom>,
                                          caf::reacts_to<shutdown_atom>,
                                          caf::reacts_to<step_atom>,

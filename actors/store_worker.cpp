@@ -20,6 +20,10 @@ auto guarded(const char* what, F&& f) -> caf::result<decltype(f())> {
   } catch (const persistence::store_error& e) {
     spdlog::error("store: {} failed: {}", what, e.what());
     return make_failure(errc::unavailable, std::string{what} + ": " + e.what());
+  } catch (const std::exception& e) {
+    // Anything else (bad_alloc, …) answers too: the worker must not die with promises open.
+    spdlog::error("store: {} failed unexpectedly: {}", what, e.what());
+    return make_failure(errc::internal, std::string{what} + ": " + e.what());
   }
 }
 
@@ -43,12 +47,32 @@ void commit_group(self_ptr self) {
     st.db->append_events(events);
     for (auto& w : group)
       w.promise.deliver(static_cast<int64_t>(w.count));
-  } catch (const persistence::store_error& e) {
-    spdlog::error("store: append events ({} events of {} runs) failed: {}", events.size(),
-                  group.size(), e.what());
-    auto err = make_failure(errc::unavailable, std::string{"append events: "} + e.what());
-    for (auto& w : group)
-      w.promise.deliver(err);
+  } catch (const std::exception& e) {
+    if (group.size() == 1) {
+      spdlog::error("store: append events ({} events) failed: {}", events.size(), e.what());
+      group.front().promise.deliver(
+        make_failure(errc::unavailable, std::string{"append events: "} + e.what()));
+    } else {
+      // One run's batch must not fail the others: each is tried alone (the batches lie one
+      // after the other in `events`).
+      spdlog::warn("store: a group of {} runs' events failed ({}); writing them one by one",
+                   group.size(), e.what());
+      auto begin = events.begin();
+      for (auto& w : group) {
+        auto end = begin + static_cast<std::ptrdiff_t>(w.count);
+        try {
+          st.db->append_events(std::vector<stored_event>(std::make_move_iterator(begin),
+                                                         std::make_move_iterator(end)));
+          w.promise.deliver(static_cast<int64_t>(w.count));
+        } catch (const std::exception& alone) {
+          spdlog::error("store: append events ({} events of run {}) failed: {}", w.count,
+                        w.run_id, alone.what());
+          w.promise.deliver(
+            make_failure(errc::unavailable, std::string{"append events: "} + alone.what()));
+        }
+        begin = end;
+      }
+    }
   }
   if (!st.appends.empty()) {
     st.flush_queued = true;
@@ -72,7 +96,8 @@ store_worker_actor::behavior_type store_worker(self_ptr self,
       auto& st = self->state;
       auto promise = self->make_response_promise<int64_t>();
       auto count = batch.events.size();
-      st.appends.push_back({std::move(batch), count, promise});
+      auto run_id = count > 0 ? batch.events.front().run_id : std::string{};
+      st.appends.push_back({std::move(batch), count, std::move(run_id), promise});
       // Behind whatever is in the mailbox now: appends that arrive meanwhile join the group.
       if (!st.flush_queued) {
         st.flush_queued = true;

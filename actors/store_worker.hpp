@@ -6,6 +6,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace runcast::actors {
@@ -18,7 +19,8 @@ using store_worker_actor = store_actor::extend<caf::reacts_to<flush_atom>>;
 struct store_worker_state {
   struct waiting {
     event_batch batch;
-    size_t count; ///< events in the batch (it is moved into the group's write)
+    size_t count;       ///< events in the batch (it is moved into the group's write)
+    std::string run_id; ///< whose (for the log)
     caf::typed_response_promise<int64_t> promise;
   };
   std::shared_ptr<persistence::store> db;
@@ -34,8 +36,10 @@ struct store_worker_state {
 /// Event batches are committed across runs: an `append` only queues its batch and, if none
 /// is queued yet, a `flush` behind the messages already in the mailbox; that flush writes
 /// every batch that arrived meanwhile in one transaction (at most `max_group_events`
-/// events; the rest wait for the next). Each event log has one write in flight, so a group
-/// holds at most one batch per run and each run's order is kept.
+/// events; the rest wait for the next). If a group fails, each batch is tried alone, so one
+/// run's bad batch fails only that run. Each event log has one write in flight, so a group
+/// normally holds one batch per run (a log that timed out and retried may add its batch
+/// twice; inserts are idempotent) and each run's order is kept.
 store_worker_actor::behavior_type
 store_worker(store_worker_actor::stateful_pointer<store_worker_state> self,
              std::shared_ptr<persistence::store> db);

@@ -16,6 +16,7 @@ struct upstream_state {
   uint64_t early_credits = 0; ///< credits that arrived before the handle was known
   std::string remote_owner;   ///< set when upstream is on another node
   bool got_frames = false;    ///< frames reached the sink (the client has a cursor now)
+  bool log_answered = false;  ///< the local event log answered the subscription
 };
 
 } // namespace
@@ -49,9 +50,16 @@ subscriber_actor::behavior_type subscriber(subscriber_actor::pointer self,
   auto watched = spec.watched;
   if (watched)
     self->monitor(watched);
-  self->set_down_handler([self, sink, up, watched, run_id = spec.run_id](caf::down_msg& dm) {
+  self->set_down_handler([self, sink, up, watched, not_found,
+                          run_id = spec.run_id](caf::down_msg& dm) {
     if (watched && dm.source == watched.address()) {
       self->quit(); // the client this subscription served (on another node) is gone
+      return;
+    }
+    if (up->remote_owner.empty() && !up->log_answered && !up->got_frames) {
+      // The log quit between lookup and subscribe (its retention ended or it was evicted):
+      // the run is all in the store. Down messages overtake the subscribe's error reply.
+      not_found({});
       return;
     }
     auto text = up->remote_owner.empty()
@@ -76,7 +84,7 @@ subscriber_actor::behavior_type subscriber(subscriber_actor::pointer self,
           return not_found(lost_owner);
         adopt(log);
         self->request(log, lim.store_timeout, subscribe_atom::value, spec.from, spec.meta)
-          .then([](subscription_info&) {},
+          .then([up](subscription_info&) { up->log_answered = true; },
                 // The log quit between lookup and subscribe: its run is in the store.
                 [=](caf::error&) { not_found({}); });
       },
@@ -89,7 +97,10 @@ subscriber_actor::behavior_type subscriber(subscriber_actor::pointer self,
       });
   return {
     // From a local event log: shared frames, no copy.
-    [sink](frames_atom, frame_batch& batch) { sink->on_frames(std::move(batch.frames)); },
+    [sink, up](frames_atom, frame_batch& batch) {
+      up->got_frames = true;
+      sink->on_frames(std::move(batch.frames));
+    },
     [self, sink](end_atom, frame_ptr& last, bool abort) {
       sink->on_end(std::move(last), abort);
       self->quit();

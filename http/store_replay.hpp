@@ -26,6 +26,10 @@ public:
   store_replay(server_context& ctx, std::shared_ptr<sse_stream> stream, run_record run,
                int64_t from, bool meta, std::string lost_owner = {});
 
+  // Its store cursor announces gaps through `this`: never copied or moved.
+  store_replay(const store_replay&) = delete;
+  store_replay& operator=(const store_replay&) = delete;
+
   /// Begins the replay (on any thread).
   void start();
 
