@@ -117,8 +117,7 @@ event_log_impl::behavior_type event_log(self_ptr self, event_context ctx, limits
         auto first = st.finished_persisted
                        ? replay_frame(st.ctx.run_id, st.status, missed, head)
                        : catch_up_frame(st.ctx.run_id, missed, head);
-        sub.window.sent(1);
-        self->send(handle, frames_atom::value, frame_batch{{make_frame(std::move(first))}});
+        send_frames(self, sub, frame_batch{{make_frame(std::move(first))}});
       }
       st.subscribers[key] = std::move(sub);
       pump(self, key);

@@ -24,6 +24,9 @@ void check_pressure(self_ptr self);
 
 // -- subscribers (event_log_subscribers.cpp) ---------------------------------------------------
 
+/// Sends frames to a subscriber and counts them in its window.
+void send_frames(self_ptr self, subscriber_entry& sub, frame_batch batch);
+
 /// Ends a subscription: `last` (may be null) is its final frame; `abort` asks the connection
 /// to drop without a clean end, so the client knows to resume.
 void end_subscriber(self_ptr self, const caf::actor_addr& key, frame_ptr last,

@@ -3,6 +3,7 @@
 #include "actors/type_ids.hpp"
 #include "core/meta_frames.hpp"
 #include "core/store_cursor.hpp"
+#include "core/tsan_handoff.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -18,6 +19,13 @@ using clock = std::chrono::steady_clock;
 } // namespace
 
 // -- subscribers ---------------------------------------------------------------------------------
+
+void send_frames(self_ptr self, subscriber_entry& sub, frame_batch batch) {
+  for (const auto& f : batch.frames)
+    tsan_release(f.get()); // read on the subscriber's side (core/tsan_handoff.hpp)
+  sub.window.sent(batch.frames.size());
+  self->send(sub.handle, frames_atom::value, std::move(batch));
+}
 
 /// Ends a subscription: `last` (may be null) is its final frame; `abort` asks the connection
 /// to drop without a clean end, so the client knows to resume.
@@ -92,8 +100,7 @@ void load_from_store(self_ptr self, const caf::actor_addr& key, subscriber_entry
           out.frames = cursor.take(batch.events);
         }
         sub.cursor = cursor.position();
-        sub.window.sent(out.frames.size());
-        self->send(sub.handle, frames_atom::value, std::move(out));
+        send_frames(self, sub, std::move(out));
         pump(self, key);
       },
       [self, key](caf::error& err) {
@@ -125,8 +132,7 @@ void pump(self_ptr self, const caf::actor_addr& key) {
   auto send_out = [&] {
     if (out.frames.empty())
       return;
-    sub.window.sent(out.frames.size());
-    self->send(sub.handle, frames_atom::value, std::move(out));
+    send_frames(self, sub, std::move(out));
     out = frame_batch{};
   };
   while (sub.window.room() > out.frames.size() && sub.cursor < head) {

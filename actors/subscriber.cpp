@@ -2,6 +2,7 @@
 
 #include "actors/type_ids.hpp"
 #include "core/meta_frames.hpp"
+#include "core/tsan_handoff.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -98,6 +99,8 @@ subscriber_actor::behavior_type subscriber(subscriber_actor::pointer self,
   return {
     // From a local event log: shared frames, no copy.
     [sink, up](frames_atom, frame_batch& batch) {
+      for (const auto& f : batch.frames)
+        tsan_acquire(f.get()); // made by the event log on another thread
       up->got_frames = true;
       sink->on_frames(std::move(batch.frames));
     },
