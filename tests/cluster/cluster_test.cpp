@@ -176,10 +176,7 @@ TEST_CASE("a resume on another node across a hole in the store gets a meta frame
   auto frames = read_to_end(*r);
   REQUIRE_FALSE(frames.empty());
   CHECK(frames.front().event == "replay");
-  std::vector<nlohmann::json> gaps;
-  for (const auto& f : frames)
-    if (!f.id && f.json().contains("gap"))
-      gaps.push_back(f.json()["gap"]);
+  auto gaps = gaps_in(frames);
   REQUIRE(gaps.size() == 1);
   CHECK(gaps[0] == nlohmann::json{{"from", 6}, {"to", 7}});
   auto events = events_by_index(frames);

@@ -252,10 +252,7 @@ TEST_CASE("a resume across a hole in the store gets a meta frame naming the miss
   auto frames = read_to_end(*r);
   REQUIRE(frames.size() >= 2);
   CHECK(frames.front().event == "replay");
-  std::vector<nlohmann::json> gaps;
-  for (const auto& f : frames)
-    if (!f.id && f.json().contains("gap"))
-      gaps.push_back(f.json()["gap"]);
+  auto gaps = gaps_in(frames);
   REQUIRE(gaps.size() == 1);
   CHECK(gaps[0] == nlohmann::json{{"from", 4}, {"to", 5}});
   auto events = events_by_index(frames);

@@ -116,6 +116,14 @@ int64_t metric(uint16_t port, const std::string& name) {
   return -1;
 }
 
+std::vector<nlohmann::json> gaps_in(const std::vector<sse_frame>& frames) {
+  std::vector<nlohmann::json> gaps;
+  for (const auto& f : frames)
+    if (!f.id && f.json().contains("gap"))
+      gaps.push_back(f.json()["gap"]);
+  return gaps;
+}
+
 int64_t process_kib(pid_t pid, const std::string& field) {
   std::ifstream in{"/proc/" + std::to_string(pid) + "/status"};
   for (std::string line; std::getline(in, line);)

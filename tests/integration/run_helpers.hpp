@@ -57,6 +57,9 @@ std::vector<sse_frame> read_frames(sse_client& c, size_t n);
 /// `event_index` → `data:` of the event frames among `frames`.
 std::map<int64_t, std::string> events_by_index(const std::vector<sse_frame>& frames);
 
+/// The `gap` objects of the meta frames among `frames` ({"from": a, "to": b}), in order.
+std::vector<nlohmann::json> gaps_in(const std::vector<sse_frame>& frames);
+
 /// Polls GET …/runs/{id} until its status is `status` (bounded); returns the last JSON.
 nlohmann::json poll_until(uint16_t port, const std::string& run_id, const std::string& session_id,
                           const std::string& status,
