@@ -1,27 +1,35 @@
 #include "actors/echo_runnable.hpp"
 
-#include <sstream>
+#include <cctype>
 
 namespace runcast::actors {
 
 echo_runnable::echo_runnable(std::string message, std::chrono::milliseconds delay,
                              std::string content_event)
   : message_(std::move(message)), delay_(delay), content_event_(std::move(content_event)) {
-  std::istringstream in{message_};
-  for (std::string w; in >> w;)
-    words_.push_back(std::move(w));
+  skip_space();
+}
+
+void echo_runnable::skip_space() {
+  while (next_ < message_.size() && std::isspace(static_cast<unsigned char>(message_[next_])))
+    ++next_;
 }
 
 step echo_runnable::next() {
   step s;
-  if (next_ < words_.size()) {
+  if (next_ < message_.size()) {
+    auto end = next_;
+    while (end < message_.size() && !std::isspace(static_cast<unsigned char>(message_[end])))
+      ++end;
+    auto content = message_.substr(next_, end - next_);
+    next_ = end;
+    skip_space();
+    bool more = next_ < message_.size();
     // Words keep their separating space so that concatenated contents read as the message.
-    auto content = words_[next_];
-    if (next_ + 1 < words_.size())
+    if (more)
       content += ' ';
     s.events.push_back({content_event_, std::move(content)});
-    ++next_;
-    s.delay = next_ < words_.size() ? delay_ : std::chrono::milliseconds{0};
+    s.delay = more ? delay_ : std::chrono::milliseconds{0};
     return s;
   }
   s.last = true; // the run actor emits the completed event with the output

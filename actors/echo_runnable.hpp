@@ -3,7 +3,6 @@
 #include "actors/runnable.hpp"
 
 #include <string>
-#include <vector>
 
 namespace runcast::actors {
 
@@ -20,11 +19,14 @@ public:
   step next() override;
 
 private:
+  /// Moves `next_` to the start of the next word (or the end).
+  void skip_space();
+
   std::string message_;
-  std::vector<std::string> words_;
   std::chrono::milliseconds delay_;
   std::string content_event_;
-  size_t next_ = 0;
+  size_t next_ = 0; ///< where the next word starts; words are found as they are sent, so a
+                    ///< long message costs no per-word memory
 };
 
 } // namespace runcast::actors

@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 namespace runcast::runtime {
 
@@ -90,13 +91,20 @@ void request_once(caf::actor_system& sys, Handle dest, std::chrono::milliseconds
                   OnReply on_reply, OnError on_error, Ts... xs) {
   handoff_gate gate;
   using reply_args = typename caf::detail::get_callable_trait<OnReply>::arg_types;
-  sys.spawn([=](caf::event_based_actor* self) mutable {
+  // The message is moved all the way (it may hold a run's whole input), never copied.
+  sys.spawn([gate, dest, timeout, on_reply = std::move(on_reply), on_error = std::move(on_error),
+             msg = std::make_tuple(std::move(xs)...)](caf::event_based_actor* self) mutable {
     gate.pass();
-    self->request(dest, timeout, std::move(xs)...)
-      .then(behind(gate, std::move(on_reply), reply_args{}), [gate, on_error](caf::error& err) {
-        gate.pass();
-        on_error(err);
-      });
+    std::apply(
+      [&](auto&... ys) {
+        self->request(dest, timeout, std::move(ys)...)
+          .then(behind(gate, std::move(on_reply), reply_args{}),
+                [gate, on_error](caf::error& err) {
+                  gate.pass();
+                  on_error(err);
+                });
+      },
+      msg);
   });
   gate.open();
 }
@@ -219,12 +227,14 @@ void engine::start_run(run_request req, callback<run_record> done) {
   auto spec = build_run(req, components_, runnables_, impl_->opts.node_id);
   if (!spec)
     return done(spec.error());
-  auto record = spec->record;
+  // Shared, not copied: the callbacks are copied on their way through the actors, and a
+  // run's input may be a megabyte.
+  auto record = std::make_shared<const run_record>(spec->record);
   // Longer than the manager's own store request, so a slow store is answered by the manager
   // (and the run surely not started) before this gives up.
   request_once(
     impl_->sys, impl_->manager, impl_->opts.lim.store_timeout * 2,
-    [done, record](bool) { done(record); },
+    [done, record](bool) { done(*record); },
     [done](const caf::error& err) {
       auto f = to_failure(err, "the runtime did not answer in time");
       f.detail = "run not started: " + f.detail;

@@ -47,3 +47,18 @@ TEST_CASE("the registry builds echo and validates delay_ms from forms and config
   CHECK_THROWS_AS(registry.add("echo", [](const run_info&) { return nullptr; }),
                   std::invalid_argument);
 }
+
+TEST_CASE("echo splits on any whitespace and ignores it at both ends") {
+  echo_runnable r{"\n  one\ttwo \r\n", std::chrono::milliseconds{3}};
+  auto a = r.next();
+  REQUIRE(a.events.size() == 1);
+  CHECK(a.events[0].content == std::string{"one "});
+  CHECK(a.delay.count() == 3);
+  auto b = r.next();
+  REQUIRE(b.events.size() == 1);
+  CHECK(b.events[0].content == std::string{"two"});
+  CHECK(b.delay.count() == 0);
+  CHECK(r.next().last);
+  echo_runnable empty{"   ", std::chrono::milliseconds{3}};
+  CHECK(empty.next().last);
+}
