@@ -57,6 +57,13 @@ struct log_fixture {
     store = sys.spawn(switched_store, real_store, store_down);
     budget = std::make_shared<log_budget>(lim.node_unpersisted_bytes, lim.finished_logs,
                                           lim.finished_bytes);
+    create_run();
+    log = sys.spawn(event_log, event_context{"r1", "s1", "agents", "echo", "Echo"}, lim,
+                    log_services{store, store, budget});
+  }
+
+  /// Stores the run "r1" of session "s1" (the log's run).
+  void create_run() {
     persistence::run_record run;
     run.run_id = "r1";
     run.session_id = "s1";
@@ -64,8 +71,6 @@ struct log_fixture {
     run.component_id = "echo";
     run.owner_node = "n1";
     db->create_run(run);
-    log = sys.spawn(event_log, event_context{"r1", "s1", "agents", "echo", "Echo"}, lim,
-                    log_services{store, store, budget});
   }
 
   ~log_fixture() {

@@ -74,7 +74,7 @@ TEST_CASE("pg store: eight threads share a pool of two and every write lands",
         const auto run_id = "run-" + std::to_string(w);
         s.create_run(minimal_run(run_id, 1700000000.0 + w));
         for (int b = 0; b < batches; ++b) {
-          s.append_events(events(run_id, int64_t{b} * batch_size, batch_size));
+          s.append_events(numbered_events(run_id, int64_t{b} * batch_size, batch_size));
           if (s.next_event_index(run_id) != int64_t{b + 1} * batch_size)
             throw std::runtime_error(run_id + ": count after batch " + std::to_string(b));
         }
@@ -130,7 +130,7 @@ TEST_CASE("pg store: a call waits at most acquire_timeout for a free connection"
   raw_db blocker{db.url()};
   pqxx::work lock_tx{blocker.connection()};
   lock_tx.exec("LOCK TABLE run_events IN ACCESS EXCLUSIVE MODE");
-  writer = std::async(std::launch::async, [&] { s.append_events(events("run-1", 0, 5)); });
+  writer = std::async(std::launch::async, [&] { s.append_events(numbered_events("run-1", 0, 5)); });
   REQUIRE(writer.wait_for(300ms) == std::future_status::timeout);
 
   const auto start = std::chrono::steady_clock::now();
@@ -157,7 +157,7 @@ TEST_CASE("pg store: reads do not wait for a write in progress", "[persistence][
   pg_database db;
   pg_store s{db.url()};
   s.create_run(minimal_run("run-1"));
-  s.append_events(events("run-1", 0, 5));
+  s.append_events(numbered_events("run-1", 0, 5));
 
   // Declared before the other session, so that should a check below fail, its transaction
   // ends (and the pending append returns) before these futures are waited for.
@@ -168,7 +168,7 @@ TEST_CASE("pg store: reads do not wait for a write in progress", "[persistence][
   raw_db other{db.url()};
   pqxx::work tx{other.connection()};
   tx.exec("INSERT INTO run_events VALUES ('run-1', 5, 'RunContent', '{}', 1.0)");
-  append = std::async(std::launch::async, [&] { s.append_events(events("run-1", 5, 3)); });
+  append = std::async(std::launch::async, [&] { s.append_events(numbered_events("run-1", 5, 3)); });
   REQUIRE(append.wait_for(300ms) == std::future_status::timeout);
 
   // Reads take another pooled connection and, under MVCC, never wait for row locks.
@@ -202,7 +202,7 @@ TEST_CASE("pg store: connections the server closed are replaced without a failed
   REQUIRE(runcast::test::eventually([&] { return connections_named(admin, name) == 0; }));
 
   CHECK(s.find_run("run-1"));
-  s.append_events(events("run-1", 0, 3));
+  s.append_events(numbered_events("run-1", 0, 3));
   CHECK(s.next_event_index("run-1") == 3);
   CHECK(connections_named(admin, name) == 1);
 }

@@ -1,5 +1,7 @@
 #include "persistence/pg_store.hpp"
 
+#include "tests/persistence/sample_rows.hpp"
+
 #include "tests/support/pg_database.hpp"
 
 #include <catch2/catch.hpp>
@@ -20,6 +22,8 @@ using runcast::stored_event;
 using runcast::persistence::pg_store;
 using runcast::persistence::run_record;
 using runcast::persistence::store_error;
+using runcast::test::minimal_run;
+using runcast::test::numbered_events;
 using runcast::test::pg_database;
 using namespace std::chrono_literals;
 
@@ -57,26 +61,6 @@ public:
 private:
   bool stopped_ = false;
 };
-
-run_record minimal_run(const std::string& run_id) {
-  run_record run;
-  run.run_id = run_id;
-  run.session_id = "session-1";
-  run.kind = "agents";
-  run.component_id = "echo";
-  run.owner_node = "node-a";
-  run.params_json = "{}";
-  run.created_at = 1700000000.0;
-  run.updated_at = 1700000000.0;
-  return run;
-}
-
-std::vector<stored_event> events(const std::string& run_id, int64_t first, int64_t count) {
-  std::vector<stored_event> out;
-  for (int64_t i = first; i < first + count; ++i)
-    out.push_back({run_id, i, "RunContent", R"({"i":)" + std::to_string(i) + "}", 2.25});
-  return out;
-}
 
 std::string error_of(const std::function<void()>& call) {
   try {
@@ -122,11 +106,11 @@ TEST_CASE("pg store: calls fail while the server is down and work again once it 
   test_server server;
   pg_store s{db.url()};
   s.create_run(minimal_run("run-1"));
-  s.append_events(events("run-1", 0, 10));
+  s.append_events(numbered_events("run-1", 0, 10));
   REQUIRE(s.next_event_index("run-1") == 10);
 
   server.stop();
-  auto failed_append = error_of([&] { s.append_events(events("run-1", 10, 10)); });
+  auto failed_append = error_of([&] { s.append_events(numbered_events("run-1", 10, 10)); });
   CHECK_THAT(failed_append, Catch::StartsWith("pg store: append_events: "));
   CHECK_THROWS_AS(s.find_run("run-1"), store_error);
 
@@ -148,13 +132,13 @@ TEST_CASE("pg store: calls fail while the server is down and work again once it 
 
   server.start();
   // The same store, not reopened: within the backoff (at most 2 s) it connects again.
-  const int attempts = retry([&] { s.append_events(events("run-1", 10, 10)); }, 30s);
+  const int attempts = retry([&] { s.append_events(numbered_events("run-1", 10, 10)); }, 30s);
   REQUIRE(attempts >= 0);
   CHECK(s.find_run("run-1"));
   check_dense(s, "run-1", 20);
 
   // A retry of batches that did land (the caller could not know) changes nothing.
-  s.append_events(events("run-1", 5, 15));
+  s.append_events(numbered_events("run-1", 5, 15));
   check_dense(s, "run-1", 20);
 }
 
@@ -176,7 +160,7 @@ TEST_CASE("pg store: a writer retrying failed batches across a restart stores ea
       const auto deadline = std::chrono::steady_clock::now() + 60s;
       for (;;) {
         try {
-          s.append_events(events("run-1", int64_t{b} * batch_size, batch_size));
+          s.append_events(numbered_events("run-1", int64_t{b} * batch_size, batch_size));
           break;
         } catch (const store_error&) {
           failed_calls.fetch_add(1);

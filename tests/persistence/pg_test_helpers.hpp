@@ -4,6 +4,8 @@
 
 #include "persistence/pg_store.hpp"
 
+#include "tests/persistence/sample_rows.hpp"
+
 #include <pqxx/pqxx>
 
 #include <random>
@@ -16,6 +18,8 @@ using runcast::stored_event;
 using runcast::persistence::pg_store;
 using runcast::persistence::run_record;
 using runcast::persistence::store_error;
+using runcast::test::minimal_run;
+using runcast::test::numbered_events;
 
 /// `url` with a query parameter added.
 inline std::string with_param(const std::string& url, const std::string& param) {
@@ -59,26 +63,6 @@ inline int connections_named(raw_db& admin, const std::string& application_name)
 
 inline std::string unique_name(const char* prefix) {
   return prefix + std::to_string(std::random_device{}());
-}
-
-inline run_record minimal_run(const std::string& run_id, double created_at = 1700000000.0) {
-  run_record run;
-  run.run_id = run_id;
-  run.session_id = "session-1";
-  run.kind = "agents";
-  run.component_id = "echo";
-  run.owner_node = "node-a";
-  run.params_json = "{}";
-  run.created_at = created_at;
-  run.updated_at = created_at;
-  return run;
-}
-
-inline std::vector<stored_event> events(const std::string& run_id, int64_t first, int64_t count) {
-  std::vector<stored_event> out;
-  for (int64_t i = first; i < first + count; ++i)
-    out.push_back({run_id, i, "RunContent", R"({"i":)" + std::to_string(i) + "}", 1.5});
-  return out;
 }
 
 inline std::string message_of(const std::string& url) {

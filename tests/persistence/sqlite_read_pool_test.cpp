@@ -1,5 +1,7 @@
 #include "persistence/sqlite_read_pool.hpp"
 
+#include "tests/persistence/sample_rows.hpp"
+
 #include "persistence/sqlite_store.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -19,30 +21,12 @@ using runcast::stored_event;
 using runcast::persistence::run_record;
 using runcast::persistence::sqlite_store;
 using runcast::persistence::detail::sqlite_read_pool;
+using runcast::test::minimal_run;
+using runcast::test::numbered_events;
 using runcast::test::temp_dir;
 using namespace std::chrono_literals;
 
 namespace {
-
-run_record minimal_run(const std::string& run_id) {
-  run_record run;
-  run.run_id = run_id;
-  run.session_id = "session-" + run_id;
-  run.kind = "agents";
-  run.component_id = "echo";
-  run.owner_node = "node-a";
-  run.params_json = "{}";
-  run.created_at = 1700000000.0;
-  run.updated_at = 1700000000.0;
-  return run;
-}
-
-std::vector<stored_event> events(const std::string& run_id, int64_t first, int64_t count) {
-  std::vector<stored_event> out;
-  for (int64_t i = first; i < first + count; ++i)
-    out.push_back({run_id, i, "RunContent", "{\"i\":" + std::to_string(i) + "}", 1.0});
-  return out;
-}
 
 /// A second connection to the file, standing in for another process that writes to it.
 class raw_db {
@@ -96,7 +80,7 @@ TEST_CASE("sqlite store: an in-memory database reads through its writer",
       continue;
     sqlite_store s{path};
     s.create_run(minimal_run("run-1"));
-    s.append_events(events("run-1", 0, 3));
+    s.append_events(numbered_events("run-1", 0, 3));
     CHECK(s.find_run("run-1"));
     CHECK(s.load_events("run-1", 0, 100).size() == 3);
     CHECK(s.next_event_index("run-1") == 3);
@@ -109,7 +93,7 @@ TEST_CASE("sqlite store: reads do not wait for a write in progress", "[persisten
   const auto path = (dir.path() / "runcast.db").string();
   sqlite_store s{path};
   s.create_run(minimal_run("run-1"));
-  s.append_events(events("run-1", 0, 5));
+  s.append_events(numbered_events("run-1", 0, 5));
 
   // Declared before the other connection, so that should a check below fail, its
   // transaction ends (and the pending append returns) before these futures are waited for.
@@ -121,7 +105,8 @@ TEST_CASE("sqlite store: reads do not wait for a write in progress", "[persisten
   other.exec("INSERT INTO run_events VALUES ('run-1', 5, 'RunContent', '{}', 1.0)");
   // ...so the store's own writer waits for it (busy_timeout, 5 s) inside append_events,
   // holding the writer connection. A read queued behind the writer would wait as long.
-  append = std::async(std::launch::async, [&] { s.append_events(events("run-1", 6, 2)); });
+  append = std::async(std::launch::async,
+                      [&] { s.append_events(numbered_events("run-1", 6, 2)); });
   REQUIRE(append.wait_for(200ms) == std::future_status::timeout);
 
   // Not a benchmark: 2 s is far below the 5 s a read behind the writer would take.
@@ -156,8 +141,11 @@ TEST_CASE("sqlite store: concurrent reads and writes stay consistent", "[persist
   temp_dir dir;
   // More readers than read connections, so some reads wait for a free one.
   sqlite_store s{(dir.path() / "runcast.db").string(), 2};
-  for (int w = 0; w < writers; ++w)
-    s.create_run(minimal_run("run-" + std::to_string(w)));
+  for (int w = 0; w < writers; ++w) {
+    auto run = minimal_run("run-" + std::to_string(w));
+    run.session_id = "session-" + run.run_id; // one session per writer: the readers count them
+    s.create_run(run);
+  }
 
   // Catch2 v2 assertions are not thread-safe: threads only record failures, and the main
   // thread asserts after joining.
@@ -174,7 +162,7 @@ TEST_CASE("sqlite store: concurrent reads and writes stay consistent", "[persist
       const auto run_id = "run-" + std::to_string(w);
       try {
         for (int b = 0; b < batches; ++b) {
-          s.append_events(events(run_id, b * batch_size, batch_size));
+          s.append_events(numbered_events(run_id, b * batch_size, batch_size));
           // Read-your-writes across connections: the commit is visible to every reader.
           if (s.next_event_index(run_id) != (b + 1) * batch_size)
             throw std::runtime_error(run_id + ": own batch " + std::to_string(b) + " unseen");

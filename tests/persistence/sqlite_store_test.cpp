@@ -1,5 +1,7 @@
 #include "persistence/sqlite_store.hpp"
 
+#include "tests/persistence/sample_rows.hpp"
+
 #include "tests/persistence/store_suite.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -17,6 +19,7 @@ using runcast::persistence::session_filter;
 using runcast::persistence::sqlite_store;
 using runcast::persistence::store;
 using runcast::persistence::store_error;
+using runcast::test::minimal_run;
 using runcast::test::temp_dir;
 
 namespace {
@@ -66,19 +69,6 @@ public:
 private:
   sqlite3* db_ = nullptr;
 };
-
-run_record minimal_run(const std::string& run_id) {
-  run_record run;
-  run.run_id = run_id;
-  run.session_id = "session-1";
-  run.kind = "agents";
-  run.component_id = "echo";
-  run.owner_node = "node-a";
-  run.params_json = "{}";
-  run.created_at = 1700000000.0;
-  run.updated_at = 1700000000.0;
-  return run;
-}
 
 // The schema as version 1 shipped it, copied rather than shared with the store: existing
 // databases hold exactly this, whatever later versions of the store's source say.
