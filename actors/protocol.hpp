@@ -36,9 +36,16 @@ struct event_batch {
 
 /// A run's status with its final output or error.
 struct run_outcome {
+  run_outcome() = default;
+  run_outcome(run_status s, std::optional<std::string> c = std::nullopt,
+              std::optional<std::string> e = std::nullopt, nlohmann::ordered_json f = {})
+    : status(s), content(std::move(c)), error(std::move(e)), fields(std::move(f)) {
+  }
+
   run_status status = run_status::running;
   std::optional<std::string> content;
   std::optional<std::string> error;
+  nlohmann::ordered_json fields; ///< extra fields of the final event (`metrics`, …); or null
 };
 
 /// A child run a runnable asks for (run_context::start_child): a component of this node,
@@ -48,6 +55,7 @@ struct child_request {
   std::string component_id;
   std::string message;
   nlohmann::json params = nlohmann::json::object();
+  std::string run_id = {}; ///< the child's run id; empty: `<parent run id>.<n>`
 };
 
 /// Where a child run's events and end go. Both are called on a runtime thread, in order;
@@ -67,6 +75,20 @@ struct child_start {
 /// unknown component, `invalid_argument` for bad parameters). Given by the runtime.
 using child_factory = std::function<outcome<std::pair<run_info, std::shared_ptr<runnable>>>(
   const child_request& request, const run_info& parent)>;
+
+/// An earlier run of a session, for a model's conversation history: what was asked and
+/// what was answered.
+struct past_run {
+  std::string input;
+  std::string output;
+};
+
+/// Reads the last `n` completed top-level runs of `session_id` created before run `before`,
+/// oldest first, and hands them to `done` on a store thread (an empty list if the store
+/// fails: history is a help, not a precondition). Given by the runtime.
+using history_reader =
+  std::function<void(const std::string& session_id, const std::string& before, size_t n,
+                     std::function<void(std::vector<past_run>)> done)>;
 
 /// Everything needed to start a run. `record` is persisted before the run starts.
 struct run_spec {

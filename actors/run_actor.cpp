@@ -47,13 +47,13 @@ void finish(self_ptr self, std::vector<event_draft> events, run_outcome outcome,
   const auto& names = st.info.names;
   switch (outcome.status) {
     case run_status::completed:
-      events.push_back({names.completed, outcome.content});
+      events.emplace_back(names.completed, outcome.content, std::move(outcome.fields));
       break;
     case run_status::cancelled:
-      events.push_back({names.cancelled, std::string{"Run cancelled"}});
+      events.emplace_back(names.cancelled, std::string{"Run cancelled"});
       break;
     default:
-      events.push_back({names.error, outcome.error});
+      events.emplace_back(names.error, outcome.error, std::move(outcome.fields));
       break;
   }
   publish(self, std::move(events));
@@ -109,7 +109,9 @@ void start_child(self_ptr self, child_start& c) {
     c.handler.on_end({run_status::error, std::nullopt, made.error().detail});
     return;
   }
-  made->first.run_id = st.info.run_id + "/" + std::to_string(st.next_child++);
+  auto n = st.next_child++;
+  made->first.run_id =
+    c.request.run_id.empty() ? st.info.run_id + "." + std::to_string(n) : c.request.run_id;
   auto sink = self->spawn(child_events, std::move(c.handler));
   auto env = st.env;
   env.child = true;
@@ -123,7 +125,8 @@ void start(self_ptr self, io_executor io, size_t max_pending) {
   if (dynamic_cast<step_runnable*>(st.body.get()) != nullptr) {
     self->send(self, step_atom::value);
   } else if (auto* producer = dynamic_cast<async_runnable*>(st.body.get())) {
-    st.context = std::make_shared<run_context_impl>(st.info, self->ctrl(), *io.context, max_pending);
+    st.context = std::make_shared<run_context_impl>(st.info, self->ctrl(), *io.context, max_pending,
+                                                     st.env.history);
     try {
       producer->start(st.context);
     } catch (const std::exception& e) {

@@ -48,6 +48,7 @@ using run_events_actor = caf::typed_actor<caf::reacts_to<publish_atom, draft_bat
 struct run_environment {
   io_executor io;
   child_factory children;
+  history_reader history;
   limits lim;
   bool child = false; ///< a child run: its events target is the parent's handler
 };

@@ -42,11 +42,13 @@ public:
     return emit({info().names.content, std::move(text)});
   }
 
-  /// Ends the run COMPLETED; `output` is its final content (the completed event's content).
-  virtual void complete(std::optional<std::string> output) = 0;
+  /// Ends the run COMPLETED; `output` is its final content (the completed event's content),
+  /// `fields` further fields of that event (an object, e.g. `metrics`; null: none).
+  virtual void complete(std::optional<std::string> output,
+                        nlohmann::ordered_json fields = {}) = 0;
 
-  /// Ends the run ERROR with `error` as the error event's content.
-  virtual void fail(std::string error) = 0;
+  /// Ends the run ERROR with `error` as the error event's content, `fields` as above.
+  virtual void fail(std::string error, nlohmann::ordered_json fields = {}) = 0;
 
   /// True once the run was cancelled (or ended otherwise): stop producing.
   virtual bool cancelled() const = 0;
@@ -66,6 +68,11 @@ public:
   /// cannot start (unknown component, bad parameter) or this run is over, `on_end` says so
   /// with status ERROR or CANCELLED.
   virtual void start_child(child_request request, child_handler handler) = 0;
+
+  /// The last `n` completed runs of this run's session before it, oldest first (a model's
+  /// conversation history). `done` is called once, on a runtime thread; with an empty list
+  /// if there are none or the store cannot say.
+  virtual void session_history(size_t n, std::function<void(std::vector<past_run>)> done) = 0;
 };
 
 } // namespace runcast::actors

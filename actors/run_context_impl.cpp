@@ -10,8 +10,10 @@
 namespace runcast::actors {
 
 run_context_impl::run_context_impl(run_info info, caf::actor_control_block* run_actor,
-                                   boost::asio::io_context& io, size_t max_pending)
-  : info_(std::move(info)), run_actor_(run_actor), io_(io), max_pending_(max_pending) {
+                                   boost::asio::io_context& io, size_t max_pending,
+                                   history_reader history)
+  : info_(std::move(info)), run_actor_(run_actor), io_(io), max_pending_(max_pending),
+    history_(std::move(history)) {
 }
 
 const run_info& run_context_impl::info() const {
@@ -27,21 +29,23 @@ bool run_context_impl::emit(event_draft ev) {
   return true;
 }
 
-void run_context_impl::complete(std::optional<std::string> output) {
+void run_context_impl::complete(std::optional<std::string> output,
+                                nlohmann::ordered_json fields) {
   std::lock_guard<std::mutex> guard{mutex_};
   if (closed_ || ended_)
     return;
   ended_ = true;
-  outcome_ = run_outcome{run_status::completed, std::move(output), std::nullopt};
+  outcome_ = run_outcome{run_status::completed, std::move(output), std::nullopt,
+                         std::move(fields)};
   request_drain();
 }
 
-void run_context_impl::fail(std::string error) {
+void run_context_impl::fail(std::string error, nlohmann::ordered_json fields) {
   std::lock_guard<std::mutex> guard{mutex_};
   if (closed_ || ended_)
     return;
   ended_ = true;
-  outcome_ = run_outcome{run_status::error, std::nullopt, std::move(error)};
+  outcome_ = run_outcome{run_status::error, std::nullopt, std::move(error), std::move(fields)};
   request_drain();
 }
 
@@ -72,6 +76,15 @@ void run_context_impl::start_child(child_request request, child_handler handler)
   }
   caf::anon_send(caf::actor_cast<run_actor>(strong), child_atom::value,
                  child_start{std::move(request), std::move(handler)});
+}
+
+void run_context_impl::session_history(size_t n,
+                                       std::function<void(std::vector<past_run>)> done) {
+  if (!history_ || n == 0 || info_.session_id.empty()) {
+    done({});
+    return;
+  }
+  history_(info_.session_id, info_.run_id, n, std::move(done));
 }
 
 run_context_impl::drained run_context_impl::drain() {

@@ -19,18 +19,20 @@ namespace runcast::actors {
 class run_context_impl : public run_context {
 public:
   run_context_impl(run_info info, caf::actor_control_block* run_actor,
-                   boost::asio::io_context& io, size_t max_pending);
+                   boost::asio::io_context& io, size_t max_pending,
+                   history_reader history = {});
 
   // -- run_context ------------------------------------------------------------------------
 
   const run_info& info() const override;
   bool emit(event_draft ev) override;
-  void complete(std::optional<std::string> output) override;
-  void fail(std::string error) override;
+  void complete(std::optional<std::string> output, nlohmann::ordered_json fields) override;
+  void fail(std::string error, nlohmann::ordered_json fields) override;
   bool cancelled() const override;
   void on_cancel(std::function<void()> f) override;
   boost::asio::io_context& io() override;
   void start_child(child_request request, child_handler handler) override;
+  void session_history(size_t n, std::function<void(std::vector<past_run>)> done) override;
 
   // -- the run actor's side --------------------------------------------------------------------
 
@@ -54,6 +56,7 @@ private:
   caf::weak_actor_ptr run_actor_;
   boost::asio::io_context& io_;
   size_t max_pending_;
+  history_reader history_;
   std::atomic<bool> closed_{false};
   mutable std::mutex mutex_;
   std::vector<event_draft> pending_;

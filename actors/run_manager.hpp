@@ -23,7 +23,7 @@ struct run_manager_state;
 /// them; monitored, to forget a log once its retention ends) and their run actor.
 run_manager_actor::behavior_type run_manager(
   run_manager_actor::stateful_pointer<run_manager_state> self, limits lim,
-  log_services services, io_executor io, child_factory children);
+  log_services services, io_executor io, child_factory children, history_reader history);
 
 /// State of the run manager.
 struct run_manager_state {
@@ -37,6 +37,7 @@ struct run_manager_state {
   log_services services;  ///< the store's writer, a reader and the node's memory bounds
   io_executor io;          ///< async runnables' executor (runtime-owned)
   child_factory children;  ///< builds child runs (runtime-owned registries)
+  history_reader history;  ///< reads a session's earlier runs (runtime-owned store)
   std::map<std::string, entry> runs;
   std::map<caf::actor_addr, std::string> by_log;
   std::map<caf::actor_addr, std::string> by_run;

@@ -1,20 +1,8 @@
 #include "actors/runnable_registry.hpp"
 
-#include "actors/echo_runnable.hpp"
-
 #include <stdexcept>
 
 namespace runcast::actors {
-
-runnable_registry runnable_registry::builtins() {
-  runnable_registry r;
-  r.add("echo", [](const run_info& info) -> std::shared_ptr<runnable> {
-    auto delay = int_param(info.params, "delay_ms", 20, 0, echo_runnable::max_delay_ms);
-    return std::make_shared<echo_runnable>(info.message, std::chrono::milliseconds{delay},
-                                           info.names.content);
-  });
-  return r;
-}
 
 void runnable_registry::add(const std::string& name, runnable_factory factory) {
   if (!factories_.emplace(name, std::move(factory)).second)
@@ -34,7 +22,7 @@ std::shared_ptr<runnable> runnable_registry::make(const component& c, run_info& 
   if (params.is_object())
     for (const auto& [k, v] : params.items())
       info.params[k] = v;
-  return i->second(info);
+  return i->second(c, info);
 }
 
 long int_param(const nlohmann::json& params, const char* name, long fallback, long lo, long hi) {

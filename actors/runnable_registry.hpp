@@ -10,17 +10,18 @@
 
 namespace runcast::actors {
 
-/// Builds a runnable for one run. Throws std::invalid_argument with a client-facing message
-/// for bad parameters (the request is then refused with 422).
-using runnable_factory = std::function<std::shared_ptr<runnable>(const run_info&)>;
+/// Builds a runnable for one run of component `c` (its configuration is `c.spec`, set by the
+/// operator; `info.params` holds the component's defaults with the request's fields over
+/// them). Throws std::invalid_argument with a client-facing message for bad parameters (the
+/// request is then refused with 422).
+using runnable_factory =
+  std::function<std::shared_ptr<runnable>(const component& c, const run_info& info)>;
 
 /// The runnables a node can execute, by the name components give in their `runnable` field
-/// ("echo"). Embedding programs add their own. Immutable once the runtime starts.
+/// ("echo"). runnables/builtins.hpp registers the ones runcast ships; embedding programs add
+/// their own. Immutable once the runtime starts.
 class runnable_registry {
 public:
-  /// The runnables runcast ships: `echo`.
-  static runnable_registry builtins();
-
   /// Adds a runnable; throws std::invalid_argument if the name is taken.
   void add(const std::string& name, runnable_factory factory);
 

@@ -1,7 +1,8 @@
 // runcast: the executable (app/serve.hpp does the work).
 
 #include "app/serve.hpp"
+#include "runnables/builtins.hpp"
 
 int main(int argc, char** argv) {
-  return runcast::app::main_with(argc, argv, runcast::actors::runnable_registry::builtins());
+  return runcast::app::main_with(argc, argv, runcast::runnables::builtins());
 }

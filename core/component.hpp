@@ -13,7 +13,10 @@ struct component {
   std::string name;
   std::string description;
   std::string runnable;      ///< which runnable executes it ("echo")
-  nlohmann::json params;     ///< runnable defaults (e.g. {"delay_ms": 20}); object
+  nlohmann::json params;     ///< runnable defaults (e.g. {"delay_ms": 20}); object; a
+                             ///< request's form fields go over them
+  nlohmann::json spec = {};  ///< the runnable's configuration (a model, a command, a team's
+                             ///< members, a workflow's steps): the operator's, never a request's
 
   /// The public JSON description (`id`, `name`, `description`, `runnable`).
   nlohmann::json to_json() const;

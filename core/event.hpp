@@ -1,8 +1,11 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace runcast {
 
@@ -15,10 +18,21 @@ constexpr const char* run_error = "RunError";
 constexpr const char* run_cancelled = "RunCancelled";
 } // namespace event_types
 
-/// What a runnable emits: a type and optional content. The event log gives it its index.
+/// What a runnable emits: a type, optional content and optional further fields (a team
+/// member's `member_id`, a workflow step's `step_name`, a tool call's `tool_name`, a
+/// completion's `metrics`). The event log gives it its index.
 struct event_draft {
+  event_draft() = default;
+  event_draft(std::string t, std::optional<std::string> c = std::nullopt,
+              nlohmann::ordered_json f = {})
+    : type(std::move(t)), content(std::move(c)), fields(std::move(f)) {
+  }
+
   std::string type;
   std::optional<std::string> content;
+  /// An object (or null: none), written after `session_id` in its own order. Keys the event
+  /// itself carries (`event`, `run_id`, `content`, `event_index`, …) are never overridden.
+  nlohmann::ordered_json fields;
 };
 
 /// An event as persisted: `data` is the exact JSON sent on the wire, so a replay from the

@@ -23,6 +23,10 @@ std::string encode_event_data(const event_context& ctx, const event_draft& ev, i
   j[kind + "_name"] = ctx.component_name;
   j["run_id"] = ctx.run_id;
   j["session_id"] = ctx.session_id;
+  if (ev.fields.is_object())
+    for (const auto& [key, value] : ev.fields.items())
+      if (!j.contains(key) && key != "content" && key != "event_index")
+        j[key] = value;
   if (ev.content)
     j["content"] = *ev.content;
   j["event_index"] = index;

@@ -21,8 +21,8 @@ struct event_context {
 std::string_view singular_kind(std::string_view kind);
 
 /// The one-line JSON `data:` of an event, fields in the reference server's order:
-/// created_at, event, <kind>_id, <kind>_name, run_id, session_id, content (omitted when
-/// absent), event_index last.
+/// created_at, event, <kind>_id, <kind>_name, run_id, session_id, the draft's own fields,
+/// content (omitted when absent), event_index last.
 std::string encode_event_data(const event_context& ctx, const event_draft& ev, int64_t index,
                               int64_t created_at);
 

@@ -113,7 +113,7 @@ void request_once(caf::actor_system& sys, Handle dest, std::chrono::milliseconds
 
 struct engine::impl {
   impl(engine_options o, caf::actor_system* given, std::shared_ptr<persistence::store> db,
-       io_executor io, child_factory children)
+       io_executor io, child_factory children, history_reader history)
     : opts(std::move(o)), owned(given ? nullptr : own_system(opts, cfg)),
       sys(given ? *given : *owned) {
     if (opts.cluster.port != 0 && !sys.has_middleman())
@@ -127,7 +127,7 @@ struct engine::impl {
     budget = std::make_shared<log_budget>(l.node_unpersisted_bytes, l.finished_logs,
                                           l.finished_bytes);
     manager = sys.spawn(run_manager, opts.lim, log_services{store, reader, budget}, io,
-                        std::move(children));
+                        std::move(children), std::move(history));
     bool clustered = opts.cluster.port != 0;
     if (clustered)
       join_cluster();
@@ -215,8 +215,12 @@ engine::engine(caf::actor_system* sys, engine_options opts,
   auto children = [this](const child_request& req, const run_info& parent) {
     return build_child(req, parent, components_, runnables_);
   };
+  auto history = [this](const std::string& session_id, const std::string& before, size_t n,
+                        std::function<void(std::vector<past_run>)> done) {
+    read_history(session_id, before, n, std::move(done));
+  };
   impl_ = std::make_unique<impl>(std::move(opts), sys, db_, io_executor{&io_->context()},
-                                 std::move(children));
+                                 std::move(children), std::move(history));
 }
 
 engine::~engine() {

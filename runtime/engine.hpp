@@ -1,6 +1,8 @@
 #pragma once
 
+#include "actors/protocol.hpp"
 #include "actors/runnable_registry.hpp"
+#include "runnables/builtins.hpp"
 #include "cluster/cluster_options.hpp"
 #include "core/component_registry.hpp"
 #include "core/errc.hpp"
@@ -107,7 +109,7 @@ public:
   /// that is not registered, or the cluster port cannot be bound.
   engine(engine_options opts, std::shared_ptr<persistence::store> db,
          component_registry components,
-         actors::runnable_registry runnables = actors::runnable_registry::builtins());
+         actors::runnable_registry runnables = runnables::builtins());
 
   /// The same in an actor system the caller owns (embedding runcast in a CAF program):
   /// runcast spawns its actors there and, on shutdown, stops them — not the system, which
@@ -115,7 +117,7 @@ public:
   /// cluster port needs the system's config to have loaded `caf::io::middleman`.
   engine(caf::actor_system& sys, engine_options opts, std::shared_ptr<persistence::store> db,
          component_registry components,
-         actors::runnable_registry runnables = actors::runnable_registry::builtins());
+         actors::runnable_registry runnables = runnables::builtins());
 
   /// Shuts down (see `shutdown`) if that has not happened yet.
   ~engine();
@@ -210,6 +212,10 @@ private:
   void on_store(callback<T> done, Work work);
 
   void peers(std::function<void(std::vector<std::string>)> done);
+
+  /// The run context's session history (actors::history_reader), read on the store threads.
+  void read_history(const std::string& session_id, const std::string& before, size_t n,
+                    std::function<void(std::vector<actors::past_run>)> done);
 
   /// Asks the run's owner node to cancel it; `done` (optional) gets an actors::cancel_result
   /// as int32_t, or -1 if the owner (or the locator) did not answer.

@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <thread>
 
 namespace runcast::runtime {
@@ -69,6 +70,28 @@ void engine::list_runs(run_query q, callback<std::vector<run_record>> done) {
     filter.limit = q.limit;
     filter.offset = q.offset;
     return db_->list_runs(filter);
+  });
+}
+
+void engine::read_history(const std::string& session_id, const std::string& before, size_t n,
+                          std::function<void(std::vector<actors::past_run>)> done) {
+  pool_->post([this, session_id, before, n, done = std::move(done)] {
+    std::vector<actors::past_run> out;
+    try {
+      run_filter filter;
+      filter.session_id = session_id;
+      filter.status = run_status::completed;
+      filter.limit = n + 1; // the run itself is not completed; one spare for safety
+      for (auto& r : db_->list_runs(filter)) // newest first
+        if (r.run_id != before && out.size() < n)
+          out.push_back({std::move(r.input), r.content.value_or("")});
+    } catch (const std::exception& e) {
+      spdlog::warn("run {}: cannot read the history of session {}: {}", before, session_id,
+                   e.what());
+      out.clear();
+    }
+    std::reverse(out.begin(), out.end());
+    done(std::move(out));
   });
 }
 

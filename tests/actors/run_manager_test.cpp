@@ -4,7 +4,8 @@
 
 #include "actors/run_manager.hpp"
 
-#include "actors/echo_runnable.hpp"
+#include "runnables/builtins.hpp"
+#include "runnables/echo_runnable.hpp"
 #include "actors/event_log.hpp"
 #include "actors/run_context.hpp"
 #include "actors/runnable_registry.hpp"
@@ -108,7 +109,7 @@ struct sequence_runnable : async_runnable {
 /// Children as the runtime builds them: components of a registry, built-in runnables.
 child_factory children() {
   auto components = std::make_shared<component_registry>(component_registry::demo());
-  auto runnables = std::make_shared<runnable_registry>(runnable_registry::builtins());
+  auto runnables = std::make_shared<runnable_registry>(runnables::builtins());
   return [components, runnables](const child_request& req, const run_info& parent)
            -> outcome<std::pair<run_info, std::shared_ptr<runnable>>> {
     if (req.component_id == "boom")
@@ -132,7 +133,7 @@ struct manager_fixture : test::deterministic_system {
     auto budget = std::make_shared<log_budget>(lim.node_unpersisted_bytes, lim.finished_logs,
                                                lim.finished_bytes);
     manager = sys.spawn(run_manager, lim, log_services{store, store, budget}, io_executor{&io},
-                        children());
+                        children(), history_reader{});
   }
 
   ~manager_fixture() {
@@ -200,7 +201,7 @@ using strings = std::vector<std::string>;
 
 TEST_CASE("a step runnable's steps are timer-driven and its run completes with the kind's names") {
   manager_fixture fx;
-  fx.start(fx.spec("r1", std::make_shared<echo_runnable>("one two", 100ms, "TeamRunContent"),
+  fx.start(fx.spec("r1", std::make_shared<runnables::echo_runnable>("one two", 100ms, "TeamRunContent"),
                    "teams"));
   // Nothing moves until the clock does: one word is out, the next waits on its timer.
   fx.advance(2ms); // the group commit
@@ -215,7 +216,7 @@ TEST_CASE("a step runnable's steps are timer-driven and its run completes with t
 
 TEST_CASE("a cancel lands between two steps and ends the run CANCELLED") {
   manager_fixture fx;
-  fx.start(fx.spec("r1", std::make_shared<echo_runnable>("a b c d", 1000ms)));
+  fx.start(fx.spec("r1", std::make_shared<runnables::echo_runnable>("a b c d", 1000ms)));
   CHECK(fx.cancel("r1") == cancel_result::cancelled);
   fx.advance(2ms);
   auto [run, types] = fx.stored("r1");
@@ -271,7 +272,7 @@ TEST_CASE("shutdown ends live runs ERROR and answers once their logs are persist
   manager_fixture fx;
   auto idle = std::make_shared<idle_runnable>();
   fx.start(fx.spec("r1", idle));
-  fx.start(fx.spec("r2", std::make_shared<echo_runnable>("a b", 1000ms)));
+  fx.start(fx.spec("r2", std::make_shared<runnables::echo_runnable>("a b", 1000ms)));
   bool done = false;
   auto rh = fx.self->request(fx.manager, 5s, shutdown_atom::value);
   fx.advance(2ms);

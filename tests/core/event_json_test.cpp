@@ -40,3 +40,16 @@ TEST_CASE("data stays on one line even when content has newlines and bad UTF-8")
   CHECK(data.find('\n') == std::string::npos);
   CHECK_NOTHROW(nlohmann::json::parse(data));
 }
+
+TEST_CASE("a draft's own fields come after session_id and never replace the event's") {
+  event_draft ev{"RunContent", std::string{"hi"}, {}};
+  ev.fields["member_id"] = "m1";
+  ev.fields["member_run_id"] = "r1.0";
+  ev.fields["run_id"] = "forged";
+  ev.fields["event_index"] = 99;
+  auto data = encode_event_data(agent_ctx(), ev, 3, 1);
+  CHECK(data
+        == R"({"created_at":1,"event":"RunContent","agent_id":"echo","agent_name":"Echo Agent",)"
+           R"("run_id":"r1","session_id":"s1","member_id":"m1","member_run_id":"r1.0",)"
+           R"("content":"hi","event_index":3})");
+}

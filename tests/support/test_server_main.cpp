@@ -3,8 +3,8 @@
 // `counter` (a CAF actor) — and a team `echo-team` (echo, with the team's event names).
 // Integration and cluster tests run it (RUNCAST_BIN) to drive every runnable shape over HTTP.
 
-#include "actors/runnable_registry.hpp"
 #include "app/serve.hpp"
+#include "runnables/builtins.hpp"
 #include "tests/support/counter_runnable.hpp"
 #include "tests/support/ticker_runnable.hpp"
 
@@ -27,12 +27,12 @@ int fail_at_param(const actors::run_info& info) {
 } // namespace
 
 int main(int argc, char** argv) {
-  auto runnables = actors::runnable_registry::builtins();
-  runnables.add("ticker", [](const actors::run_info& info) {
+  auto runnables = runnables::builtins();
+  runnables.add("ticker", [](const component&, const actors::run_info& info) {
     return std::make_shared<test::ticker_runnable>(count_param(info), delay_param(info),
                                                    fail_at_param(info));
   });
-  runnables.add("counter", [](const actors::run_info& info) {
+  runnables.add("counter", [](const component&, const actors::run_info& info) {
     return std::make_shared<test::counter_runnable>(count_param(info), delay_param(info),
                                                     fail_at_param(info));
   });

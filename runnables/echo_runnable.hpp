@@ -4,11 +4,11 @@
 
 #include <string>
 
-namespace runcast::actors {
+namespace runcast::runnables {
 
 /// The demo agent, a step function: emits its message back word by word as content events
 /// (`content_event`, e.g. RunContent), `delay` apart, then completes with the whole message.
-class echo_runnable : public step_runnable {
+class echo_runnable : public actors::step_runnable {
 public:
   /// Longest delay a client may ask for between two words.
   static constexpr long max_delay_ms = 60'000;
@@ -16,7 +16,7 @@ public:
   echo_runnable(std::string message, std::chrono::milliseconds delay,
                 std::string content_event = "RunContent");
 
-  step next() override;
+  actors::step next() override;
 
 private:
   /// Moves `next_` to the start of the next word (or the end).
@@ -29,4 +29,4 @@ private:
                     ///< long message costs no per-word memory
 };
 
-} // namespace runcast::actors
+} // namespace runcast::runnables

@@ -1,8 +1,8 @@
-#include "actors/echo_runnable.hpp"
+#include "runnables/echo_runnable.hpp"
 
 #include <cctype>
 
-namespace runcast::actors {
+namespace runcast::runnables {
 
 echo_runnable::echo_runnable(std::string message, std::chrono::milliseconds delay,
                              std::string content_event)
@@ -15,8 +15,8 @@ void echo_runnable::skip_space() {
     ++next_;
 }
 
-step echo_runnable::next() {
-  step s;
+actors::step echo_runnable::next() {
+  actors::step s;
   if (next_ < message_.size()) {
     auto end = next_;
     while (end < message_.size() && !std::isspace(static_cast<unsigned char>(message_[end])))
@@ -37,4 +37,4 @@ step echo_runnable::next() {
   return s;
 }
 
-} // namespace runcast::actors
+} // namespace runcast::runnables

@@ -1,11 +1,12 @@
-#include "actors/echo_runnable.hpp"
+#include "runnables/echo_runnable.hpp"
 
-#include "actors/runnable_registry.hpp"
+#include "runnables/builtins.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace runcast;
 using namespace runcast::actors;
+using namespace runcast::runnables;
 
 TEST_CASE("echo emits one content event per word, delay apart, then completes with the message") {
   echo_runnable r{"hello brave  world", std::chrono::milliseconds{7}, "TeamRunContent"};
@@ -26,7 +27,7 @@ TEST_CASE("echo emits one content event per word, delay apart, then completes wi
 }
 
 TEST_CASE("the registry builds echo and validates delay_ms from forms and config") {
-  auto registry = runnable_registry::builtins();
+  auto registry = builtins();
   component c{"agents", "echo", "Echo", "", "echo", {{"delay_ms", 5}}};
   auto make = [&](const nlohmann::json& params) {
     run_info info;
@@ -44,7 +45,7 @@ TEST_CASE("the registry builds echo and validates delay_ms from forms and config
   component bad{"agents", "x", "X", "", "nonesuch", nlohmann::json::object()};
   run_info info;
   CHECK_THROWS_WITH(registry.make(bad, info, {}), Catch::Contains("unknown runnable"));
-  CHECK_THROWS_AS(registry.add("echo", [](const run_info&) { return nullptr; }),
+  CHECK_THROWS_AS(registry.add("echo", [](const component&, const run_info&) { return nullptr; }),
                   std::invalid_argument);
 }
 

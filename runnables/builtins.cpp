@@ -1,0 +1,17 @@
+#include "runnables/builtins.hpp"
+
+#include "runnables/echo_runnable.hpp"
+
+namespace runcast::runnables {
+
+actors::runnable_registry builtins() {
+  actors::runnable_registry r;
+  r.add("echo", [](const component&, const actors::run_info& info) {
+    auto delay = actors::int_param(info.params, "delay_ms", 20, 0, echo_runnable::max_delay_ms);
+    return std::make_shared<echo_runnable>(info.message, std::chrono::milliseconds{delay},
+                                           info.names.content);
+  });
+  return r;
+}
+
+} // namespace runcast::runnables
