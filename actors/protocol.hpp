@@ -59,9 +59,13 @@ struct child_request {
 };
 
 /// Where a child run's events and end go. Both are called on a runtime thread, in order;
-/// `on_end` exactly once (completed with the output as content, error, or cancelled).
+/// `on_end` exactly once, after the last event (completed with the output as content,
+/// error, or cancelled).
 struct child_handler {
-  std::function<void(event_draft)> on_event; ///< every event, lifecycle ones included
+  /// Every event, lifecycle ones included. Returns false to say "no room now" (the parent's
+  /// context is full): the child run is then held back and the same event offered again a
+  /// little later. The event may have been changed (re-tagged) by a refusing handler.
+  std::function<bool(event_draft& ev)> on_event;
   std::function<void(run_outcome)> on_end;
 };
 

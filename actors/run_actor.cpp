@@ -230,21 +230,65 @@ run_actor_state::~run_actor_state() {
                                std::string{"the child run stopped unexpectedly"}});
 }
 
-run_events_actor::behavior_type child_events(run_events_actor::pointer self,
-                                             child_handler handler) {
+namespace {
+
+/// How soon a refused child event is offered again: about one store batch, when the
+/// parent's log has usually taken what filled its context.
+constexpr auto child_retry_delay = std::chrono::milliseconds{5};
+
+using child_self = run_events_actor::stateful_pointer<child_events_state>;
+
+/// Hands the held events on, then the end; false while the handler refuses.
+bool deliver(child_self self) {
+  auto& st = self->state;
+  while (!st.held.empty()) {
+    if (!st.handler.on_event(st.held.front()))
+      return false;
+    st.held.pop_front();
+  }
+  if (st.owed > 0 && st.run) {
+    // The child run waits for this before it publishes more (run_actor.hpp).
+    caf::anon_send(caf::actor_cast<run_actor>(st.run), credit_atom::value, st.owed);
+    st.owed = 0;
+  }
+  if (st.end) {
+    st.handler.on_end(std::move(*st.end));
+    self->quit();
+  }
+  return true;
+}
+
+void deliver_or_retry(child_self self) {
+  auto& st = self->state;
+  if (deliver(self) || st.retry_due)
+    return;
+  st.retry_due = true;
+  self->delayed_send(self, child_retry_delay, publish_atom::value, draft_batch{});
+}
+
+} // namespace
+
+run_events_actor::behavior_type child_events(child_self self, child_handler handler) {
+  self->state.handler = std::move(handler);
   return {
     [=](publish_atom, draft_batch& batch) {
-      for (auto& ev : batch.events)
-        handler.on_event(std::move(ev));
-      // The child run waits for this before it publishes more (run_actor.hpp).
-      self->send(caf::actor_cast<run_actor>(self->current_sender()), credit_atom::value,
-                 uint64_t{1});
+      auto& st = self->state;
+      if (self->current_sender() == self->ctrl()) {
+        st.retry_due = false; // our own retry timer
+      } else {
+        // At most max_unacked_batches are held: then the child waits for their credit.
+        st.run = self->current_sender();
+        ++st.owed;
+        for (auto& ev : batch.events)
+          st.held.push_back(std::move(ev));
+      }
+      deliver_or_retry(self);
     },
     [=](status_atom, run_outcome& outcome) {
       if (!is_terminal(outcome.status))
         return;
-      handler.on_end(std::move(outcome));
-      self->quit();
+      self->state.end = std::move(outcome);
+      deliver_or_retry(self);
     },
   };
 }

@@ -8,7 +8,9 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include <deque>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace runcast::actors {
@@ -85,8 +87,22 @@ run_actor::behavior_type drive_run(run_actor::stateful_pointer<run_actor_state> 
                                    run_events_actor log, std::shared_ptr<runnable> body,
                                    run_info info, run_environment env);
 
+/// State of a child run's events target.
+struct child_events_state {
+  child_handler handler;
+  std::deque<event_draft> held;      ///< refused by the handler, offered again
+  std::optional<run_outcome> end;    ///< the child's end, handed on after `held`
+  caf::strong_actor_ptr run;         ///< the child run actor
+  uint64_t owed = 0;                 ///< its batches not yet acknowledged (all taken)
+  bool retry_due = false;
+
+  static inline const char* name = "runcast.child_events";
+};
+
 /// The events target of a child run: hands each event and the end to `handler`, then quits.
-run_events_actor::behavior_type child_events(run_events_actor::pointer self,
-                                             child_handler handler);
+/// A batch the handler refuses is held, and the child run gets no credit for it (so it
+/// publishes at most `max_unacked_batches` more) until the handler took all of it.
+run_events_actor::behavior_type
+child_events(run_events_actor::stateful_pointer<child_events_state> self, child_handler handler);
 
 } // namespace runcast::actors

@@ -16,6 +16,15 @@ component_registry component_registry::demo() {
   r.add({"agents", "echo", "Echo Agent",
          "Streams its message back word by word (delay_ms between words, default 20).", "echo",
          {{"delay_ms", 20}}});
+  r.add({"teams", "echo-team", "Echo Team",
+         "Two echo agents answer the message at once; their events interleave.", "team",
+         nlohmann::json::object(),
+         {{"mode", "parallel"}, {"members", {"echo", "echo"}}, {"on_member_error", "fail"}}});
+  r.add({"workflows", "echo-flow", "Echo Flow",
+         "Two steps: echo, then echo again on the first step's output.", "workflow",
+         nlohmann::json::object(),
+         {{"steps",
+           {{{"name", "first"}, {"agent", "echo"}}, {{"name", "second"}, {"agent", "echo"}}}}}});
   return r;
 }
 

@@ -12,7 +12,8 @@ namespace runcast {
 /// by every thread without a lock.
 class component_registry {
 public:
-  /// The demo set used when no `--config` is given: agent `echo`.
+  /// The demo set used when no `--config` is given: agent `echo`, team `echo-team` (two
+  /// echo members in parallel), workflow `echo-flow` (two echo steps).
   static component_registry demo();
 
   /// Loads `{"agents":[{"id","name","description","runnable","params"}], ...}` from a JSON

@@ -1,6 +1,10 @@
 #include "runnables/builtins.hpp"
 
 #include "runnables/echo_runnable.hpp"
+#include "runnables/team_runnable.hpp"
+#include "runnables/workflow_runnable.hpp"
+
+#include <stdexcept>
 
 namespace runcast::runnables {
 
@@ -10,6 +14,16 @@ actors::runnable_registry builtins() {
     auto delay = actors::int_param(info.params, "delay_ms", 20, 0, echo_runnable::max_delay_ms);
     return std::make_shared<echo_runnable>(info.message, std::chrono::milliseconds{delay},
                                            info.names.content);
+  });
+  r.add("team", [](const component& c, const actors::run_info&) {
+    return std::make_shared<team_runnable>(team_spec::from(c));
+  });
+  r.add("workflow", [](const component& c, const actors::run_info&) {
+    if (!c.spec.is_object() || !c.spec.contains("steps"))
+      throw std::invalid_argument("workflow " + c.id + " has no steps");
+    return std::make_shared<workflow_runnable>(
+      std::make_shared<const std::vector<workflow_step>>(
+        workflow_step::list_from(c.spec.at("steps"), "workflow " + c.id)));
   });
   return r;
 }

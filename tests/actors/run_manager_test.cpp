@@ -86,10 +86,11 @@ struct sequence_runnable : async_runnable {
     if (i == members.size())
       return ctx->complete(joined);
     child_handler h;
-    h.on_event = [ctx, i](event_draft ev) {
+    h.on_event = [ctx, i](event_draft& ev) {
       seen.push_back(ev.type);
       if (ev.type == "RunContent")
         ctx->emit_content("member" + std::to_string(i) + ": " + *ev.content);
+      return true;
     };
     h.on_end = [this, ctx, i, joined](run_outcome o) {
       ends.push_back(o.status);
@@ -330,7 +331,7 @@ TEST_CASE("a run actor killed by an exception still tells its producer and ends 
   struct spawner : async_runnable {
     void start(std::shared_ptr<run_context> ctx) override {
       ctx->on_cancel([this] { stopped = true; });
-      ctx->start_child({"agents", "boom", "x", {}}, {[](event_draft) {}, [](run_outcome) {}});
+      ctx->start_child({"agents", "boom", "x", {}}, {[](event_draft&) { return true; }, [](run_outcome) {}});
     }
     bool stopped = false;
   };

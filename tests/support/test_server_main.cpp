@@ -1,6 +1,6 @@
 // runcast_test_server: the runcast executable with two test runnables beside echo, each
 // offered as an agent — `ticker` (an async producer on the runtime's executor) and
-// `counter` (a CAF actor) — and a team `echo-team` (echo, with the team's event names).
+// `counter` (a CAF actor).
 // Integration and cluster tests run it (RUNCAST_BIN) to drive every runnable shape over HTTP.
 
 #include "app/serve.hpp"
@@ -39,8 +39,6 @@ int main(int argc, char** argv) {
   std::vector<component> extra{
     {"agents", "ticker", "Ticker", "async producer (test)", "ticker", nlohmann::json::object()},
     {"agents", "counter", "Counter", "CAF actor (test)", "counter", nlohmann::json::object()},
-    {"teams", "echo-team", "Echo Team", "echo under a team's names (test)", "echo",
-     nlohmann::json::object()},
   };
   return app::main_with(argc, argv, std::move(runnables), extra);
 }
