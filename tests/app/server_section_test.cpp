@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 
 using namespace runcast;
 using namespace runcast::app;
@@ -98,4 +100,19 @@ TEST_CASE("server secrets come from the environment never inline") {
   CHECK(apply(R"({"auth_key_env":"not a name"})", unresolved, false)
         == lines{"/server/auth_key_env: must name an environment variable "
                  "([A-Za-z_][A-Za-z0-9_]*)"});
+}
+
+TEST_CASE("docs/configuration.md documents every server key") {
+  const char* root = std::getenv("RUNCAST_SOURCE_DIR");
+  REQUIRE(root != nullptr);
+  std::ifstream in{std::string{root} + "/docs/configuration.md"};
+  REQUIRE(in);
+  std::string doc{std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
+  for (const auto& s : serve_settings()) {
+    if (s.type == serve_setting::value_type::path)
+      continue; // --config is a flag only
+    auto key = s.type == serve_setting::value_type::secret ? s.key() + "_env" : s.key();
+    INFO(key);
+    CHECK(doc.find("| `" + key + "` |") != std::string::npos);
+  }
 }
