@@ -2,6 +2,7 @@
 
 #include "core/agent_config.hpp"
 #include "core/config_names.hpp"
+#include "core/duplicate_key_finder.hpp"
 #include "core/team_config.hpp"
 #include "core/workflow_config.hpp"
 #include "core/workflow_graph.hpp"
@@ -65,13 +66,16 @@ config_file config_file::parse(const std::string& text, const std::set<std::stri
                                const server_section_check& check_server) {
   config_file file;
   config_json doc;
+  duplicate_key_finder duplicates;
   try {
-    doc = config_json::parse(text);
+    doc = config_json::parse(text, duplicates.callback());
   } catch (const config_json::exception& e) {
     file.errors_.push_back({"", "invalid JSON: " + parse_message(e.what())});
     return file;
   }
   config_checker check;
+  for (const auto& e : duplicates.errors())
+    check.fail(e.path, e.message);
   if (!check.object(doc, "")) {
     file.errors_ = check.errors();
     return file;

@@ -218,6 +218,13 @@ TEST_CASE("tool names are checked and unique per agent") {
                  "([A-Za-z_][A-Za-z0-9_]*)"});
 }
 
+TEST_CASE("a key given twice in one object is an error") {
+  CHECK(errors_of(R"({"agents":[{"id":"a","runnable":"echo"},
+      {"id":"b","command":{"argv":["x"],"timeout_ms":1000,"timeout_ms":9000}}],"agents":[]})")
+        == lines{"/agents/1/command: duplicate key \"timeout_ms\"",
+                 "/: duplicate key \"agents\""});
+}
+
 TEST_CASE("all errors are collected in document order") {
   auto errors = errors_of(R"({"workflows":[{"id":"w","steps":[{"name":"s","team":"nope"}]}],
       "agents":[{"id":"x y","runnable":"echo"},{"id":"b","runnable":"echo","z":1}]})");
