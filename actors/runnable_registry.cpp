@@ -13,6 +13,13 @@ bool runnable_registry::contains(const std::string& name) const {
   return factories_.count(name) > 0;
 }
 
+std::set<std::string> runnable_registry::names() const {
+  std::set<std::string> out;
+  for (const auto& entry : factories_)
+    out.insert(entry.first);
+  return out;
+}
+
 std::shared_ptr<runnable> runnable_registry::make(const component& c, run_info& info,
                                                   const nlohmann::json& params) const {
   auto i = factories_.find(c.runnable);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 namespace runcast::actors {
@@ -27,6 +28,9 @@ public:
 
   /// True if `name` is registered.
   bool contains(const std::string& name) const;
+
+  /// Every registered name, sorted (what a config file's agents may name).
+  std::set<std::string> names() const;
 
   /// The runnable `c` names, for one run: `info.params` is set to the component's defaults
   /// with the request's `params` over them. Throws std::invalid_argument for an unknown

@@ -1,6 +1,9 @@
 #include "app/cli.hpp"
 
-#include "core/ids.hpp"
+#include "app/config_invalid.hpp"
+#include "app/serve_setting.hpp"
+#include "app/server_section.hpp"
+#include "core/config_file.hpp"
 #include "core/limit_options.hpp"
 
 #include <charconv>
@@ -21,31 +24,55 @@ long long parse_number(const std::string& flag, const std::string& text, long lo
   return value;
 }
 
-/// "h1:p1,h2:p2" → pairs.
-std::vector<std::pair<std::string, uint16_t>> parse_peers(const std::string& text) {
-  std::vector<std::pair<std::string, uint16_t>> out;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    auto comma = std::min(text.find(',', pos), text.size());
-    auto item = text.substr(pos, comma - pos);
-    auto colon = item.rfind(':');
-    if (item.empty() || colon == std::string::npos || colon == 0)
-      throw std::invalid_argument("--peers expects host:port,host:port; got '" + text + "'");
-    out.emplace_back(item.substr(0, colon),
-                     static_cast<uint16_t>(parse_number("--peers", item.substr(colon + 1), 1, 65535)));
-    pos = comma + 1;
+/// Sets `--flag value` in `o`; throws std::invalid_argument naming the flag.
+void apply_flag(serve_options& o, const std::string& flag, const std::string& value) {
+  for (const auto& s : serve_settings()) {
+    if (flag != std::string{"--"} + s.flag)
+      continue;
+    if (s.type == serve_setting::value_type::number) {
+      s.set_number(o, parse_number(flag, value, s.min, s.max));
+      return;
+    }
+    try {
+      s.set_text(o, value);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(flag + " " + e.what());
+    }
+    return;
   }
-  return out;
+  throw std::invalid_argument("unknown option '" + flag + "'; try 'runcast --help'");
 }
 
-/// `--flag value` for an option of `limits`; false if `flag` is none of them.
-bool set_limit(limits& lim, const std::string& flag, const std::string& value) {
-  for (const auto& o : limit_options())
-    if (flag == std::string{"--"} + o.flag) {
-      set_value(o, lim, parse_number(flag, value, o.min, o.max));
-      return true;
-    }
-  return false;
+/// The file's problems as lines prefixed with its name.
+std::vector<std::string> error_lines(const std::string& path, const config_file& file) {
+  std::vector<std::string> lines;
+  for (const auto& e : file.errors())
+    lines.push_back(path + ": " + e.to_string());
+  return lines;
+}
+
+/// Loads a config file, its "server" section applied to `o`.
+config_file load_config(const std::string& path, const std::set<std::string>& runnables,
+                        serve_options& o, bool resolve_secrets) {
+  return config_file::load(path, runnables,
+                           [&o, resolve_secrets](const config_json& server,
+                                                 const std::string& at, config_checker& c) {
+                             apply_server_section(server, at, c, o, resolve_secrets);
+                           });
+}
+
+command check_config(const std::vector<std::string>& args,
+                     const std::set<std::string>& runnables) {
+  if (args.size() != 2)
+    throw std::invalid_argument("usage: runcast check-config FILE");
+  command cmd;
+  cmd.kind = command::check_config;
+  auto file = load_config(args[1], runnables, cmd.serve_opts, false);
+  cmd.config_errors = error_lines(args[1], file);
+  cmd.components = file.components();
+  if (file.ok())
+    cmd.config_summary = args[1] + ": ok (" + file.summary() + ")";
+  return cmd;
 }
 
 } // namespace
@@ -55,27 +82,17 @@ std::string usage() {
 
 usage:
   runcast serve [options]
+  runcast check-config FILE   check a config file: every problem, or a summary (exit 0/1)
   runcast --help | --version
 
-serve options:
-  --host ADDR              address to listen on (default 127.0.0.1)
-  --port N                 HTTP port; 0 picks a free one (default 7777)
-  --db URL                 sqlite:PATH (default sqlite:runcast.db) or postgresql://…
-  --config FILE            components (JSON); default: demo agent "echo"
-  --auth-key KEY           require "Authorization: Bearer KEY" (or RUNCAST_AUTH_KEY)
-  --node-id ID             this node's id, recorded as the owner of its runs (default n1)
-  --http-threads N         I/O threads (default 2)
-  --cluster-port N         join a cluster: accept peers on this port (CAF middleman)
-  --cluster-host ADDR      address of the cluster port (default 127.0.0.1)
-  --peers H:P,H:P          the other nodes' cluster ports (list every other node)
-  --cluster-secret S       shared secret every node must present (or RUNCAST_CLUSTER_SECRET)
-  --log-level LEVEL        trace, debug, info, warn, error (default info)
-
-limits (numbers; -ms options are milliseconds):
-)" + limit_options_help();
+serve options (each is also a key of a config file's "server" section, '_' for '-';
+secrets there are named by "auth_key_env" / "cluster_secret_env"; flags override the file):
+)" + serve_settings_help()
+         + "\nlimits (numbers; -ms options are milliseconds):\n" + limit_options_help();
 }
 
-command parse_command_line(const std::vector<std::string>& args) {
+command parse_command_line(const std::vector<std::string>& args,
+                           const std::set<std::string>& runnables) {
   command cmd;
   if (args.empty())
     throw std::invalid_argument("missing command; try 'runcast --help'");
@@ -87,57 +104,47 @@ command parse_command_line(const std::vector<std::string>& args) {
     cmd.kind = command::version;
     return cmd;
   }
+  if (args[0] == "check-config")
+    return check_config(args, runnables);
   if (args[0] != "serve")
     throw std::invalid_argument("unknown command '" + args[0] + "'; try 'runcast --help'");
   cmd.kind = command::serve;
-  auto& o = cmd.serve_opts;
-  if (const char* key = std::getenv("RUNCAST_AUTH_KEY"))
-    o.auth_key = key;
-  if (const char* secret = std::getenv("RUNCAST_CLUSTER_SECRET"))
-    o.cluster_secret = secret;
-  for (size_t i = 1; i < args.size(); ++i) {
-    const auto& flag = args[i];
-    if (flag == "--help" || flag == "-h") {
+  for (const auto& a : args)
+    if (a == "--help" || a == "-h") {
       cmd.kind = command::help;
       return cmd;
     }
+  auto& o = cmd.serve_opts;
+  // The file first, so that the environment and the flags override it.
+  for (size_t i = 1; i + 1 < args.size(); i += 2)
+    if (args[i] == "--config")
+      o.config = args[i + 1];
+  if (!o.config.empty()) {
+    auto file = load_config(o.config, runnables, o, true);
+    if (!file.ok())
+      throw config_invalid(error_lines(o.config, file));
+    cmd.components = file.components();
+  }
+  // Set but empty counts as unset: it must not switch off a key the file's *_env gave.
+  if (const char* key = std::getenv("RUNCAST_AUTH_KEY"); key != nullptr && *key != '\0')
+    o.auth_key = key;
+  if (const char* secret = std::getenv("RUNCAST_CLUSTER_SECRET");
+      secret != nullptr && *secret != '\0')
+    o.cluster_secret = secret;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const auto& flag = args[i];
     if (i + 1 >= args.size())
       throw std::invalid_argument(flag.rfind("--", 0) == 0 ? flag + " needs a value"
                                                           : "unexpected argument '" + flag + "'");
-    const auto& v = args[++i];
-    if (flag == "--host")
-      o.host = v;
-    else if (flag == "--port")
-      o.port = static_cast<uint16_t>(parse_number(flag, v, 0, 65535));
-    else if (flag == "--db")
-      o.db = v;
-    else if (flag == "--config")
-      o.config = v;
-    else if (flag == "--auth-key")
-      o.auth_key = v;
-    else if (flag == "--node-id") {
-      if (!is_valid_id(v))
-        throw std::invalid_argument("--node-id must be letters, digits, '-', '_', '.', ':'");
-      o.node_id = v;
-    } else if (flag == "--http-threads")
-      o.http_threads = static_cast<size_t>(parse_number(flag, v, 1, 64));
-    else if (flag == "--cluster-port")
-      o.cluster_port = static_cast<uint16_t>(parse_number(flag, v, 1, 65535));
-    else if (flag == "--cluster-host")
-      o.cluster_host = v;
-    else if (flag == "--cluster-secret")
-      o.cluster_secret = v;
-    else if (flag == "--peers")
-      o.peers = parse_peers(v);
-    else if (flag == "--log-level")
-      o.log_level = v;
-    else if (!set_limit(o.lim, flag, v))
-      throw std::invalid_argument("unknown option '" + flag + "'; try 'runcast --help'");
+    apply_flag(o, flag, args[++i]);
   }
   if (!o.peers.empty() && o.cluster_port == 0)
-    throw std::invalid_argument("--peers needs --cluster-port");
+    throw std::invalid_argument("--peers needs --cluster-port (or the keys peers and "
+                                "cluster_port of the config file)");
   if (o.cluster_port != 0 && o.cluster_secret.empty())
-    throw std::invalid_argument("--cluster-port needs --cluster-secret (or RUNCAST_CLUSTER_SECRET)");
+    throw std::invalid_argument("--cluster-port needs --cluster-secret (or "
+                                "RUNCAST_CLUSTER_SECRET, or cluster_secret_env in the config "
+                                "file)");
   return cmd;
 }
 

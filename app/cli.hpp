@@ -1,40 +1,31 @@
 #pragma once
 
-#include "core/limits.hpp"
+#include "app/serve_options.hpp"
+#include "core/component.hpp"
 
-#include <cstdint>
-#include <optional>
-#include <utility>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace runcast::app {
 
-/// Options of `runcast serve`.
-struct serve_options {
-  std::string host = "127.0.0.1";
-  uint16_t port = 7777;
-  std::string db = "sqlite:runcast.db";
-  std::string config;   ///< components file; empty: demo components
-  std::string auth_key; ///< empty: no authentication (RUNCAST_AUTH_KEY also sets it)
-  std::string node_id = "n1";
-  std::string log_level = "info";
-  size_t http_threads = 2;
-  uint16_t cluster_port = 0;              ///< 0: single node
-  std::string cluster_host = "127.0.0.1";
-  std::vector<std::pair<std::string, uint16_t>> peers;
-  std::string cluster_secret;             ///< (or RUNCAST_CLUSTER_SECRET)
-  limits lim;
-};
-
 /// What the command line asked for.
 struct command {
-  enum kind_t { serve, help, version } kind = help;
-  serve_options serve_opts;
+  enum kind_t { serve, check_config, help, version } kind = help;
+  serve_options serve_opts;           ///< serve
+  std::vector<component> components;  ///< serve --config, check-config: the file's
+  std::vector<std::string> config_errors; ///< check-config: "FILE: /path: problem" lines
+  std::string config_summary;         ///< check-config, no errors: "FILE: ok (2 agents, …)"
 };
 
-/// Parses argv. Throws std::invalid_argument with a message for the user on bad input.
-command parse_command_line(const std::vector<std::string>& args);
+/// Parses argv. `runnables`: what a config file's agents may name (the binary's registry
+/// plus "team" and "workflow"); used only with a config file. `serve --config FILE` reads
+/// FILE first, then the environment's secrets (RUNCAST_AUTH_KEY, RUNCAST_CLUSTER_SECRET),
+/// then the flags, each over the one before. Throws config_invalid (app/config_invalid.hpp)
+/// for a bad config file with serve, and std::invalid_argument with a message for the user
+/// on any other bad input.
+command parse_command_line(const std::vector<std::string>& args,
+                           const std::set<std::string>& runnables = {});
 
 /// The --help text.
 std::string usage();

@@ -5,6 +5,7 @@
 #include "app/serve.hpp"
 
 #include "app/cli.hpp"
+#include "app/config_invalid.hpp"
 #include "core/component_registry.hpp"
 #include "http/server.hpp"
 #include "http/server_context.hpp"
@@ -23,10 +24,12 @@ namespace {
 
 constexpr const char* version_text = "runcast 0.1.0";
 
-int serve(const serve_options& o, actors::runnable_registry runnables,
-          const std::vector<component>& extra_components) {
-  auto registry = o.config.empty() ? component_registry::demo()
-                                   : component_registry::from_file(o.config);
+int serve(const serve_options& o, const std::vector<component>& configured,
+          actors::runnable_registry runnables, const std::vector<component>& extra_components) {
+  // The config file was read and checked whole by parse_command_line.
+  auto registry = o.config.empty() ? component_registry::demo() : component_registry{};
+  for (const auto& c : configured)
+    registry.add(c);
   for (const auto& c : extra_components)
     registry.add(c);
   std::shared_ptr<persistence::store> db = persistence::open_store(o.db);
@@ -71,18 +74,34 @@ int main_with(int argc, char** argv, actors::runnable_registry runnables,
   spdlog::set_default_logger(logger);
   spdlog::flush_on(spdlog::level::info);
   try {
-    auto cmd = parse_command_line({argv + 1, argv + argc});
+    // A config file's agents may name what this binary registered; teams and workflows
+    // run on "team" and "workflow".
+    auto names = runnables.names();
+    names.insert({"team", "workflow"});
+    auto cmd = parse_command_line({argv + 1, argv + argc}, names);
     switch (cmd.kind) {
       case command::help:
         std::cout << usage();
+        return 0;
+      case command::check_config:
+        for (const auto& line : cmd.config_errors)
+          std::cerr << line << "\n";
+        if (!cmd.config_errors.empty())
+          return 1;
+        std::cout << cmd.config_summary << "\n";
         return 0;
       case command::version:
         std::cout << version_text << "\n";
         return 0;
       case command::serve:
         spdlog::set_level(spdlog::level::from_str(cmd.serve_opts.log_level));
-        return serve(cmd.serve_opts, std::move(runnables), extra_components);
+        return serve(cmd.serve_opts, cmd.components, std::move(runnables), extra_components);
     }
+  } catch (const config_invalid& e) {
+    // Before anything is bound or opened: the operator fixes the file and starts again.
+    for (const auto& line : e.lines())
+      std::cerr << line << "\n";
+    return 2;
   } catch (const std::invalid_argument& e) {
     std::cerr << "runcast: " << e.what() << "\n";
     return 2;

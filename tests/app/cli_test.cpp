@@ -1,8 +1,12 @@
 #include "app/cli.hpp"
 
+#include "app/config_invalid.hpp"
 #include "core/limit_options.hpp"
+#include "tests/app/config_test_file.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <cstdlib>
 
 using namespace runcast;
 using namespace runcast::app;
@@ -52,4 +56,70 @@ TEST_CASE("a limit option sets exactly its own member") {
         ++changed;
     CHECK(changed == 1);
   }
+}
+
+// -- config files ----------------------------------------------------------------------------
+
+namespace {
+
+const std::set<std::string> runnables{"echo", "team", "workflow"};
+
+} // namespace
+
+TEST_CASE("serve --config takes the file's settings and the flags override them") {
+  ::unsetenv("RUNCAST_AUTH_KEY");
+  test::config_test_file file{R"({"server":{"port":8123,"window":9,"node_id":"from-file"},
+      "agents":[{"id":"slow","runnable":"echo","params":{"delay_ms":500}}]})"};
+  auto cmd = parse_command_line({"serve", "--window", "3", "--config", file.path}, runnables);
+  REQUIRE(cmd.kind == command::serve);
+  CHECK(cmd.serve_opts.port == 8123);
+  CHECK(cmd.serve_opts.node_id == "from-file");
+  CHECK(cmd.serve_opts.lim.subscriber_window == 3); // the flag wins, wherever it stands
+  REQUIRE(cmd.components.size() == 1);
+  CHECK(cmd.components[0].params["delay_ms"] == 500);
+}
+
+TEST_CASE("serve secrets come from the file's env names then RUNCAST_ variables then flags") {
+  ::unsetenv("RUNCAST_AUTH_KEY");
+  ::setenv("RUNCAST_TEST_CLI_KEY", "from-env-name", 1);
+  test::config_test_file file{R"({"server":{"auth_key_env":"RUNCAST_TEST_CLI_KEY"}})"};
+  CHECK(parse_command_line({"serve", "--config", file.path}, runnables).serve_opts.auth_key
+        == "from-env-name");
+  ::setenv("RUNCAST_AUTH_KEY", "from-runcast-var", 1);
+  CHECK(parse_command_line({"serve", "--config", file.path}, runnables).serve_opts.auth_key
+        == "from-runcast-var");
+  CHECK(parse_command_line({"serve", "--config", file.path, "--auth-key", "from-flag"},
+                           runnables)
+          .serve_opts.auth_key
+        == "from-flag");
+  ::unsetenv("RUNCAST_AUTH_KEY");
+}
+
+TEST_CASE("serve with a bad config file throws every problem prefixed with the file") {
+  test::config_test_file file{R"({"server":{"prot":1},"teams":[{"id":"t","members":["x"]}]})"};
+  try {
+    parse_command_line({"serve", "--config", file.path}, runnables);
+    FAIL("no config_invalid");
+  } catch (const config_invalid& e) {
+    CHECK(e.lines() == std::vector<std::string>{file.path + ": /server: unknown key \"prot\"",
+                                                file.path + ": /teams/0/members/0: no agent "
+                                                            "\"x\""});
+  }
+}
+
+TEST_CASE("check-config gives a summary or every problem") {
+  test::config_test_file good{R"({"agents":[{"id":"a","runnable":"echo"},
+      {"id":"b","runnable":"echo"}],"teams":[{"id":"t","members":["a","b"]}]})"};
+  auto ok = parse_command_line({"check-config", good.path}, runnables);
+  CHECK(ok.kind == command::check_config);
+  CHECK(ok.config_errors.empty());
+  CHECK(ok.config_summary == good.path + ": ok (2 agents, 1 team, 0 workflows)");
+  test::config_test_file bad{R"({"agents":[{"id":"a"}]})"};
+  auto failed = parse_command_line({"check-config", bad.path}, runnables);
+  CHECK(failed.config_errors
+        == std::vector<std::string>{bad.path + ": /agents/0: runnable is required"});
+  CHECK(failed.config_summary.empty());
+  CHECK_THROWS_WITH(parse_command_line({"check-config"}, runnables),
+                    Catch::Contains("usage: runcast check-config FILE"));
+  CHECK(usage().find("runcast check-config FILE") != std::string::npos);
 }
