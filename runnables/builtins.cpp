@@ -1,15 +1,22 @@
 #include "runnables/builtins.hpp"
 
+#include "runnables/command_runnable.hpp"
 #include "runnables/echo_runnable.hpp"
 
 namespace runcast::runnables {
 
-actors::runnable_registry builtins() {
+actors::runnable_registry builtins(size_t max_child_processes) {
   actors::runnable_registry r;
   r.add("echo", [](const component&, const actors::run_info& info) {
     auto delay = actors::int_param(info.params, "delay_ms", 20, 0, echo_runnable::max_delay_ms);
     return std::make_shared<echo_runnable>(info.message, std::chrono::milliseconds{delay},
                                            info.names.content);
+  });
+  // One counter for every runnable of this registry that spawns processes.
+  auto slots = std::make_shared<process_slots>(max_child_processes);
+  r.add("command", [slots](const component& c, const actors::run_info& info) {
+    return std::make_shared<command_runnable>(command_config::from_spec(c.spec), info.message,
+                                              slots);
   });
   return r;
 }

@@ -1,12 +1,17 @@
 // runcast_test_server: the runcast executable with two test runnables beside echo, each
 // offered as an agent — `ticker` (an async producer on the runtime's executor) and
-// `counter` (a CAF actor) — and a team `echo-team` (echo, with the team's event names).
+// `counter` (a CAF actor) — a team `echo-team` (echo, with the team's event names), and
+// agents of the built-in `command` runnable running tests/support/scripts/ (`command-lines`,
+// `command-cat`, `command-fail`, `command-sleep`).
 // Integration and cluster tests run it (RUNCAST_BIN) to drive every runnable shape over HTTP.
 
 #include "app/serve.hpp"
 #include "runnables/builtins.hpp"
 #include "tests/support/counter_runnable.hpp"
 #include "tests/support/ticker_runnable.hpp"
+
+#include <cstdlib>
+#include <string>
 
 namespace {
 
@@ -22,6 +27,21 @@ std::chrono::milliseconds delay_param(const actors::run_info& info) {
 
 int fail_at_param(const actors::run_info& info) {
   return static_cast<int>(actors::int_param(info.params, "fail_at", -1, -1, 100'000));
+}
+
+/// tests/support/scripts, absolute: from RUNCAST_SOURCE_DIR (CTest sets it) or else the
+/// source tree this binary was built from.
+std::string scripts_dir() {
+  const char* source = std::getenv("RUNCAST_SOURCE_DIR");
+  std::string root = source != nullptr && *source != '\0' ? source : RUNCAST_TEST_SOURCE_DIR;
+  return root + "/tests/support/scripts";
+}
+
+/// An agent of the `command` runnable with `command` as its spec's "command".
+component command_agent(const std::string& id, nlohmann::json command) {
+  component c{"agents", id, id, "command runnable (test)", "command", nlohmann::json::object()};
+  c.spec = {{"command", std::move(command)}};
+  return c;
 }
 
 } // namespace
@@ -42,5 +62,14 @@ int main(int argc, char** argv) {
     {"teams", "echo-team", "Echo Team", "echo under a team's names (test)", "echo",
      nlohmann::json::object()},
   };
+  auto scripts = scripts_dir();
+  extra.push_back(command_agent("command-lines", {{"argv", {"/bin/sh", scripts + "/lines.sh",
+                                                            "{message}"}},
+                                                  {"input", "argument"},
+                                                  {"cwd", scripts}}));
+  extra.push_back(command_agent("command-cat", {{"argv", {"cat"}}}));
+  extra.push_back(command_agent("command-fail", {{"argv", {"/bin/sh", scripts + "/fail.sh"}}}));
+  extra.push_back(command_agent("command-sleep", {{"argv", {"/bin/sh", scripts + "/sleeper.sh"}},
+                                                  {"kill_grace_ms", 1000}}));
   return app::main_with(argc, argv, std::move(runnables), extra);
 }
