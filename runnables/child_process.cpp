@@ -86,14 +86,14 @@ void child_process::terminate(std::chrono::milliseconds grace) {
   boost::asio::post(strand_, [self = shared_from_this(), grace] {
     if (self->reaped_)
       return; // its group is gone already (killed when it exited)
-    if (!self->term_sent_) {
-      self->term_sent_ = true;
-      self->kill_group(SIGTERM);
-    }
     if (grace.count() <= 0) {
       self->kill_group(SIGKILL);
       return;
     }
+    if (self->term_sent_)
+      return; // a second terminate (a cancel after the timeout) keeps the first deadline
+    self->term_sent_ = true;
+    self->kill_group(SIGTERM);
     self->kill_timer_.expires_after(grace);
     self->kill_timer_.async_wait([self](const boost::system::error_code& ec) {
       if (!ec && !self->reaped_)

@@ -95,7 +95,8 @@ public:
   void resume();
 
   /// SIGTERM to the process group, SIGKILL to it after `grace` if the process still runs
-  /// (at once for zero). Timeouts and cancels use it.
+  /// (zero: SIGKILL at once). Timeouts and cancels use it; a later call does not move the
+  /// first one's deadline. Nothing once the process has exited (its group was killed then).
   void terminate(std::chrono::milliseconds grace);
 
 private:

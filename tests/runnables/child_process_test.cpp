@@ -258,3 +258,28 @@ TEST_CASE("reading pauses while the consumer refuses and resumes without losing 
   for (size_t i = 0; i < lines.size(); ++i)
     REQUIRE(lines[i] == std::to_string(i + 1) + "\n");
 }
+
+TEST_CASE("destroying the io_context with the process running kills its group") {
+  pid_t pgid = 0;
+  {
+    boost::asio::io_context io;
+    auto strand = boost::asio::make_strand(io);
+    bool exited = false;
+    boost::asio::post(strand, [&] {
+      // Not kept here: only the process's pending operations own it.
+      child_process::start(
+        strand, sh("echo $$; sleep 60 & sleep 60"), {},
+        [&](const std::string& text) {
+          pgid = static_cast<pid_t>(std::stol(text));
+          return true;
+        },
+        [&](process_exit) { exited = true; });
+    });
+    while (pgid == 0 && io.run_one_for(std::chrono::seconds{10}) > 0) {
+    }
+    REQUIRE(pgid > 0);
+    CHECK(::kill(-pgid, 0) == 0);
+    CHECK_FALSE(exited);
+  } // the io_context goes, and with its handlers the process object
+  CHECK(group_gone(pgid));
+}
