@@ -1,5 +1,6 @@
 #include "runnables/builtins.hpp"
 
+#include "runnables/command_runnable.hpp"
 #include "runnables/echo_runnable.hpp"
 #include "runnables/team_runnable.hpp"
 #include "runnables/workflow_runnable.hpp"
@@ -8,7 +9,7 @@
 
 namespace runcast::runnables {
 
-actors::runnable_registry builtins() {
+actors::runnable_registry builtins(size_t max_child_processes) {
   actors::runnable_registry r;
   r.add("echo", [](const component&, const actors::run_info& info) {
     auto delay = actors::int_param(info.params, "delay_ms", 20, 0, echo_runnable::max_delay_ms);
@@ -24,6 +25,12 @@ actors::runnable_registry builtins() {
     return std::make_shared<workflow_runnable>(
       std::make_shared<const std::vector<workflow_step>>(
         workflow_step::list_from(c.spec.at("steps"), "workflow " + c.id)));
+  });
+  // One counter for every runnable of this registry that spawns processes.
+  auto slots = std::make_shared<process_slots>(max_child_processes);
+  r.add("command", [slots](const component& c, const actors::run_info& info) {
+    return std::make_shared<command_runnable>(command_config::from_spec(c.spec), info.message,
+                                              slots);
   });
   return r;
 }

@@ -1,6 +1,7 @@
 // runcast_test_server: the runcast executable with two test runnables beside echo, each
 // offered as an agent — `ticker` (an async producer on the runtime's executor) and
-// `counter` (a CAF actor).
+// `counter` (a CAF actor) — and agents of the built-in `command` runnable running
+// tests/support/scripts/ (`command-lines`, `command-cat`, `command-fail`, `command-sleep`).
 // Stand-ins for "openai" and "command" when the build lacks them (they refuse to run).
 // Integration and cluster tests run it (RUNCAST_BIN) to drive every runnable shape over HTTP.
 
@@ -10,6 +11,8 @@
 #include "tests/support/ticker_runnable.hpp"
 
 #include <stdexcept>
+#include <cstdlib>
+#include <string>
 
 namespace {
 
@@ -25,6 +28,21 @@ std::chrono::milliseconds delay_param(const actors::run_info& info) {
 
 int fail_at_param(const actors::run_info& info) {
   return static_cast<int>(actors::int_param(info.params, "fail_at", -1, -1, 100'000));
+}
+
+/// tests/support/scripts, absolute: from RUNCAST_SOURCE_DIR (CTest sets it) or else the
+/// source tree this binary was built from.
+std::string scripts_dir() {
+  const char* source = std::getenv("RUNCAST_SOURCE_DIR");
+  std::string root = source != nullptr && *source != '\0' ? source : RUNCAST_TEST_SOURCE_DIR;
+  return root + "/tests/support/scripts";
+}
+
+/// An agent of the `command` runnable with `command` as its spec's "command".
+component command_agent(const std::string& id, nlohmann::json command) {
+  component c{"agents", id, id, "command runnable (test)", "command", nlohmann::json::object()};
+  c.spec = {{"command", std::move(command)}};
+  return c;
 }
 
 } // namespace
@@ -52,5 +70,14 @@ int main(int argc, char** argv) {
     {"agents", "ticker", "Ticker", "async producer (test)", "ticker", nlohmann::json::object()},
     {"agents", "counter", "Counter", "CAF actor (test)", "counter", nlohmann::json::object()},
   };
+  auto scripts = scripts_dir();
+  extra.push_back(command_agent("command-lines", {{"argv", {"/bin/sh", scripts + "/lines.sh",
+                                                            "{message}"}},
+                                                  {"input", "argument"},
+                                                  {"cwd", scripts}}));
+  extra.push_back(command_agent("command-cat", {{"argv", {"cat"}}}));
+  extra.push_back(command_agent("command-fail", {{"argv", {"/bin/sh", scripts + "/fail.sh"}}}));
+  extra.push_back(command_agent("command-sleep", {{"argv", {"/bin/sh", scripts + "/sleeper.sh"}},
+                                                  {"kill_grace_ms", 1000}}));
   return app::main_with(argc, argv, std::move(runnables), extra);
 }
