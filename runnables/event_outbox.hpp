@@ -6,6 +6,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace runcast::runnables {
 
@@ -13,6 +14,9 @@ namespace runcast::runnables {
 /// events wait for the run actor; the outbox then keeps them and retries shortly on a
 /// timer, never dropping one. Its owner stops reading upstream until `flush` says the
 /// outbox is empty, so it holds at most what one read produced. Use on one strand.
+///
+/// The continuations given to `flush` keep their owner alive while they wait (the owner
+/// owns the outbox); they are released when called, or by `stop`, or once the run is over.
 class event_outbox {
 public:
   /// How long to wait before offering refused events again.
@@ -25,7 +29,8 @@ public:
   void push(event_draft ev);
 
   /// Emits what waits, in order, then calls `then` — at once if nothing waits, later (on
-  /// the strand) if the run refused some. If the run is over, `then` is never called.
+  /// the strand) if the run refused some; continuations run in the order given. If the run
+  /// is over, `then` is never called.
   void flush(std::function<void()> then);
 
   /// Stops retrying (the run is over).
@@ -35,9 +40,13 @@ public:
   bool empty() const { return queue_.empty(); }
 
 private:
+  void drain();
+
   std::shared_ptr<actors::run_context> ctx_;
   net::steady_timer timer_;
   std::deque<event_draft> queue_;
+  std::vector<std::function<void()>> waiting_; ///< continuations of flushes not done yet
+  bool retrying_ = false;
   bool stopped_ = false;
 };
 

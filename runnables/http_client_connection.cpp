@@ -60,6 +60,8 @@ void http_client_connection::start(std::string host, std::string port,
 
 void http_client_connection::on_resolve(beast::error_code ec,
                                         tcp::resolver::results_type results) {
+  if (closed_)
+    return;
   resolve_timer_.cancel();
   if (resolve_timed_out_)
     ec = beast::error::timeout;
@@ -73,6 +75,8 @@ void http_client_connection::on_resolve(beast::error_code ec,
 }
 
 void http_client_connection::on_connect(beast::error_code ec) {
+  if (closed_)
+    return;
   if (ec)
     return fail(stage::connect, ec);
   if (!tls_)
@@ -85,6 +89,8 @@ void http_client_connection::on_connect(beast::error_code ec) {
 }
 
 void http_client_connection::on_handshake(beast::error_code ec) {
+  if (closed_)
+    return;
   if (ec)
     return fail(stage::handshake, ec);
   do_write();
@@ -101,6 +107,8 @@ void http_client_connection::do_write() {
 }
 
 void http_client_connection::on_write(beast::error_code ec) {
+  if (closed_)
+    return;
   if (ec)
     return fail(stage::write, ec);
   sent_at_ = clock::now();
@@ -167,6 +175,7 @@ void http_client_connection::on_read(beast::error_code ec) {
 void http_client_connection::fail(stage s, beast::error_code ec) {
   if (closed_)
     return;
+  auto self = shared_from_this(); // the handler may drop its owner's reference to us
   closed_ = true;
   beast::error_code ignored;
   lowest().socket().close(ignored);

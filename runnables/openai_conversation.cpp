@@ -94,7 +94,6 @@ void openai_conversation::send() {
   status_ = 0;
   first_token_ = false;
   round_over_ = false;
-  body_bytes_ = 0;
   error_body_.clear();
   round_content_.clear();
   lines_.emplace();
@@ -144,7 +143,6 @@ void openai_conversation::read_on() {
 void openai_conversation::on_body(std::string_view bytes) {
   if (finished_)
     return;
-  body_bytes_ += bytes.size();
   if (status_ < 200 || status_ >= 300) {
     error_body_.append(bytes.substr(0, max_error_body - std::min(max_error_body,
                                                                   error_body_.size())));
@@ -276,7 +274,12 @@ void openai_conversation::run_tools() {
   }
   results_.assign(calls_.size(), {});
   tools_pending_ = calls_.size();
-  for (size_t i = 0; i < calls_.size(); ++i) {
+  // The started events reach the run before any tool runs, so a client sees them first.
+  outbox_.flush([self = shared_from_this()] { self->launch_tools(); });
+}
+
+void openai_conversation::launch_tools() {
+  for (size_t i = 0; i < calls_.size() && tools_pending_ > 0; ++i) {
     const auto* tool = cfg_.find_tool(calls_[i].name);
     if (!tool) {
       on_tool_done(i, {false, "unknown tool " + calls_[i].name, {}});
@@ -309,7 +312,7 @@ void openai_conversation::on_tool_done(size_t i, tool_result r) {
        std::move(fields));
   results_[i] = r.ok ? std::move(r.text) : "error: " + r.text;
   if (--tools_pending_ > 0)
-    return;
+    return outbox_.flush([] {}); // this tool's event now, not when the slowest one ends
   request_->add_tool_round(round_content_, calls_, results_);
   attempt_ = 0;
   outbox_.flush([self = shared_from_this()] { self->send(); });

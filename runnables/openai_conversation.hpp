@@ -54,6 +54,7 @@ private:
   void fail_with_status();
   void end_round();
   void run_tools();
+  void launch_tools();
   void on_tool_done(size_t i, tool_result r);
   void emit(std::string type, std::optional<std::string> content,
             nlohmann::ordered_json fields);
@@ -79,7 +80,6 @@ private:
   unsigned status_ = 0;
   bool first_token_ = false; ///< a content or tool delta arrived: no more retries
   bool round_over_ = false;
-  size_t body_bytes_ = 0;
   std::string error_body_;
   std::optional<sse_line_parser> lines_;
   std::optional<chat_stream_parser> stream_;
