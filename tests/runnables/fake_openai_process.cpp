@@ -18,8 +18,9 @@ namespace runcast::test {
 namespace {
 
 std::string fake_script_path() {
-  const char* src = std::getenv("RUNCAST_SOURCE_DIR");
-  return std::string{src ? src : "."} + "/tests/support/fake_openai.py";
+  if (const char* src = std::getenv("RUNCAST_SOURCE_DIR"))
+    return std::string{src} + "/tests/support/fake_openai.py";
+  return RUNCAST_FAKE_OPENAI; // set by tests/runnables/CMakeLists.txt
 }
 
 } // namespace

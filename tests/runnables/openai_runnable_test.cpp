@@ -8,6 +8,7 @@
 #include "tests/support/eventually.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <catch2/catch.hpp>
 
@@ -173,6 +174,62 @@ TEST_CASE("openai cancel mid-stream closes the upstream connection") {
   ctx->cancel();
   CHECK(runcast::test::eventually([&] { return fake.saw_disconnect(); }));
   CHECK(ctx->end() == "cancelled");
+}
+
+TEST_CASE("openai fails when no first token comes within first_token_timeout_ms") {
+  io_threads io;
+  json silent = {{"chunks", json::array()}, {"hang", true}};
+  fake_openai_process fake{json::array({silent})};
+  openai_runnable r{config(model_spec(fake.port(), {{"first_token_timeout_ms", 200}})),
+                    std::make_shared<recording_runner>()};
+  auto ctx = std::make_shared<test_run_context>(io.context(), "hi");
+  run(r, ctx);
+  CHECK(ctx->end() == "failed");
+  CHECK_THAT(ctx->result(), Catch::Contains("no first token") &&
+                              Catch::Contains("first_token_timeout_ms"));
+  CHECK(runcast::test::eventually([&] { return fake.saw_disconnect(); }));
+}
+
+TEST_CASE("openai retries a refused connection and then names what it could not reach") {
+  io_threads io;
+  uint16_t port = 0;
+  {
+    // A port nothing listens on: bound and closed again.
+    boost::asio::io_context probe;
+    boost::asio::ip::tcp::acceptor a{probe, {boost::asio::ip::make_address("127.0.0.1"), 0}};
+    port = a.local_endpoint().port();
+  }
+  openai_runnable r{config(model_spec(port, {{"max_retries", 2}})),
+                    std::make_shared<recording_runner>()};
+  auto ctx = std::make_shared<test_run_context>(io.context(), "hi");
+  run(r, ctx);
+  CHECK(ctx->end() == "failed");
+  CHECK_THAT(ctx->result(), Catch::StartsWith("could not connect to 127.0.0.1:" +
+                                              std::to_string(port)));
+}
+
+TEST_CASE("openai fails after max_tool_rounds rounds of tool calls") {
+  io_threads io;
+  json ask = {{"chunks", json::array({
+                {{"tool_call", {{"index", 0}, {"id", "call_1"}, {"name", "nosuch"},
+                                {"arguments", "{}"}}}},
+                {{"finish", "tool_calls"}}})}};
+  fake_openai_process fake{json::array({ask})};
+  auto tools = json::parse(R"([{"name":"weather","command":["/usr/bin/weather"]}])");
+  auto runner = std::make_shared<recording_runner>();
+  openai_runnable r{config(model_spec(fake.port(), {{"max_tool_rounds", 1}}), tools), runner};
+  auto ctx = std::make_shared<test_run_context>(io.context(), "loop");
+  run(r, ctx);
+  CHECK(ctx->end() == "failed");
+  CHECK_THAT(ctx->result(), Catch::Contains("max_tool_rounds (1)"));
+  CHECK(runner->calls.empty()); // an unknown tool never reaches the runner
+  auto events = ctx->events();
+  REQUIRE(events.size() == 2); // the first round's; the second fails before any tool runs
+  CHECK(events[1].type == "ToolCallCompleted");
+  CHECK(events[1].fields["error"] == "unknown tool nosuch");
+  auto requests = fake.requests();
+  REQUIRE(requests.size() == 2);
+  CHECK(requests[1]["body"]["messages"].back()["content"] == "error: unknown tool nosuch");
 }
 
 TEST_CASE("openai sends the session history in the request body") {
