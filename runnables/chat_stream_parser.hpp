@@ -18,7 +18,7 @@ class chat_stream_parser {
 public:
   /// Most tool calls one round may ask for, and most bytes of all their arguments.
   static constexpr size_t max_tool_calls = 64;
-  static constexpr size_t max_arguments_bytes = 1 << 20;
+  static constexpr size_t max_arguments_bytes = 1 << 20; ///< (the second bound)
 
   /// What one line brought.
   struct delta {

@@ -22,6 +22,7 @@ public:
   /// How long to wait before offering refused events again.
   static constexpr std::chrono::milliseconds retry_delay{10};
 
+  /// An outbox emitting into `ctx`, retrying on a timer of `strand`.
   event_outbox(std::shared_ptr<actors::run_context> ctx,
                net::strand<net::io_context::executor_type> strand);
 

@@ -20,6 +20,7 @@ class http_client_connection : public std::enable_shared_from_this<http_client_c
 public:
   // -- member types -----------------------------------------------------------------------
 
+  /// The clock of every deadline.
   using clock = std::chrono::steady_clock;
 
   /// The step an error happened in: before `write` nothing reached the server.
@@ -28,9 +29,13 @@ public:
   /// What the connection reports. After `on_header`, each `on_body` piece and `read_more`
   /// calls alternate; `on_done` or `on_error` ends the exchange (never after `close`).
   struct handlers {
+    /// The status and the Retry-After header (empty if none).
     std::function<void(unsigned status, std::string retry_after)> on_header;
+    /// The next decoded piece of the body (valid during the call only).
     std::function<void(std::string_view bytes)> on_body;
+    /// The whole body was read.
     std::function<void()> on_done;
+    /// The exchange failed in `stage` (beast::error::timeout for a missed deadline).
     std::function<void(stage, beast::error_code)> on_error;
   };
 

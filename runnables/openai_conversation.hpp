@@ -26,8 +26,8 @@ public:
   /// Most bytes of one response (a stream's whole body), of an error body kept for the
   /// message, and of one tool result passed on to the model and the events.
   static constexpr size_t max_response_bytes = 64 << 20;
-  static constexpr size_t max_error_body = 4096;
-  static constexpr size_t max_tool_result_bytes = 256 * 1024;
+  static constexpr size_t max_error_body = 4096; ///< (the second bound)
+  static constexpr size_t max_tool_result_bytes = 256 * 1024; ///< (the third bound)
   /// Longest Retry-After honoured.
   static constexpr std::chrono::seconds max_retry_after{60};
 

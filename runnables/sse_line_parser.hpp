@@ -16,6 +16,7 @@ public:
   /// Longest line accepted by default: a chunk carrying a large tool-call fragment fits.
   static constexpr size_t default_max_line = 1 << 20;
 
+  /// A parser accepting lines of at most `max_line` bytes.
   explicit sse_line_parser(size_t max_line = default_max_line) : max_line_(max_line) {
   }
 

@@ -14,9 +14,9 @@ namespace runcast::runnables {
 
 /// How one tool call ended: its output for the model, or why it failed.
 struct tool_result {
-  bool ok = false;
-  std::string text;                   ///< the result when `ok`, else the error
-  std::chrono::milliseconds duration{0};
+  bool ok = false;                        ///< the tool ran and succeeded
+  std::string text;                       ///< the result when `ok`, else the error
+  std::chrono::milliseconds duration{0};  ///< how long it ran
 };
 
 /// Executes tools for model runnables. Injected so that the runnable never spawns processes

@@ -21,6 +21,7 @@ public:
   /// Throws std::runtime_error if it does not print its port within 10 s.
   explicit fake_openai_process(const nlohmann::json& script, const std::string& tls_cert = {},
                                const std::string& tls_key = {});
+  /// Kills the fake (SIGKILL) and reaps it.
   ~fake_openai_process();
 
   fake_openai_process(const fake_openai_process&) = delete;

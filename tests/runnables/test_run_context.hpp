@@ -24,6 +24,8 @@ public:
                    std::vector<actors::past_run> history = {});
 
   // -- run_context --------------------------------------------------------------------------
+  // As actors/run_context.hpp says; emit refuses after the end or while refuse_emits lasts.
+
   const actors::run_info& info() const override { return info_; }
   bool emit(event_draft ev) override;
   void complete(std::optional<std::string> output, nlohmann::ordered_json fields) override;
