@@ -2,6 +2,8 @@
 
 #include "runnables/command_runnable.hpp"
 #include "runnables/echo_runnable.hpp"
+#include "runnables/openai_runnable.hpp"
+#include "runnables/process_tool_runner.hpp"
 #include "runnables/team_runnable.hpp"
 #include "runnables/workflow_runnable.hpp"
 
@@ -9,7 +11,8 @@
 
 namespace runcast::runnables {
 
-actors::runnable_registry builtins(size_t max_child_processes) {
+actors::runnable_registry builtins(size_t max_child_processes,
+                                   std::shared_ptr<tool_runner> tools) {
   actors::runnable_registry r;
   r.add("echo", [](const component&, const actors::run_info& info) {
     auto delay = actors::int_param(info.params, "delay_ms", 20, 0, echo_runnable::max_delay_ms);
@@ -32,6 +35,9 @@ actors::runnable_registry builtins(size_t max_child_processes) {
     return std::make_shared<command_runnable>(command_config::from_spec(c.spec), info.message,
                                               slots);
   });
+  if (!tools)
+    tools = std::make_shared<process_tool_runner>(slots);
+  r.add("openai", openai_runnable::factory(std::move(tools)));
   return r;
 }
 
