@@ -19,8 +19,6 @@ const std::vector<runnable_shape>& test_shapes() {
     {"agents/echo", "RunStarted", "RunContent", "RunCompleted", "RunCancelled", "w"},
     {"agents/ticker", "RunStarted", "RunContent", "RunCompleted", "RunCancelled", "tick "},
     {"agents/counter", "RunStarted", "RunContent", "RunCompleted", "RunCancelled", "count "},
-    {"teams/echo-team", "TeamRunStarted", "TeamRunContent", "TeamRunCompleted",
-     "TeamRunCancelled", "w"},
   };
   return shapes;
 }

@@ -21,8 +21,8 @@ struct runnable_shape {
   std::string content_prefix; ///< each content starts with it ("tick ", "w", …)
 };
 
-/// echo (step function), ticker (async producer), counter (CAF actor), echo-team (step
-/// function under a team's names).
+/// echo (step function), ticker (async producer), counter (CAF actor). Teams and workflows
+/// have event streams of their own shape.
 const std::vector<runnable_shape>& test_shapes();
 
 /// Starts a background+stream run of `events` contents on `start_port`, reads its first
