@@ -2,7 +2,6 @@
 // offered as an agent — `ticker` (an async producer on the runtime's executor) and
 // `counter` (a CAF actor) — and agents of the built-in `command` runnable running
 // tests/support/scripts/ (`command-lines`, `command-cat`, `command-fail`, `command-sleep`).
-// Stand-ins for "openai" and "command" when the build lacks them (they refuse to run).
 // Integration and cluster tests run it (RUNCAST_BIN) to drive every runnable shape over HTTP.
 
 #include "app/serve.hpp"
@@ -10,7 +9,6 @@
 #include "tests/support/counter_runnable.hpp"
 #include "tests/support/ticker_runnable.hpp"
 
-#include <stdexcept>
 #include <cstdlib>
 #include <string>
 
@@ -57,15 +55,6 @@ int main(int argc, char** argv) {
     return std::make_shared<test::counter_runnable>(count_param(info), delay_param(info),
                                                     fail_at_param(info));
   });
-  // examples/runcast.json names these; until this build registers them, stand-ins that
-  // refuse every run let `check-config` of the example be tested (CTest
-  // check_config_accepts_the_example).
-  for (const char* name : {"openai", "command"})
-    if (!runnables.contains(name))
-      runnables.add(name, [name](const component&, const actors::run_info&)
-                            -> std::shared_ptr<actors::runnable> {
-        throw std::invalid_argument(std::string{name} + " is not built into this server");
-      });
   std::vector<component> extra{
     {"agents", "ticker", "Ticker", "async producer (test)", "ticker", nlohmann::json::object()},
     {"agents", "counter", "Counter", "CAF actor (test)", "counter", nlohmann::json::object()},
