@@ -4,16 +4,6 @@
 
 namespace runcast {
 
-namespace {
-
-template <class T>
-void fill(config_json& obj, const char* key, T value) {
-  if (!obj.contains(key))
-    obj[key] = std::move(value);
-}
-
-} // namespace
-
 config_json check_command(const config_json& command, const std::string& path,
                           config_checker& check) {
   if (!check.object(command, path))
@@ -39,11 +29,11 @@ config_json check_command(const config_json& command, const std::string& path,
   check.integer(command, path, "max_output_bytes", 1, int64_t{1} << 30);
 
   config_json out = command;
-  fill(out, "input", "stdin");
-  fill(out, "env", config_json::array());
-  fill(out, "timeout_ms", 300'000);
-  fill(out, "kill_grace_ms", 2'000);
-  fill(out, "max_output_bytes", 1'048'576);
+  fill_default(out, "input", "stdin");
+  fill_default(out, "env", config_json::array());
+  fill_default(out, "timeout_ms", 300'000);
+  fill_default(out, "kill_grace_ms", 2'000);
+  fill_default(out, "max_output_bytes", 1'048'576);
   return out;
 }
 

@@ -104,4 +104,12 @@ private:
   std::vector<config_error> errors_;
 };
 
+/// Sets `obj[key]` to `value` unless the file gave it: the documented default, filled in so
+/// a component's consumers need not know it.
+template <class T>
+void fill_default(config_json& obj, const char* key, T value) {
+  if (!obj.contains(key))
+    obj[key] = std::move(value);
+}
+
 } // namespace runcast

@@ -10,13 +10,6 @@ namespace {
 constexpr int64_t hour_ms = 3'600'000;
 constexpr int64_t int32_max = 2'147'483'647;
 
-/// Sets `obj[key]` to `value` unless the file gave it.
-template <class T>
-void fill(config_json& obj, const char* key, T value) {
-  if (!obj.contains(key))
-    obj[key] = std::move(value);
-}
-
 bool is_tool_name(const std::string& name) {
   if (name.empty() || name.size() > 64)
     return false;
@@ -52,11 +45,11 @@ config_json check_tool(const config_json& tool, const std::string& path,
   check.env_names(tool, path, "env");
 
   config_json out = tool;
-  fill(out, "description", "");
-  fill(out, "parameters",
+  fill_default(out, "description", "");
+  fill_default(out, "parameters",
        config_json{{"type", "object"}, {"properties", config_json::object()}});
-  fill(out, "timeout_ms", 30'000);
-  fill(out, "env", config_json::array());
+  fill_default(out, "timeout_ms", 30'000);
+  fill_default(out, "env", config_json::array());
   return out;
 }
 
@@ -123,13 +116,13 @@ config_json check_model(const config_json& model, const std::string& path,
   check.integer(model, path, "retry_backoff_ms", 0, 10 * 60'000);
 
   config_json out = model;
-  fill(out, "history_runs", 3);
-  fill(out, "max_tool_rounds", 4);
-  fill(out, "connect_timeout_ms", 10'000);
-  fill(out, "first_token_timeout_ms", 60'000);
-  fill(out, "idle_timeout_ms", 60'000);
-  fill(out, "max_retries", 3);
-  fill(out, "retry_backoff_ms", 500);
+  fill_default(out, "history_runs", 3);
+  fill_default(out, "max_tool_rounds", 4);
+  fill_default(out, "connect_timeout_ms", 10'000);
+  fill_default(out, "first_token_timeout_ms", 60'000);
+  fill_default(out, "idle_timeout_ms", 60'000);
+  fill_default(out, "max_retries", 3);
+  fill_default(out, "retry_backoff_ms", 500);
   return out;
 }
 
