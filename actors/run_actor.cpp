@@ -1,6 +1,7 @@
 #include "actors/run_actor.hpp"
 
 #include "actors/run_context_impl.hpp"
+#include "core/ids.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -95,6 +96,26 @@ void take_steps(self_ptr self, step_runnable& body, size_t max_batch) {
   }
 }
 
+/// The store's record of a child run: a run of its own session and user, owned by this node,
+/// whose parent is this run.
+persistence::run_record child_record(const run_actor_state& st, const run_info& child,
+                                     const child_request& req) {
+  persistence::run_record r;
+  r.run_id = child.run_id;
+  r.parent_run_id = st.info.run_id;
+  r.session_id = child.session_id;
+  r.user_id = child.user_id;
+  r.kind = child.kind;
+  r.component_id = child.component_id;
+  r.owner_node = st.env.node_id;
+  r.input = child.message;
+  r.params_json = req.params.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.status = run_status::running;
+  r.created_at = now_seconds();
+  r.updated_at = r.created_at;
+  return r;
+}
+
 /// Starts a child run inside this one (run_context::start_child).
 void start_child(self_ptr self, child_start& c) {
   auto& st = self->state;
@@ -110,9 +131,11 @@ void start_child(self_ptr self, child_start& c) {
     return;
   }
   auto n = st.next_child++;
-  made->first.run_id =
+  auto& info = made->first;
+  info.run_id =
     c.request.run_id.empty() ? st.info.run_id + "." + std::to_string(n) : c.request.run_id;
-  auto sink = self->spawn(child_events, std::move(c.handler));
+  auto sink = self->spawn(child_events, std::move(c.handler), child_record(st, info, c.request),
+                          st.env.records);
   auto env = st.env;
   env.child = true;
   st.children.push_back(self->spawn(drive_run, run_events_actor{sink}, made->second,
@@ -268,8 +291,19 @@ void deliver_or_retry(child_self self) {
 
 } // namespace
 
-run_events_actor::behavior_type child_events(child_self self, child_handler handler) {
-  self->state.handler = std::move(handler);
+run_events_actor::behavior_type child_events(child_self self, child_handler handler,
+                                             persistence::run_record record,
+                                             store_actor records) {
+  auto& st = self->state;
+  st.handler = std::move(handler);
+  if (records) {
+    // Fire and forget: the store worker logs its own failures, and a member whose record
+    // could not be written still runs (its events are in the parent's stream). This actor
+    // enqueues the create before the final status, so the worker sees them in that order.
+    caf::anon_send(records, create_atom::value, record);
+    st.record = std::move(record);
+    st.records = std::move(records);
+  }
   return {
     [=](publish_atom, draft_batch& batch) {
       auto& st = self->state;
@@ -287,7 +321,10 @@ run_events_actor::behavior_type child_events(child_self self, child_handler hand
     [=](status_atom, run_outcome& outcome) {
       if (!is_terminal(outcome.status))
         return;
-      self->state.end = std::move(outcome);
+      auto& st = self->state;
+      if (st.records)
+        caf::anon_send(st.records, status_atom::value, st.record.run_id, outcome);
+      st.end = std::move(outcome);
       deliver_or_retry(self);
     },
   };

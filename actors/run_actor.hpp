@@ -3,6 +3,7 @@
 #include "actors/event_log_actor.hpp"
 #include "actors/run_context.hpp"
 #include "actors/runnable_actor.hpp"
+#include "actors/store_actor.hpp"
 #include "core/limits.hpp"
 
 #include <caf/actor.hpp>
@@ -46,13 +47,15 @@ using run_events_actor = caf::typed_actor<caf::reacts_to<publish_atom, draft_bat
                                           caf::reacts_to<status_atom, run_outcome>>;
 
 /// What a run actor needs besides its runnable: the runtime's executor for async runnables,
-/// how to build child runs, and the limits.
+/// how to build child runs and where their records go, and the limits.
 struct run_environment {
   io_executor io;
   child_factory children;
   history_reader history;
   limits lim;
-  bool child = false; ///< a child run: its events target is the parent's handler
+  std::string node_id = {}; ///< this node: the owner of the child runs it records
+  store_actor records = {};  ///< where child runs are recorded; none: they are not
+  bool child = false;        ///< a child run: its events target is the parent's handler
 };
 
 /// State of a run actor.
@@ -90,6 +93,8 @@ run_actor::behavior_type drive_run(run_actor::stateful_pointer<run_actor_state> 
 /// State of a child run's events target.
 struct child_events_state {
   child_handler handler;
+  persistence::run_record record;    ///< the child's record, while it is recorded
+  store_actor records;               ///< where its final status goes; none: not recorded
   std::deque<event_draft> held;      ///< refused by the handler, offered again
   std::optional<run_outcome> end;    ///< the child's end, handed on after `held`
   caf::strong_actor_ptr run;         ///< the child run actor
@@ -101,8 +106,12 @@ struct child_events_state {
 
 /// The events target of a child run: hands each event and the end to `handler`, then quits.
 /// A batch the handler refuses is held, and the child run gets no credit for it (so it
-/// publishes at most `max_unacked_batches` more) until the handler took all of it.
+/// publishes at most `max_unacked_batches` more) until the handler took all of it. With a
+/// store (`records`), the child's `record` is created there at once and its final status
+/// written at its end, so a team's member or a workflow's step can be polled like any run
+/// (its events are in the parent's stream, not in a log of its own).
 run_events_actor::behavior_type
-child_events(run_events_actor::stateful_pointer<child_events_state> self, child_handler handler);
+child_events(run_events_actor::stateful_pointer<child_events_state> self, child_handler handler,
+             persistence::run_record record, store_actor records);
 
 } // namespace runcast::actors

@@ -63,8 +63,9 @@ public:
 
   /// Starts a child run — a component of this node (a team's member, a workflow's step)
   /// executed inside this run: its events go to `handler.on_event` (forward what you want
-  /// with `emit`, re-tagged as you like), its end to `handler.on_end`; it is not a run of
-  /// its own in the store. Cancelling or ending this run cancels its children. If the child
+  /// with `emit`, re-tagged as you like), its end to `handler.on_end`. It has no event log
+  /// of its own, but the store records it as a run (`parent_run_id` = this run) with its
+  /// final status. Cancelling or ending this run cancels its children. If the child
   /// cannot start (unknown component, bad parameter) or this run is over, `on_end` says so
   /// with status ERROR or CANCELLED.
   virtual void start_child(child_request request, child_handler handler) = 0;

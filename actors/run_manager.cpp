@@ -23,14 +23,12 @@ void maybe_finish_shutdown(self_ptr self) {
 
 } // namespace
 
-run_manager_actor::behavior_type run_manager(self_ptr self, limits lim, log_services services,
-                                             io_executor io, child_factory children,
-                                             history_reader history) {
-  self->state.lim = lim;
+run_manager_actor::behavior_type run_manager(self_ptr self, log_services services,
+                                             run_environment env) {
+  env.records = services.writer;
+  self->state.lim = env.lim;
   self->state.services = std::move(services);
-  self->state.io = io;
-  self->state.children = std::move(children);
-  self->state.history = std::move(history);
+  self->state.env = std::move(env);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
     if (auto i = st.by_run.find(dm.source); i != st.by_run.end()) {
@@ -72,7 +70,7 @@ run_manager_actor::behavior_type run_manager(self_ptr self, limits lim, log_serv
           [self, rp, log, run_id, body = spec.body, info = spec.info](bool) mutable {
             auto& st = self->state;
             auto run = self->spawn(drive_run, run_events_actor{log}, body, std::move(info),
-                                   run_environment{st.io, st.children, st.history, st.lim});
+                                   st.env);
             self->send(log, watch_atom::value, caf::actor_cast<caf::actor>(run));
             // Linked, so that stopping the manager stops every log it holds; monitored, to
             // forget a log once its retention ends.

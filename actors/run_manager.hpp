@@ -21,9 +21,11 @@ struct run_manager_state;
 /// Starts runs and knows the event logs this node holds in memory (protocol:
 /// run_manager_actor.hpp). Runs get their event log (linked, so stopping the manager stops
 /// them; monitored, to forget a log once its retention ends) and their run actor.
+/// `env` is what every run actor gets (its limits are the manager's; its `records` is set to
+/// the store's writer here).
 run_manager_actor::behavior_type run_manager(
-  run_manager_actor::stateful_pointer<run_manager_state> self, limits lim,
-  log_services services, io_executor io, child_factory children, history_reader history);
+  run_manager_actor::stateful_pointer<run_manager_state> self, log_services services,
+  run_environment env);
 
 /// State of the run manager.
 struct run_manager_state {
@@ -35,9 +37,7 @@ struct run_manager_state {
 
   limits lim;
   log_services services;  ///< the store's writer, a reader and the node's memory bounds
-  io_executor io;          ///< async runnables' executor (runtime-owned)
-  child_factory children;  ///< builds child runs (runtime-owned registries)
-  history_reader history;  ///< reads a session's earlier runs (runtime-owned store)
+  run_environment env;    ///< what every run actor gets (runtime-owned executor, registries)
   std::map<std::string, entry> runs;
   std::map<caf::actor_addr, std::string> by_log;
   std::map<caf::actor_addr, std::string> by_run;

@@ -18,6 +18,14 @@ size_t recover_interrupted_runs(persistence::store& db, const std::string& node_
                       c != nullptr ? c->name : run.component_id};
     // The next free index, not the count: should the stored indices have a hole, a count
     // would name an index that exists and INSERT OR IGNORE would drop the error event.
+    if (!run.parent_run_id.empty()) {
+      // A member or step: its events are in its parent's stream, which gets the error.
+      db.update_run_status(run.run_id, run_status::error, std::nullopt, why, now_seconds());
+      spdlog::warn("run {} (in run {}) was {} when the server stopped: marked ERROR", run.run_id,
+                   run.parent_run_id, to_string(run.status));
+      ++marked;
+      continue;
+    }
     auto index = db.next_event_index(run.run_id);
     auto created = static_cast<int64_t>(now_seconds());
     event_draft ev{names_for_kind(run.kind).error, why};

@@ -11,6 +11,7 @@ namespace runcast {
 /// A run as persisted.
 struct run_record {
   std::string run_id;
+  std::string parent_run_id;  ///< the team or workflow run this is a member or step of; or empty
   std::string session_id;
   std::string user_id;        ///< empty if none was given
   std::string kind;           ///< "agents", "teams", "workflows"
@@ -32,6 +33,7 @@ struct run_filter {
   std::optional<std::string> kind;
   std::optional<std::string> component_id;
   std::optional<run_status> status;
+  bool top_level_only = false; ///< leave out the members and steps of teams and workflows
   size_t limit = 100;
   size_t offset = 0;
 };

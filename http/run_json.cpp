@@ -7,6 +7,8 @@ namespace runcast::http {
 nlohmann::json run_json(const run_record& run) {
   nlohmann::ordered_json j;
   j["run_id"] = run.run_id;
+  if (!run.parent_run_id.empty())
+    j["parent_run_id"] = run.parent_run_id;
   j["session_id"] = run.session_id;
   j[std::string{singular_kind(run.kind)} + "_id"] = run.component_id;
   if (!run.user_id.empty())

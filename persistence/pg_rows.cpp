@@ -38,6 +38,7 @@ run_record read_run(const pqxx::row& row) {
   run.error = optional_text_of(row[10]);
   run.created_at = number_of<double>(row[11]);
   run.updated_at = number_of<double>(row[12]);
+  run.parent_run_id = text_of(row[13]);
   return run;
 }
 

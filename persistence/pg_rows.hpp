@@ -19,7 +19,7 @@ namespace runcast::persistence::detail {
 /// The runs columns in the order read_run() reads them.
 constexpr std::string_view run_columns =
   "run_id, session_id, user_id, kind, component_id, owner_node, input, params_json, status, "
-  "content, error, created_at, updated_at";
+  "content, error, created_at, updated_at, parent_run_id";
 
 /// The sessions columns (table alias `s`) in the order read_session() reads them; run_count
 /// is counted, not stored (runs_by_session makes the count an index range scan).

@@ -67,6 +67,10 @@ CREATE INDEX sessions_by_updated ON sessions (updated_at, session_id);
 CREATE INDEX sessions_by_user ON sessions (user_id);
 CREATE INDEX sessions_by_component ON sessions (component_id);
 )sql"},
+  // Members of teams and steps of workflows are runs too, recorded with their parent run.
+  {3, R"sql(
+ALTER TABLE runs ADD COLUMN parent_run_id TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 constexpr int latest_version = migrations[std::size(migrations) - 1].version;

@@ -116,14 +116,15 @@ void pg_store::create_run(const run_record& run) {
     " DO UPDATE SET updated_at = GREATEST(sessions.updated_at, excluded.updated_at))"
     " INSERT INTO runs ("
     + std::string{run_columns}
-    + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+    + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
   pool_->run("create_run", [&](pg_connection& c) {
     pqxx::nontransaction tx{c.conn};
     try {
       tx.exec_prepared(c.prepared(sql), run.run_id, run.session_id, run.user_id, run.kind,
                        run.component_id, run.owner_node, run.input, run.params_json,
                        status_text(run.status), nullable(run.content), nullable(run.error),
-                       real_text(run.created_at), real_text(run.updated_at));
+                       real_text(run.created_at), real_text(run.updated_at),
+                       run.parent_run_id);
     } catch (const pqxx::unique_violation&) {
       // runs_pkey is the only unique constraint the statement can violate.
       throw store_error("pg store: create_run: run '" + run.run_id + "' exists already");
@@ -205,7 +206,7 @@ std::optional<run_record> pg_store::find_run(const std::string& run_id) {
 
 std::vector<run_record> pg_store::list_runs(const run_filter& filter) {
   // Parameters are numbered in the order the filters appear, so the SQL text depends only
-  // on which filters are set: at most 32 prepared variants per connection. Conditions are
+  // on which filters are set: at most 64 prepared variants per connection. Conditions are
   // spelled out (not `$1 IS NULL OR …`) so the planner can use the session index.
   std::string sql = "SELECT " + std::string{run_columns} + " FROM runs";
   std::vector<std::string> values;
@@ -227,6 +228,11 @@ std::vector<run_record> pg_store::list_runs(const run_filter& filter) {
     add("status", status_text(*filter.status));
   if (filter.user_id)
     add("user_id", *filter.user_id);
+  if (filter.top_level_only) {
+    sql += glue;
+    sql += "parent_run_id = ''";
+    glue = " AND ";
+  }
   // Newest first; run_id breaks ties so pages never overlap or skip.
   sql += " ORDER BY created_at DESC, run_id DESC LIMIT $" + std::to_string(values.size() + 1)
          + " OFFSET $" + std::to_string(values.size() + 2);

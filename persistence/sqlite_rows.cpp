@@ -26,6 +26,7 @@ run_record read_run(const sqlite_statement_use& row, std::string_view operation)
   run.error = row.optional_text(10);
   run.created_at = row.real(11);
   run.updated_at = row.real(12);
+  run.parent_run_id = row.text(13);
   return run;
 }
 

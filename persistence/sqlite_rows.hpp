@@ -14,7 +14,7 @@ class sqlite_statement_use;
 /// The runs columns in the order read_run() reads them.
 constexpr std::string_view run_columns =
   "run_id, session_id, user_id, kind, component_id, owner_node, input, params_json, status, "
-  "content, error, created_at, updated_at";
+  "content, error, created_at, updated_at, parent_run_id";
 
 /// The sessions columns (table alias `s`) in the order read_session() reads them; run_count
 /// is counted, not stored, so it can never drift from the runs table (runs_by_session makes

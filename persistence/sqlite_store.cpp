@@ -79,7 +79,7 @@ void sqlite_store::create_run(const run_record& run) {
   {
     static const std::string sql =
       "INSERT INTO runs (" + std::string{run_columns}
-      + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+      + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
     sqlite_statement_use insert_run{db, writer_->prepared(sql, operation), operation};
     insert_run.bind(1, run.run_id);
     insert_run.bind(2, run.session_id);
@@ -94,6 +94,7 @@ void sqlite_store::create_run(const run_record& run) {
     insert_run.bind(11, run.error);
     insert_run.bind(12, run.created_at);
     insert_run.bind(13, run.updated_at);
+    insert_run.bind(14, run.parent_run_id);
     int rc = insert_run.step_unchecked();
     if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
       throw store_error("sqlite store: create_run: run '" + run.run_id + "' exists already");

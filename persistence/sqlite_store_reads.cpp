@@ -52,7 +52,7 @@ std::optional<run_record> sqlite_store::find_run(const std::string& run_id) {
 std::vector<run_record> sqlite_store::list_runs(const run_filter& filter) {
   constexpr const char* operation = "list_runs";
   // Each filter has a fixed parameter number, so the SQL text (the cache key) depends only
-  // on which filters are set: at most 32 cached variants. Conditions are spelled out rather
+  // on which filters are set: at most 64 cached variants. Conditions are spelled out rather
   // than `?1 IS NULL OR …` so the planner can use the session index.
   std::string sql = "SELECT " + std::string{run_columns} + " FROM runs";
   const char* glue = " WHERE ";
@@ -71,6 +71,8 @@ std::vector<run_record> sqlite_store::list_runs(const run_filter& filter) {
     add("status = ?4");
   if (filter.user_id)
     add("user_id = ?7");
+  if (filter.top_level_only)
+    add("parent_run_id = ''");
   // Newest first; run_id breaks ties so pages never overlap or skip.
   sql += " ORDER BY created_at DESC, run_id DESC LIMIT ?5 OFFSET ?6";
 

@@ -89,12 +89,13 @@ tool_spec parse_tool(const nlohmann::json& t) {
   tool.timeout = ms_field(t, "timeout_ms", 30'000);
   tool.cwd = string_field(t, "cwd", false);
   if (auto env = t.find("env"); env != t.end() && !env->is_null()) {
-    if (!env->is_object())
-      bad("tool " + tool.name + ": env must be an object of strings");
-    for (const auto& [k, v] : env->items()) {
-      if (!v.is_string())
-        bad("tool " + tool.name + ": env must be an object of strings");
-      tool.env[k] = v.get<std::string>();
+    if (!env->is_array())
+      bad("tool " + tool.name + ": env must be an array of variable names");
+    tool.env.clear();
+    for (const auto& name : *env) {
+      if (!name.is_string() || name.get<std::string>().empty())
+        bad("tool " + tool.name + ": env must be an array of variable names");
+      tool.env.push_back(name.get<std::string>());
     }
   }
   return tool;

@@ -16,9 +16,7 @@ void process_tool_runner::run(const tool_spec& tool, std::string arguments,
   process_options opts;
   opts.argv = tool.command;
   opts.cwd = tool.cwd;
-  opts.env_allow = {"PATH", "HOME", "LANG", "LC_ALL", "TZ"};
-  for (const auto& [name, value] : tool.env)
-    opts.env_extra.emplace_back(name, value);
+  opts.env_allow = tool.env;
   run_limits limits;
   limits.timeout = tool.timeout;
   limits.kill_grace = std::chrono::milliseconds{1'000};

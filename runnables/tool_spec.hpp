@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -19,7 +18,9 @@ struct tool_spec {
   std::vector<std::string> command;                      ///< argv; argv[0] the program
   std::chrono::milliseconds timeout{30'000};
   std::string cwd;                                       ///< empty: the server's
-  std::map<std::string, std::string> env;                ///< added to the environment
+  /// The server's variables the program gets, by name (an allow-list, as a command agent's
+  /// `env`; nothing else is passed). Absent from the spec: PATH, HOME, LANG, LC_ALL, TZ.
+  std::vector<std::string> env = {"PATH", "HOME", "LANG", "LC_ALL", "TZ"};
 };
 
 } // namespace runcast::runnables

@@ -77,11 +77,14 @@ private:
 
   void run_component(const workflow_step& s, size_t index, std::string input, next_fn next) {
     auto& ctx = relay_->context();
-    emit("StepStarted", tags(s, index));
+    // The step's run is recorded under its own id (pollable); its events say which.
+    auto run_id = ctx.info().run_id + ".s" + std::to_string(next_child_++);
     auto step_tags = tags(s, index);
+    step_tags["step_run_id"] = run_id;
+    emit("StepStarted", step_tags);
     // The workflow's parameters reach every step, as an agent's reach the agent.
     actors::child_request req{s.component_kind(), s.target, std::move(input), ctx.info().params,
-                              ctx.info().run_id + ".s" + std::to_string(next_child_++)};
+                              std::move(run_id)};
     actors::child_handler h;
     h.on_event = [relay = relay_, step_tags](event_draft& ev) {
       if (!ev.fields.is_object())
@@ -91,14 +94,14 @@ private:
           ev.fields[key] = value;
       return relay->offer(ev);
     };
-    h.on_end = [self = shared_from_this(), &s, index, next](actors::run_outcome o) {
-      boost::asio::post(self->strand_, [self, &s, index, next, o = std::move(o)] {
+    h.on_end = [self = shared_from_this(), &s, step_tags, next](actors::run_outcome o) {
+      boost::asio::post(self->strand_, [self, &s, step_tags, next, o = std::move(o)] {
         if (self->over())
           return;
         if (o.status != run_status::completed)
           return self->fail(s, o.error.value_or("cancelled"));
         auto output = o.content.value_or("");
-        self->emit("StepCompleted", tags(s, index), output);
+        self->emit("StepCompleted", step_tags, output);
         next(std::move(output));
       });
     };

@@ -126,8 +126,8 @@ struct engine::impl {
     const auto& l = opts.lim;
     budget = std::make_shared<log_budget>(l.node_unpersisted_bytes, l.finished_logs,
                                           l.finished_bytes);
-    manager = sys.spawn(run_manager, opts.lim, log_services{store, reader, budget}, io,
-                        std::move(children), std::move(history));
+    run_environment env{io, std::move(children), std::move(history), opts.lim, opts.node_id};
+    manager = sys.spawn(run_manager, log_services{store, reader, budget}, std::move(env));
     bool clustered = opts.cluster.port != 0;
     if (clustered)
       join_cluster();

@@ -81,6 +81,7 @@ void engine::read_history(const std::string& session_id, const std::string& befo
       run_filter filter;
       filter.session_id = session_id;
       filter.status = run_status::completed;
+      filter.top_level_only = true; // a team's members are not the conversation
       filter.limit = n + 1; // the run itself is not completed; one spare for safety
       for (auto& r : db_->list_runs(filter)) // newest first
         if (r.run_id != before && out.size() < n)

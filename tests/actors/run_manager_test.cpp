@@ -133,8 +133,9 @@ struct manager_fixture : test::deterministic_system {
     store = sys.spawn(store_worker, db);
     auto budget = std::make_shared<log_budget>(lim.node_unpersisted_bytes, lim.finished_logs,
                                                lim.finished_bytes);
-    manager = sys.spawn(run_manager, lim, log_services{store, store, budget}, io_executor{&io},
-                        children(), history_reader{});
+    manager = sys.spawn(run_manager, log_services{store, store, budget},
+                        run_environment{io_executor{&io}, children(), history_reader{}, lim,
+                                        "node-1"});
   }
 
   ~manager_fixture() {

@@ -1,6 +1,7 @@
 // Every runnable shape — a step function (echo), an async producer emitting from the
-// runtime's executor (ticker), a CAF actor (counter) — and a team's event names, through
-// HTTP on one node: stream, resume in the middle, cancel. (Runs runcast_test_server.)
+// runtime's executor (ticker), a CAF actor (counter) — through HTTP on one node: stream,
+// resume in the middle, cancel. Teams and workflows: compositions_test. (Runs
+// runcast_test_server.)
 
 #include "tests/integration/runnable_scenarios.hpp"
 
@@ -46,38 +47,4 @@ TEST_CASE("a runnable factory refuses a bad parameter with 422 and starts nothin
   CHECK(bad.status == 422);
   CHECK(bad.json()["detail"].get<std::string>().find("count") != std::string::npos);
   CHECK(request(fx.port(), "GET", "/sessions").json()["meta"]["total_count"] == 0);
-}
-
-TEST_CASE("teams and workflows resume mid-run and replay from the store byte for byte") {
-  // No finished log stays in memory: the replay after the end reads the store.
-  server_fixture fx{{"--finished-logs", "0"}};
-  for (std::string component : {"teams/echo-team", "workflows/echo-flow"}) {
-    INFO(component);
-    auto first = start_stream(fx.port(), {{"message", words(12)}, {"delay_ms", "30"},
-                                          {"background", "true"}},
-                              component);
-    REQUIRE(first->status() == 200);
-    auto head = read_frames(*first, 6);
-    first->close(); // the client drops mid-run; the run goes on
-    auto run_id = head[0].json()["run_id"].get<std::string>();
-    auto session_id = head[0].json()["session_id"].get<std::string>();
-    auto rest = events_by_index(read_to_end(*resume(fx.port(), run_id, session_id, 5, component)));
-    REQUIRE_FALSE(rest.empty());
-    CHECK(rest.begin()->first == 6);
-    poll_until(fx.port(), run_id, session_id, "COMPLETED", std::chrono::seconds{20}, component);
-    auto stored = events_by_index(read_to_end(*resume(fx.port(), run_id, session_id, -1,
-                                                      component)));
-    REQUIRE(stored.size() == head.size() + rest.size());
-    for (const auto& f : head)
-      CHECK(stored.at(std::stoll(*f.id)) == f.data);
-    for (const auto& [index, data] : rest)
-      CHECK(stored.at(index) == data);
-    auto last = nlohmann::json::parse(stored.rbegin()->second);
-    CHECK(last["event"] == (component[0] == 't' ? "TeamRunCompleted" : "WorkflowCompleted"));
-    // Every member or step ran: two child runs' completions were forwarded.
-    int child_completions = 0;
-    for (const auto& [index, data] : stored)
-      child_completions += nlohmann::json::parse(data)["event"] == "RunCompleted";
-    CHECK(child_completions == 2);
-  }
 }

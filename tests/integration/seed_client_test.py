@@ -9,6 +9,10 @@ module-level BASE_URL at it, and runs the seed's `start_resumable_stream()` and
 restored). It then checks what they printed, and checks the fire-and-forget mode with
 polling, as the seed's first example does.
 
+"The pattern is the same for agents, teams, and workflows; only the URL path differs", says the
+seed. So the same checks run against the demo team and workflow with the seed's functions
+changed in exactly that: their source with "/agents" replaced by "/teams" or "/workflows".
+
 Run with Debian's /usr/bin/python3 (it has httpx). Exits 0 on success, 1 with a message and
 the server's log on any failure. The server is always terminated: SIGTERM, then SIGKILL
 after 5 s; it also dies with this script (PR_SET_PDEATHSIG) if the script itself is killed.
@@ -16,6 +20,7 @@ after 5 s; it also dies with this script (PR_SET_PDEATHSIG) if the script itself
 
 import asyncio
 import contextlib
+import inspect
 import io
 import json
 import os
@@ -105,6 +110,48 @@ async def resume_stream(agent_id: str, run_id: str, session_id: str, last_event_
 # ---- end of the seed's code -----------------------------------------------------------------
 
 
+class Kind:
+    """What differs between agents, teams and workflows: the path, the demo component, its
+    event names, its output, and the seed's two functions with the path changed."""
+
+    def __init__(self, path, component, started, completed, output, words):
+        self.path = path
+        self.component = component
+        self.started = started
+        self.completed = completed
+        self.output = output
+        self.words = words  # the words its content events spell, in any order
+        self.start, self.resume = seed_functions(path)
+
+
+def seed_functions(path):
+    """The seed's start_resumable_stream and resume_stream with "/agents" replaced by `path`
+    in their source, and nothing else changed; the originals for "/agents"."""
+    if path == "/agents":
+        return start_resumable_stream, resume_stream
+    namespace = {"httpx": httpx, "json": json, "BASE_URL": BASE_URL}
+    for function in (start_resumable_stream, resume_stream):
+        source = inspect.getsource(function)
+        check(source.count("/agents") >= 1, f"{function.__name__}: no /agents in its source")
+        exec(compile(source.replace("/agents", path), f"<seed {path}>", "exec"), namespace)
+    # They read BASE_URL from their own globals: point them at the server.
+    namespace["BASE_URL"] = BASE_URL
+    return namespace["start_resumable_stream"], namespace["resume_stream"]
+
+
+def kinds():
+    words = MESSAGE.split()
+    return [
+        Kind("/agents", "echo", "RunStarted", "RunCompleted", MESSAGE, words),
+        # Two echo members at once: each spells the message, interleaved.
+        Kind("/teams", "echo-team", "TeamRunStarted", "TeamRunCompleted",
+             MESSAGE + "\n\n" + MESSAGE, words * 2),
+        # Two echo steps, the second on the first's output.
+        Kind("/workflows", "echo-flow", "WorkflowStarted", "WorkflowCompleted", MESSAGE,
+             words * 2),
+    ]
+
+
 PRINTED = re.compile(r"^\[(?P<index>[^\]]*)\] (?P<event>[^:]*): (?P<rest>.*)$")
 STARTUP_TIMEOUT = 15      # seconds until the listening line
 SEED_CALL_TIMEOUT = 30    # seconds per call of a seed function
@@ -129,10 +176,16 @@ def run_seed(what, coroutine_function, *args):
 
 
 def parse_printed(what, text):
-    """The seed's printed lines as (index, event, rest); index is "META" for meta frames."""
+    """The seed's printed lines as (index, event, rest); index is "META" for meta frames.
+    A content with line breaks (a team's joined output) prints on several lines: those go
+    with the line before."""
     lines = []
     for line in text.splitlines():
         match = PRINTED.match(line)
+        if not match and lines and lines[-1][0] != "META":
+            index, event, rest = lines[-1]
+            lines[-1] = (index, event, rest + "\n" + line)
+            continue
         check(match, f"{what}: unexpected printed line {line!r}")
         index, event = match.group("index"), match.group("event")
         check(event != "error", f"{what}: the server sent an error frame: {line}")
@@ -142,29 +195,29 @@ def parse_printed(what, text):
     return lines
 
 
-def check_events(what, events, first_index):
-    """Dense indices first_index, first_index+1, … (so no duplicates), ending with
-    RunCompleted."""
+def check_events(kind, what, events, first_index):
+    """Dense indices first_index, first_index+1, … (so no duplicates), ending with the
+    kind's completed event."""
     indices = [int(index) for index, _, _ in events]
     check(events, f"{what}: no events after index {first_index - 1}")
     check(indices == list(range(first_index, first_index + len(indices))),
           f"{what}: indices should run {first_index}, {first_index + 1}, … in order, "
           f"each once; got {indices}")
-    check(events[-1][1] == "RunCompleted",
-          f"{what}: the last event should be RunCompleted, got {events[-1][1]}")
+    check(events[-1][1] == kind.completed,
+          f"{what}: the last event should be {kind.completed}, got {events[-1][1]}")
 
 
-def check_echoed(what, events):
-    words = [rest for _, event, rest in events if event == "RunContent"]
-    check(" ".join(words).split() == MESSAGE.split() or "".join(words) == MESSAGE,
-          f"{what}: the RunContent events should spell out the message; got {words}")
+def check_echoed(kind, what, events):
+    words = [rest.strip() for _, event, rest in events if event == "RunContent"]
+    check(sorted(" ".join(words).split()) == sorted(kind.words),
+          f"{what}: the RunContent events should spell out {kind.words}; got {words}")
 
 
-def poll_until_completed(client, agent_id, run_id, session_id, what):
+def poll_until_completed(client, kind, run_id, session_id, what):
     output = None
     for _ in range(60):
         time.sleep(0.2)
-        response = client.get(f"/agents/{agent_id}/runs/{run_id}",
+        response = client.get(f"{kind.path}/{kind.component}/runs/{run_id}",
                               params={"session_id": session_id})
         check(response.status_code == 200,
               f"{what}: GET run answered {response.status_code}: {response.text}")
@@ -177,7 +230,7 @@ def poll_until_completed(client, agent_id, run_id, session_id, what):
     raise TestFailure(f"{what}: not COMPLETED after 60 polls of 0.2 s; last output: {output}")
 
 
-def start_and_drop(agent_id, keep):
+def start_and_drop(kind, keep):
     """Starts a background streaming run, reads `keep` events, then drops the connection."""
     form = {"message": MESSAGE, "stream": "true", "background": "true",
             # Slower words (DESIGN: delay_ms overrides the echo agent's 20 ms) so that the
@@ -185,7 +238,8 @@ def start_and_drop(agent_id, keep):
             "delay_ms": "150"}
     seen = []
     with httpx.Client(base_url=BASE_URL, timeout=10) as client:
-        with client.stream("POST", f"/agents/{agent_id}/runs", data=form) as response:
+        with client.stream("POST", f"{kind.path}/{kind.component}/runs",
+                           data=form) as response:
             check(response.status_code == 200,
                   f"background stream start answered {response.status_code}")
             check(response.headers.get("content-type", "").startswith("text/event-stream"),
@@ -206,32 +260,33 @@ def start_and_drop(agent_id, keep):
     raise TestFailure(f"the background stream ended after {len(seen)} events, before {keep}")
 
 
-def run_checks():
+def run_checks(kind):
+    print(f"=== {kind.path} ===", flush=True)
     with httpx.Client(base_url=BASE_URL, timeout=10) as client:
-        agents = client.get("/agents").json()
-    check(isinstance(agents, list) and agents and agents[0].get("id") == "echo",
-          f"GET /agents should list the demo agent 'echo' first; got {agents}")
+        agents = client.get(kind.path).json()
+    check(isinstance(agents, list) and agents and agents[0].get("id") == kind.component,
+          f"GET {kind.path} should list the demo {kind.component!r} first; got {agents}")
     agent_id = agents[0]["id"]
 
     # 1. The seed's start_resumable_stream(), read to the end.
     (run_id, session_id, last), printed = run_seed("start_resumable_stream()",
-                                                   start_resumable_stream)
+                                                   kind.start)
     check(run_id and session_id and isinstance(last, int),
           f"start_resumable_stream() returned run_id={run_id!r}, session_id={session_id!r}, "
           f"last_event_index={last!r}")
     first_events = parse_printed("start_resumable_stream()", printed)
     check(all(index != "META" for index, _, _ in first_events),
           "start_resumable_stream(): the first connection must carry no meta frames")
-    check_events("start_resumable_stream()", first_events, 0)
-    check(first_events[0][1] == "RunStarted",
-          f"start_resumable_stream(): the first event should be RunStarted, "
+    check_events(kind, "start_resumable_stream()", first_events, 0)
+    check(first_events[0][1] == kind.started,
+          f"start_resumable_stream(): the first event should be {kind.started}, "
           f"got {first_events[0][1]}")
     check(int(first_events[-1][0]) == last,
           "start_resumable_stream(): returned last_event_index differs from the last printed")
-    check_echoed("start_resumable_stream()", first_events)
+    check_echoed(kind, "start_resumable_stream()", first_events)
 
     # 2. Resuming the finished run after its last event: a replay of nothing.
-    _, printed = run_seed(f"resume_stream(last_event_index={last})", resume_stream,
+    _, printed = run_seed(f"resume_stream(last_event_index={last})", kind.resume,
                           agent_id, run_id, session_id, last)
     lines = parse_printed("resume after the end", printed)
     check([(index, event) for index, event, _ in lines] == [("META", "replay")],
@@ -239,7 +294,7 @@ def run_checks():
           f"got {lines}")
 
     # 3. Resuming it from the start (-1): a replay identical to the first connection.
-    _, printed = run_seed("resume_stream(last_event_index=-1)", resume_stream,
+    _, printed = run_seed("resume_stream(last_event_index=-1)", kind.resume,
                           agent_id, run_id, session_id, -1)
     lines = parse_printed("resume from the start", printed)
     check(lines and lines[0][:2] == ("META", "replay"),
@@ -248,7 +303,7 @@ def run_checks():
           "resume from the start should replay exactly what the first connection printed")
 
     # 4. A client that leaves mid-stream, then resumes with the seed's resume_stream().
-    seen = start_and_drop(agent_id, keep=3)
+    seen = start_and_drop(kind, keep=3)
     run_id = seen[0]["run_id"]
     session_id = seen[0]["session_id"]
     check(all(e["run_id"] == run_id and e["session_id"] == session_id for e in seen),
@@ -256,7 +311,7 @@ def run_checks():
     check([e["event_index"] for e in seen] == [0, 1, 2],
           f"the first events should be numbered 0, 1, 2; got {seen}")
     last = seen[-1]["event_index"]
-    _, printed = run_seed(f"resume_stream(last_event_index={last})", resume_stream,
+    _, printed = run_seed(f"resume_stream(last_event_index={last})", kind.resume,
                           agent_id, run_id, session_id, last)
     lines = parse_printed("resume after a disconnect", printed)
     check(lines and lines[0][0] == "META" and lines[0][1] in ("catch_up", "replay"),
@@ -267,17 +322,17 @@ def run_checks():
     check(metas in ([], allowed),
           f"after '[META] {lines[0][1]}' the only meta frame allowed is {allowed}; got {metas}")
     events = [line for line in lines if line[0] != "META"]
-    check_events("resume after a disconnect", events, last + 1)
+    check_events(kind, "resume after a disconnect", events, last + 1)
     print(f"resume after a disconnect began with {lines[0][1]}", flush=True)
     with httpx.Client(base_url=BASE_URL, timeout=10) as client:
-        output = poll_until_completed(client, agent_id, run_id, session_id,
+        output = poll_until_completed(client, kind, run_id, session_id,
                                       "the run whose client left")
-    check(output.get("content") == MESSAGE,
+    check(output.get("content") == kind.output,
           f"the run whose client left: content should be the message; got {output}")
 
     # 5. Fire-and-forget: 202 PENDING at once, then poll until COMPLETED.
     with httpx.Client(base_url=BASE_URL, timeout=10) as client:
-        response = client.post(f"/agents/{agent_id}/runs",
+        response = client.post(f"{kind.path}/{agent_id}/runs",
                                data={"message": MESSAGE, "stream": "false",
                                      "background": "true"})
         check(response.status_code == 202,
@@ -288,11 +343,11 @@ def run_checks():
               and started.get("status") == "PENDING",
               f"fire-and-forget start should return run_id, session_id and status PENDING; "
               f"got {started}")
-        output = poll_until_completed(client, agent_id, started["run_id"],
+        output = poll_until_completed(client, kind, started["run_id"],
                                       started["session_id"], "fire-and-forget")
         check(output.get("session_id") == started["session_id"],
               f"fire-and-forget: GET run returned another session: {output}")
-        check(output.get("content") == MESSAGE,
+        check(output.get("content") == kind.output,
               f"fire-and-forget: content should be the message; got {output}")
 
 
@@ -318,7 +373,8 @@ def main():
             port = server.wait_listening(STARTUP_TIMEOUT)
             BASE_URL = f"http://127.0.0.1:{port}"
             print(f"seed_client: runcast listening on {BASE_URL}", flush=True)
-            run_checks()
+            for kind in kinds():
+                run_checks(kind)
         except TestFailure as e:
             failure = str(e)
         except Exception:

@@ -54,8 +54,8 @@ TEST_CASE("pg store: a fresh database gets the latest schema", "[persistence][po
   { pg_store s{db.url()}; }
 
   raw_db raw{db.url()};
-  CHECK(raw.scalar("SELECT COUNT(*) FROM schema_version") == "2");
-  CHECK(raw.scalar("SELECT MAX(version) FROM schema_version") == "2");
+  CHECK(raw.scalar("SELECT COUNT(*) FROM schema_version") == "3");
+  CHECK(raw.scalar("SELECT MAX(version) FROM schema_version") == "3");
   CHECK(raw.scalar("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables"
                    " WHERE schemaname = 'public'")
         == "run_events,runs,schema_version,sessions");
@@ -81,7 +81,7 @@ TEST_CASE("pg store: reopening keeps data and does not re-run migrations",
     pg_store s{db.url()};
     CHECK(s.find_run("run-1"));
   }
-  CHECK(raw.scalar("SELECT COUNT(*) FROM schema_version") == "2");
+  CHECK(raw.scalar("SELECT COUNT(*) FROM schema_version") == "3");
   CHECK(raw.scalar("SELECT applied_at FROM schema_version WHERE version = 1") == applied_at);
 }
 
@@ -119,7 +119,7 @@ TEST_CASE("pg store: stores opening one fresh database together migrate it once"
   for (auto& result : results)
     CHECK(result.get().empty());
   raw_db raw{db.url()};
-  CHECK(raw.scalar("SELECT COUNT(*) FROM schema_version") == "2");
+  CHECK(raw.scalar("SELECT COUNT(*) FROM schema_version") == "3");
 }
 
 TEST_CASE("pg store: open_store takes postgresql:// and postgres:// URLs",

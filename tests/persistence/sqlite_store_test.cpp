@@ -134,7 +134,7 @@ std::string message_of(const std::string& path) {
 
 RUNCAST_STORE_SUITE("sqlite store", "[persistence][sqlite]", sqlite_backend)
 
-TEST_CASE("sqlite store: a fresh file gets the schema at version 2", "[persistence][sqlite]") {
+TEST_CASE("sqlite store: a fresh file gets the latest schema", "[persistence][sqlite]") {
   temp_dir dir;
   const auto path = (dir.path() / "runcast.db").string();
   { sqlite_store s{path}; }
@@ -142,7 +142,7 @@ TEST_CASE("sqlite store: a fresh file gets the schema at version 2", "[persisten
   raw_db db{path};
   CHECK(db.scalar("SELECT group_concat(version, ',') FROM"
                   " (SELECT version FROM schema_version ORDER BY version)")
-        == "1,2");
+        == "1,2,3");
   CHECK(db.scalar("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master"
                   " WHERE type = 'table' ORDER BY name)")
         == "run_events,runs,schema_version,sessions");
@@ -174,8 +174,8 @@ TEST_CASE("sqlite store: reopening keeps data and does not re-run migrations",
     s.create_run(minimal_run("run-2"));
   }
   raw_db db{path};
-  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "2");
-  CHECK(db.scalar("SELECT MAX(version) FROM schema_version") == "2");
+  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "3");
+  CHECK(db.scalar("SELECT MAX(version) FROM schema_version") == "3");
   CHECK(db.scalar("SELECT applied_at FROM schema_version WHERE version = 1") == applied_at);
   CHECK(db.scalar("SELECT COUNT(*) FROM runs") == "2");
 }
@@ -186,13 +186,13 @@ TEST_CASE("sqlite store: a schema newer than this build is refused", "[persisten
   { sqlite_store s{path}; }
   {
     raw_db db{path};
-    db.exec("INSERT INTO schema_version (version, applied_at) VALUES (3, 0)");
+    db.exec("INSERT INTO schema_version (version, applied_at) VALUES (99, 0)");
   }
   auto message = message_of(path);
-  CHECK_THAT(message, Catch::Contains("schema version 3 is newer"));
+  CHECK_THAT(message, Catch::Contains("schema version 99 is newer"));
 }
 
-TEST_CASE("sqlite store: a version 1 database migrates to version 2 and keeps its data",
+TEST_CASE("sqlite store: a version 1 database migrates to the latest and keeps its data",
           "[persistence][sqlite]") {
   temp_dir dir;
   const auto path = (dir.path() / "runcast.db").string();
@@ -231,6 +231,7 @@ TEST_CASE("sqlite store: a version 1 database migrates to version 2 and keeps it
     auto run = s.find_run("r1");
     REQUIRE(run);
     CHECK(run->content == std::optional<std::string>{"done"});
+    CHECK(run->parent_run_id.empty()); // runs from before members were recorded: top-level
     // The migrated store takes writes under the new rules.
     auto later = minimal_run("r3");
     later.session_id = "s1";
@@ -245,7 +246,7 @@ TEST_CASE("sqlite store: a version 1 database migrates to version 2 and keeps it
   raw_db db{path};
   CHECK(db.scalar("SELECT group_concat(version, ',') FROM"
                   " (SELECT version FROM schema_version ORDER BY version)")
-        == "1,2");
+        == "1,2,3");
   // Version 1's row is the one written by hand: it was not applied again.
   CHECK(db.scalar("SELECT applied_at FROM schema_version WHERE version = 1") == "1234.5");
   CHECK(indexes_of(db, "sessions")
@@ -306,5 +307,5 @@ TEST_CASE("sqlite store: two stores on one file see each other's writes",
   CHECK(first.next_event_index("run-1") == 1);
   // The second connection's schema check on open must not have re-run any migration.
   raw_db db{path};
-  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "2");
+  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "3");
 }

@@ -42,6 +42,7 @@ void list_sessions_pages(store_backend& backend);
 void list_sessions_sort_keys_and_directions(store_backend& backend);
 void delete_session_removes_its_runs_and_events_only(store_backend& backend);
 void list_runs_by_user_fills_pages(store_backend& backend);
+void child_runs_keep_their_parent(store_backend& backend);
 
 } // namespace store_suite
 
@@ -74,4 +75,5 @@ void list_runs_by_user_fills_pages(store_backend& backend);
   RUNCAST_STORE_CASE(prefix, tags, backend_type, list_sessions_pages)                           \
   RUNCAST_STORE_CASE(prefix, tags, backend_type, list_sessions_sort_keys_and_directions)        \
   RUNCAST_STORE_CASE(prefix, tags, backend_type, delete_session_removes_its_runs_and_events_only) \
-  RUNCAST_STORE_CASE(prefix, tags, backend_type, list_runs_by_user_fills_pages)
+  RUNCAST_STORE_CASE(prefix, tags, backend_type, list_runs_by_user_fills_pages)                \
+  RUNCAST_STORE_CASE(prefix, tags, backend_type, child_runs_keep_their_parent)

@@ -60,6 +60,7 @@ inline std::vector<stored_event> sample_events(const std::string& run_id, int64_
 
 inline void check_same_run(const run_record& actual, const run_record& expected) {
   CHECK(actual.run_id == expected.run_id);
+  CHECK(actual.parent_run_id == expected.parent_run_id);
   CHECK(actual.session_id == expected.session_id);
   CHECK(actual.user_id == expected.user_id);
   CHECK(actual.kind == expected.kind);

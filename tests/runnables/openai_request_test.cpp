@@ -107,3 +107,19 @@ TEST_CASE("openai_config parses the URL and defaults and refuses bad fields") {
   component none{"agents", "a", "A", "", "openai", nlohmann::json::object()};
   CHECK_THROWS_AS(openai_config::from_component(none), std::invalid_argument);
 }
+
+TEST_CASE("openai_config reads a tool's env as an allow-list of names, as the config file has it") {
+  nlohmann::json model = {{"base_url", "http://127.0.0.1:9/v1"}, {"model", "m"}};
+  auto tool = [](nlohmann::json extra) {
+    nlohmann::json t = {{"name", "t"}, {"command", {"/bin/true"}}};
+    t.update(extra);
+    return nlohmann::json::array({t});
+  };
+  CHECK(config(model, tool(nlohmann::json::object())).tools.at(0).env
+        == std::vector<std::string>{"PATH", "HOME", "LANG", "LC_ALL", "TZ"});
+  CHECK(config(model, tool({{"env", nlohmann::json::array()}})).tools.at(0).env.empty());
+  CHECK(config(model, tool({{"env", {"LANG", "TZ"}}})).tools.at(0).env
+        == std::vector<std::string>{"LANG", "TZ"});
+  CHECK_THROWS_WITH(config(model, tool({{"env", {{"KEY", "value"}}}})),
+                    Catch::Contains("env must be an array of variable names"));
+}

@@ -2,7 +2,7 @@
 
 #include "runnables/builtins.hpp"
 #include "runnables/tls_context_cache.hpp"
-#include "tests/runnables/fake_openai_process.hpp"
+#include "tests/support/fake_openai_process.hpp"
 #include "tests/runnables/io_threads.hpp"
 #include "tests/runnables/test_run_context.hpp"
 #include "tests/support/eventually.hpp"

@@ -43,6 +43,32 @@ component command_agent(const std::string& id, nlohmann::json command) {
   return c;
 }
 
+/// A team of two echo members, one after the other, and a workflow for each kind of step:
+/// one that fails in its second step, a parallel block, a condition (taken when the message
+/// says "yes"), a loop (stopping early when the message says "stop", else after three).
+std::vector<component> compositions() {
+  auto echo = [](const char* name) { return nlohmann::json{{"name", name}, {"agent", "echo"}}; };
+  auto flow = [](const char* id, nlohmann::json steps) {
+    return component{"workflows", id, id, "workflow (test)", "workflow",
+                     nlohmann::json::object(), {{"steps", std::move(steps)}}};
+  };
+  return {
+    {"teams", "echo-relay", "echo-relay", "sequential team (test)", "team",
+     nlohmann::json::object(),
+     {{"mode", "sequential"}, {"members", {"echo", "echo"}}, {"on_member_error", "fail"}}},
+    flow("flow-fail", {echo("first"), {{"name", "broken"}, {"agent", "command-fail"}},
+                       echo("never")}),
+    flow("flow-parallel",
+         {{{"name", "both"}, {"parallel", {echo("left"), echo("right")}}}, echo("after")}),
+    flow("flow-condition",
+         {echo("first"), {{"name", "check"},
+                          {"condition", {{"if", "yes"}, {"steps", {echo("taken")}}}}}}),
+    flow("flow-loop", {{{"name", "again"},
+                        {"loop", {{"steps", {echo("round")}}, {"max_iterations", 3},
+                                  {"until", "stop"}}}}}),
+  };
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -68,5 +94,7 @@ int main(int argc, char** argv) {
   extra.push_back(command_agent("command-fail", {{"argv", {"/bin/sh", scripts + "/fail.sh"}}}));
   extra.push_back(command_agent("command-sleep", {{"argv", {"/bin/sh", scripts + "/sleeper.sh"}},
                                                   {"kill_grace_ms", 1000}}));
+  for (auto& c : compositions())
+    extra.push_back(std::move(c));
   return app::main_with(argc, argv, std::move(runnables), extra);
 }

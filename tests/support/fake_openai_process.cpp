@@ -1,4 +1,4 @@
-#include "tests/runnables/fake_openai_process.hpp"
+#include "tests/support/fake_openai_process.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -20,7 +20,7 @@ namespace {
 std::string fake_script_path() {
   if (const char* src = std::getenv("RUNCAST_SOURCE_DIR"))
     return std::string{src} + "/tests/support/fake_openai.py";
-  return RUNCAST_FAKE_OPENAI; // set by tests/runnables/CMakeLists.txt
+  return RUNCAST_FAKE_OPENAI; // set by tests/support/CMakeLists.txt
 }
 
 } // namespace
