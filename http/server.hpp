@@ -8,6 +8,10 @@
 #include <thread>
 #include <vector>
 
+namespace boost::asio {
+class io_context;
+} // namespace boost::asio
+
 namespace runcast::http {
 
 class listener;
@@ -17,6 +21,12 @@ class server {
 public:
   /// Binds `host:port` (port 0: any free port). Throws if it cannot.
   server(server_context& ctx, const std::string& host, uint16_t port);
+
+  /// The same on the caller's `io`, which the caller runs: `start` then only begins
+  /// accepting, and `stop` only stops accepting (the caller's threads end the connections
+  /// when it stops `io`).
+  server(server_context& ctx, const std::string& host, uint16_t port,
+         boost::asio::io_context& io);
   ~server();
 
   server(const server&) = delete;
@@ -25,7 +35,8 @@ public:
   /// The bound port.
   uint16_t port() const;
 
-  /// Starts `threads` I/O threads and returns.
+  /// Starts accepting and `threads` I/O threads (at least one; none on the caller's
+  /// io_context) and returns.
   void start(size_t threads);
 
   /// Stops accepting new connections; streams in progress go on.

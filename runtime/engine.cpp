@@ -30,9 +30,7 @@ namespace runcast::runtime {
 
 using namespace runcast::actors;
 
-namespace {
-
-caf::actor_system_config& configure(caf::actor_system_config& cfg, const engine_options& opts) {
+void configure_actor_system(caf::actor_system_config& cfg, const engine_options& opts) {
   auto workers = opts.worker_threads;
   if (workers == 0)
     workers = std::max<size_t>(2, std::thread::hardware_concurrency());
@@ -44,8 +42,9 @@ caf::actor_system_config& configure(caf::actor_system_config& cfg, const engine_
     cfg.set("middleman.heartbeat-interval", caf::timespan{opts.cluster.heartbeat});
     cfg.set("middleman.connection-timeout", caf::timespan{opts.cluster.connection_timeout});
   }
-  return cfg;
 }
+
+namespace {
 
 #if defined(__SANITIZE_THREAD__)
 /// Under ThreadSanitizer only: a mutex the caller holds while it hands work to CAF and the
@@ -162,7 +161,8 @@ struct engine::impl {
   /// The actor system runcast starts when it is not given one.
   static std::unique_ptr<caf::actor_system> own_system(const engine_options& opts,
                                                        caf::actor_system_config& cfg) {
-    return std::make_unique<caf::actor_system>(configure(cfg, opts));
+    configure_actor_system(cfg, opts);
+    return std::make_unique<caf::actor_system>(cfg);
   }
 
   engine_options opts;

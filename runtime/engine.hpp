@@ -24,6 +24,7 @@
 
 namespace caf {
 class actor_system;
+class actor_system_config;
 } // namespace caf
 
 namespace runcast::persistence {
@@ -44,6 +45,11 @@ struct engine_options {
   cluster::cluster_options cluster;
 };
 
+/// Prepares an actor system config for the runtime: CAF's middleman with heartbeats when
+/// `opts.cluster.port` is set, and `opts.worker_threads` scheduler workers (0: one per core,
+/// at least 2). The engine does this to the system it owns; an embedder calls it on theirs.
+void configure_actor_system(caf::actor_system_config& cfg, const engine_options& opts);
+
 /// What starting a run takes; the runtime builds and persists the run record.
 struct run_request {
   std::string kind;         ///< "agents", "teams" or "workflows"
@@ -54,7 +60,8 @@ struct run_request {
   nlohmann::json params = nlohmann::json::object(); ///< reach the runnable
 };
 
-/// A run as addressed by a client: its component and its id.
+/// A run as addressed by a client: its component and its id. An empty kind matches any
+/// run with that id (an embedder names runs by id alone).
 struct run_ref {
   std::string kind;
   std::string component_id;

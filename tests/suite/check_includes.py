@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The module line holds: app -> http -> runtime -> runnables -> cluster -> actors -> persistence -> core.
+"""The module line holds: app -> api -> http -> runtime -> runnables -> cluster -> actors -> persistence -> core.
 
 Reads every #include "module/..." line of the sources and fails on one that goes up the
 line (a module including one that stands before it), or on http/ including anything but
@@ -12,7 +12,7 @@ import pathlib
 import re
 import sys
 
-LINE = ["app", "http", "runtime", "runnables", "cluster", "actors", "persistence", "core"]
+LINE = ["app", "api", "http", "runtime", "runnables", "cluster", "actors", "persistence", "core"]
 # Modules a module may include besides itself, where that is narrower than "everything below".
 ONLY = {"http": {"runtime", "core"}}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/')
