@@ -7,8 +7,13 @@ set(CPACK_PACKAGE_CONTACT "runcast maintainers <runcast@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
   "Agents, teams and workflows streamed as resumable Server-Sent Events")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+# DESTDIR mode so the config's absolute /etc/runcast lands in the package (not on the
+# building machine); in that mode CPack installs under CPACK_INSTALL_PREFIX, not the
+# build's CMAKE_INSTALL_PREFIX (/usr/local), and a package belongs under /usr.
+set(CPACK_SET_DESTDIR ON)
+set(CPACK_INSTALL_PREFIX /usr)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
-set(CPACK_SET_DESTDIR ON) # the config's absolute /etc/runcast lands in the package too
+set(CPACK_STRIP_FILES ON) # the build keeps debug info; the package does not need it
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_COMPONENTS_ALL server)
 set(CPACK_DEBIAN_SERVER_PACKAGE_NAME runcast)
