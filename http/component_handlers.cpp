@@ -4,6 +4,7 @@
 #include "http/handlers.hpp"
 #include "http/http_session.hpp"
 #include "http/json_response.hpp"
+#include "http/openapi_document.hpp"
 
 namespace runcast::http {
 
@@ -22,6 +23,17 @@ void handle_console(const std::shared_ptr<http_session>& s) {
                            std::string{console_page});
   res.set(bhttp::field::cache_control, "no-cache");
   s->respond(std::move(res));
+}
+
+void handle_console_script(const std::shared_ptr<http_session>& s) {
+  auto res = make_response(s->req(), bhttp::status::ok, "text/javascript; charset=utf-8",
+                           std::string{console_script});
+  res.set(bhttp::field::cache_control, "no-cache");
+  s->respond(std::move(res));
+}
+
+void handle_openapi(const std::shared_ptr<http_session>& s) {
+  s->respond_with(bhttp::status::ok, "application/json", std::string{openapi_document});
 }
 
 void handle_metrics(const std::shared_ptr<http_session>& s) {

@@ -33,8 +33,14 @@ void handle_health(const std::shared_ptr<http_session>& s);
 /// GET /: the web console.
 void handle_console(const std::shared_ptr<http_session>& s);
 
+/// GET /console.js: the console's script.
+void handle_console_script(const std::shared_ptr<http_session>& s);
+
 /// GET /metrics: Prometheus text format.
 void handle_metrics(const std::shared_ptr<http_session>& s);
+
+/// GET /openapi.json: the OpenAPI 3.1 document of this API (web/openapi.json).
+void handle_openapi(const std::shared_ptr<http_session>& s);
 
 /// GET /{kind}
 void handle_list_components(const std::shared_ptr<http_session>& s, const target& t);

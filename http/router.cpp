@@ -17,11 +17,14 @@ namespace {
 
 using session_ptr = std::shared_ptr<http_session>;
 
-// Pages outside the API: they read no query string, and /health needs no key (probes and
-// load balancers have none).
+// Pages outside the API: they read no query string. /health needs no key (probes and load
+// balancers have none), nor does the console's page and script: they hold no data, and the
+// page must load to ask for the key that every data endpoint needs.
 constexpr std::string_view health_path = "/health";
 constexpr std::string_view console_path = "/";
+constexpr std::string_view console_script_path = "/console.js";
 constexpr std::string_view metrics_path = "/metrics";
+constexpr std::string_view openapi_path = "/openapi.json";
 
 /// runcast's API. Captureless lambdas adapt handlers that take less than a whole target.
 const route_table<endpoint>& routes() {
@@ -30,7 +33,10 @@ const route_table<endpoint>& routes() {
   static const route_table<endpoint> table{
     {verb::get, health_path, [](const session_ptr& s, const target&) { handle_health(s); }},
     {verb::get, console_path, [](const session_ptr& s, const target&) { handle_console(s); }},
+    {verb::get, console_script_path,
+     [](const session_ptr& s, const target&) { handle_console_script(s); }},
     {verb::get, metrics_path, [](const session_ptr& s, const target&) { handle_metrics(s); }},
+    {verb::get, openapi_path, [](const session_ptr& s, const target&) { handle_openapi(s); }},
     {verb::get, "/sessions",
      [](const session_ptr& s, const target& t) { handle_list_sessions(s, t.query); }},
     {verb::get, "/sessions/{session_id}",
@@ -52,6 +58,17 @@ const route_table<endpoint>& routes() {
   };
   return table;
 }
+
+} // namespace
+
+std::vector<route_info> route_list() {
+  std::vector<route_info> out;
+  for (const auto& e : routes().entries())
+    out.push_back({e.method, e.pattern.text()});
+  return out;
+}
+
+namespace {
 
 route_decision refuse(route_decision d, bhttp::status status, std::string detail) {
   d.handler = nullptr;
@@ -97,7 +114,9 @@ route_decision decide_route(const request& req, const std::string& auth_key,
   if (m.pattern != nullptr)
     d.pattern = m.pattern->text();
 
-  if (d.pattern != health_path && !auth_key.empty() && !authorized(req, auth_key))
+  bool public_page = d.pattern == health_path || d.pattern == console_path
+                     || d.pattern == console_script_path;
+  if (!public_page && !auth_key.empty() && !authorized(req, auth_key))
     return refuse(std::move(d), bhttp::status::unauthorized,
                   "missing or wrong Authorization: Bearer key");
   if (m.pattern == nullptr)
@@ -110,7 +129,7 @@ route_decision decide_route(const request& req, const std::string& auth_key,
       return refuse(std::move(d), bhttp::status::not_found, "Not Found");
     d.args.kind = *kind;
   }
-  if (d.pattern != health_path && d.pattern != console_path && d.pattern != metrics_path) {
+  if (!public_page && d.pattern != metrics_path && d.pattern != openapi_path) {
     auto query = parse_query(parsed->encoded_query());
     if (!query.fields)
       return refuse(std::move(d), bhttp::status::bad_request,

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace runcast::http {
 
@@ -34,6 +35,16 @@ route_decision decide_route(const request& req, const std::string& auth_key,
 /// The answer to a decision without a handler: `{"detail": …}` with its status, plus `Allow`
 /// on a 405 and `WWW-Authenticate: Bearer` on a 401.
 response error_answer(const request& req, const route_decision& decision);
+
+/// One row of the routing table, for documents that must list every route (the OpenAPI
+/// document's test compares its paths with these).
+struct route_info {
+  bhttp::verb method;   ///< the row's method
+  std::string pattern;  ///< its pattern, `{name}` for a parameter, as OpenAPI writes paths
+};
+
+/// Every route the router serves, in table order.
+std::vector<route_info> route_list();
 
 /// Routes the session's current request: runs its handler or answers its error.
 void route(const std::shared_ptr<http_session>& session);

@@ -1,12 +1,22 @@
-# Turns web/index.html into a C++ source (a raw string) so the executable serves the console
-# with no files beside it. Re-run automatically when the page changes.
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/web/index.html)
-file(READ ${PROJECT_SOURCE_DIR}/web/index.html runcast_console_html)
-file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/console_page.cpp.in
-  "// Generated from web/index.html by web/embed.cmake; do not edit.\n"
-  "#include \"http/console_page.hpp\"\n\n"
-  "namespace runcast::http {\n\n"
-  "const std::string_view console_page = R\"runcast_page(${runcast_console_html})runcast_page\";\n\n"
-  "} // namespace runcast::http\n")
-configure_file(${CMAKE_CURRENT_BINARY_DIR}/console_page.cpp.in
-               ${CMAKE_CURRENT_BINARY_DIR}/console_page.cpp COPYONLY)
+# Turns the web files into C++ sources (raw strings) so the executable serves them with no
+# files beside it: web/index.html and web/console.js (the console,
+# GET / and GET /console.js) and web/openapi.json (GET /openapi.json).
+# Re-run automatically when a file changes.
+function(runcast_embed_web file symbol header out_var)
+  set(path ${PROJECT_SOURCE_DIR}/web/${file})
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${path})
+  file(READ ${path} content)
+  set(source ${CMAKE_CURRENT_BINARY_DIR}/${symbol}.cpp)
+  file(WRITE ${source}.in
+    "// Generated from web/${file} by web/embed.cmake; do not edit.\n"
+    "#include \"${header}\"\n\n"
+    "namespace runcast::http {\n\n"
+    "const std::string_view ${symbol} = R\"runcast_page(${content})runcast_page\";\n\n"
+    "} // namespace runcast::http\n")
+  configure_file(${source}.in ${source} COPYONLY)
+  set(${out_var} ${source} PARENT_SCOPE)
+endfunction()
+
+runcast_embed_web(index.html console_page http/console_page.hpp runcast_console_source)
+runcast_embed_web(console.js console_script http/console_page.hpp runcast_script_source)
+runcast_embed_web(openapi.json openapi_document http/openapi_document.hpp runcast_openapi_source)

@@ -178,7 +178,7 @@ TEST_CASE("malformed targets and query strings answer 400") {
   check_refused(decide(verb::get, "/robots?a=%FF"), bhttp::status::not_found, "Not Found");
 }
 
-TEST_CASE("with a key every path but health needs the bearer key") {
+TEST_CASE("with a key every path but health and the console's files needs the bearer key") {
   const std::string key = "s3cret";
   check_refused(decide(verb::get, "/agents", key), bhttp::status::unauthorized,
                 "Authorization: Bearer");
@@ -190,6 +190,11 @@ TEST_CASE("with a key every path but health needs the bearer key") {
   check_refused(decide(verb::get, "/robots", key), bhttp::status::unauthorized, "Bearer");
   CHECK(decide(verb::get, "/agents", key, key).handler != nullptr);
   CHECK(decide(verb::get, "/health", key).handler != nullptr);
+  // The console's page and script hold no data; the page asks for the key the API needs.
+  CHECK(decide(verb::get, "/", key).handler != nullptr);
+  CHECK(decide(verb::get, "/console.js", key).handler != nullptr);
+  for (const char* data : {"/metrics", "/openapi.json", "/sessions", "/agents/echo/runs"})
+    check_refused(decide(verb::get, data, key), bhttp::status::unauthorized, "Bearer");
   check_refused(decide(verb::post, "/health", key), bhttp::status::method_not_allowed,
                 "Method Not Allowed");
 }

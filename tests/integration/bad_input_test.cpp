@@ -110,9 +110,12 @@ TEST_CASE("an unknown run, or another session's run, gets an error meta frame wi
   CHECK(poll.status == 404);
 }
 
-TEST_CASE("with an auth key, every endpoint but /health needs the bearer key") {
+TEST_CASE("with an auth key, every endpoint but /health and the console needs the bearer key") {
   server_fixture fx{{"--auth-key", "s3cret"}};
   CHECK(request(fx.port(), "GET", "/health").status == 200);
+  CHECK(request(fx.port(), "GET", "/").status == 200);
+  CHECK(request(fx.port(), "GET", "/console.js").status == 200);
+  CHECK(request(fx.port(), "GET", "/metrics").status == 401);
   auto denied = request(fx.port(), "GET", "/agents");
   CHECK(denied.status == 401);
   CHECK(denied.json().contains("detail"));

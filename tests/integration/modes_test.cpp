@@ -120,6 +120,22 @@ TEST_CASE("GET / serves the web console, which follows runs with EventSource") {
   REQUIRE(page.status == 200);
   CHECK(page.header("content-type") == "text/html; charset=utf-8");
   CHECK(page.body.find("<title>runcast console</title>") != std::string::npos);
-  CHECK(page.body.find("new EventSource(") != std::string::npos);
+  CHECK(page.body.find("<script src=\"console.js\">") != std::string::npos);
+  auto script = request(fx.port(), "GET", "/console.js");
+  REQUIRE(script.status == 200);
+  CHECK(script.header("content-type") == "text/javascript; charset=utf-8");
+  CHECK(script.body.find("new EventSource(") != std::string::npos);
   CHECK(request(fx.port(), "POST", "/").status == 405);
+}
+
+TEST_CASE("GET /openapi.json serves the API's OpenAPI 3.1 document") {
+  server_fixture fx;
+  auto doc = request(fx.port(), "GET", "/openapi.json");
+  REQUIRE(doc.status == 200);
+  CHECK(doc.header("content-type") == "application/json");
+  auto parsed = doc.json();
+  CHECK(parsed["openapi"] == "3.1.0");
+  CHECK(parsed["paths"].contains("/{kind}/{component}/runs/{run_id}/resume"));
+  // Query strings are not for this page: it is served as is.
+  CHECK(request(fx.port(), "GET", "/openapi.json?x=%zz").status == 200);
 }
