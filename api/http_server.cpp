@@ -10,7 +10,7 @@ namespace runcast {
 
 struct http_server::impl {
   explicit impl(node& n, http_options o)
-    : opts(std::move(o)), ctx{n.engine(), n.engine().lim(), opts.auth_key} {
+    : opts(std::move(o)), ctx{n.engine(), n.engine().lim(), opts.auth_key, 0} {
   }
 
   http_options opts;

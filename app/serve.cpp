@@ -50,7 +50,10 @@ int serve(const serve_options& o, const std::vector<component>& configured,
   eo.cluster.secret = o.cluster_secret;
   // The runtime marks the runs a crash interrupted ERROR before anything is served.
   runtime::engine engine{eo, db, std::move(registry), std::move(runnables)};
-  http::server_context ctx{engine, o.lim, o.auth_key};
+  http::server_context ctx{engine, o.lim, o.auth_key, o.fault_cut_streams_after};
+  if (o.fault_cut_streams_after > 0)
+    spdlog::warn("fault hook on: every SSE stream is dropped after {} events (tests only)",
+                 o.fault_cut_streams_after);
   http::server server{ctx, o.host, o.port};
   server.start(o.http_threads);
   spdlog::info("listening on {}:{} (node {}, store {}{})", o.host, server.port(), o.node_id,

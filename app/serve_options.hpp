@@ -24,6 +24,7 @@ struct serve_options {
   std::string cluster_host = "127.0.0.1";
   std::vector<std::pair<std::string, uint16_t>> peers;
   std::string cluster_secret;             ///< (or RUNCAST_CLUSTER_SECRET)
+  size_t fault_cut_streams_after = 0;     ///< TEST ONLY fault hook; 0: off
   limits lim;
 };
 

@@ -82,6 +82,9 @@ std::vector<serve_setting> make_settings() {
              throw std::invalid_argument("must be trace, debug, info, warn or error");
            o.log_level = v;
          }),
+    number("fault-cut-streams-after",
+           "TEST ONLY: drop every SSE stream after N events (default 0: never)", 0, 1'000'000,
+           [](o_t& o, int64_t v) { o.fault_cut_streams_after = static_cast<size_t>(v); }),
   };
   for (const auto& l : limit_options()) {
     auto s = number(l.flag, l.help, l.min, l.max,

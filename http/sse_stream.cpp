@@ -161,6 +161,12 @@ void sse_stream::on_write(beast::error_code ec, size_t counted) {
     close(false);
     return;
   }
+  events_written_ += counted;
+  if (fault_cut_after_ > 0 && events_written_ >= fault_cut_after_ && !finishing_) {
+    spdlog::warn("sse: fault hook: cutting the stream after {} events", events_written_);
+    close(false);
+    return;
+  }
   if (counted > 0 && on_credit_)
     on_credit_(counted);
   if (subscription_ && counted > 0)

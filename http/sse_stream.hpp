@@ -46,6 +46,12 @@ public:
   /// client left or the connection failed.
   void set_close_handler(std::function<void(bool clean)> handler);
 
+  /// TEST ONLY (the `--fault-cut-streams-after` fault hook): drop the connection, without a
+  /// last chunk, once `n` events are written; 0 (the default) never does. Before start().
+  void set_fault_cut_after(size_t n) {
+    fault_cut_after_ = n;
+  }
+
   /// Ties a subscription's life to this stream: closed when the stream closes.
   void attach(std::shared_ptr<subscription> sub);
 
@@ -93,6 +99,8 @@ private:
   std::function<void(bool)> on_close_;
   std::shared_ptr<subscription> subscription_;
   std::shared_ptr<connection_slot> slot_;
+  size_t fault_cut_after_ = 0; ///< test-only fault hook; 0: off
+  size_t events_written_ = 0;  ///< events (not meta frames or comments) written so far
 };
 
 } // namespace runcast::http

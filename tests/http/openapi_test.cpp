@@ -14,7 +14,7 @@ using namespace runcast::http;
 
 // The OpenAPI document (web/openapi.json) against the router's own table: the same routes,
 // each with its path parameters declared and its answers described. (Its validity against
-// the OpenAPI 3.1 schema is checked by a validator: tests/tools, openapi_document_is_valid.)
+// the OpenAPI 3.1 schema is checked by a validator: tests/web, openapi_document_is_valid.)
 
 namespace {
 
