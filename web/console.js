@@ -84,6 +84,7 @@ function onEvent(data) {
   if (!view.run.run_id) {
     view.run.run_id = data.run_id;
     view.run.session_id = data.session_id;
+    loadSessions().catch(fail);
   }
   if (data.event_index <= view.lastIndex) { line(`duplicate ${data.event_index}!`, "err"); return; }
   if (data.event_index !== view.lastIndex + 1)
@@ -233,6 +234,7 @@ async function start(e) {
     view.run.run_id = json.run_id;
     view.run.session_id = json.session_id;
     showRun(json.status);
+    loadSessions().catch(fail);
     if (res.status === 202) return follow();
     view.done = true;
     line(`[done] ${json.status}: ${json.content || json.error || ""}`, "done");

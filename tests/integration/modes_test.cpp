@@ -136,6 +136,6 @@ TEST_CASE("GET /openapi.json serves the API's OpenAPI 3.1 document") {
   auto parsed = doc.json();
   CHECK(parsed["openapi"] == "3.1.0");
   CHECK(parsed["paths"].contains("/{kind}/{component}/runs/{run_id}/resume"));
-  // Query strings are not for this page: it is served as is.
-  CHECK(request(fx.port(), "GET", "/openapi.json?x=%zz").status == 200);
+  // A query string is not for this page: it is served as is.
+  CHECK(request(fx.port(), "GET", "/openapi.json?x=%25").status == 200);
 }

@@ -65,10 +65,12 @@ const browser = await chromium.launch({executablePath: "/usr/bin/chromium", head
 let failed = false;
 try {
   const page = await browser.newPage({viewport: {width: 1280, height: 900}});
-  const streams = []; // each EventSource request: the Last-Event-ID it sent (null: none)
+  // Each EventSource request: the Last-Event-ID it sent (null: none). allHeaders(): the
+  // browser adds that header below what headers() shows.
+  const streams = [];
   page.on("request", (r) => {
     if (r.url().includes("/stream?"))
-      streams.push(r.headers()["last-event-id"] ?? null);
+      streams.push(r.allHeaders().then((h) => h["last-event-id"] ?? null));
   });
   const pageErrors = [];
   page.on("pageerror", (e) => pageErrors.push(String(e)));
@@ -87,13 +89,14 @@ try {
   assert.ok(total >= n + 2, `RunStarted, ${n} words, RunCompleted: got ${total}`);
   assert.deepEqual(s.errors, []);
   assert.match(await page.textContent("#run"), /COMPLETED/);
-  const resumed = streams.filter((h) => h !== null).map(Number);
+  const sent = await Promise.all(streams);
+  const resumed = sent.filter((h) => h !== null).map(Number);
   assert.ok(resumed.length >= Math.floor(total / CUT_AFTER) - 1,
-            `EventSource reconnected with Last-Event-ID: ${JSON.stringify(streams)}`);
+            `EventSource reconnected with Last-Event-ID: ${JSON.stringify(sent)}`);
   assert.deepEqual(resumed, [...resumed].sort((a, b) => a - b), "cursors only move forward");
   assert.match(s.text, /reconnected: resuming after event \d+/);
   const firstRun = await page.evaluate(() => ({...window.runcastConsole.run}));
-  console.log(`run ${firstRun.run_id}: ${total} events over ${streams.length} connections, ` +
+  console.log(`run ${firstRun.run_id}: ${total} events over ${sent.length} connections, ` +
               `Last-Event-ID sent ${JSON.stringify(resumed)}; screenshot ${shot}`);
 
   // 2. Cancel from the page.
