@@ -35,6 +35,8 @@ void publish(self_ptr self, std::vector<event_draft>& drafts) {
     st.writes.push({st.ctx.run_id, index, std::move(d.type), std::move(data),
                     static_cast<double>(created)});
   }
+  st.services.metrics->events_emitted.fetch_add(drafts.size(), std::memory_order_relaxed);
+  st.report_memory();
   // Subscribers see these once they are stored (flush → pump_all).
   flush(self);
   check_pressure(self);
@@ -46,6 +48,8 @@ void set_status(self_ptr self, run_outcome outcome) {
     return;
   st.status = outcome.status;
   st.finished = is_terminal(outcome.status);
+  if (st.finished)
+    st.services.metrics->run_finished(st.ctx.kind, outcome.status);
   st.writes.set_status(std::move(outcome));
   if (st.finished && st.run)
     self->demonitor(st.run);
@@ -79,7 +83,8 @@ event_log_impl::behavior_type event_log(self_ptr self, event_context ctx, limits
       set_status(self, {run_status::error, std::nullopt, std::string{"run failed unexpectedly"}});
       return;
     }
-    self->state.subscribers.erase(dm.source);
+    if (self->state.subscribers.erase(dm.source) > 0)
+      self->state.services.metrics->subscriber_removed(node_metrics::subscriber_kind::local);
     quit_if_expired(self);
   });
   return {
@@ -112,7 +117,11 @@ event_log_impl::behavior_type event_log(self_ptr self, event_context ctx, limits
       self->monitor(handle);
       if (st.retained)
         st.services.budget->touch(*st.retained);
+      auto& metrics = *st.services.metrics;
+      metrics.subscriber_added(node_metrics::subscriber_kind::local);
       if (meta) {
+        metrics.resumed(st.finished_persisted ? node_metrics::resume::replay
+                                              : node_metrics::resume::catch_up);
         auto missed = head - from;
         auto first = st.finished_persisted
                        ? replay_frame(st.ctx.run_id, st.status, missed, head)
@@ -159,6 +168,7 @@ event_log_impl::behavior_type event_log(self_ptr self, event_context ctx, limits
       auto& st = self->state;
       st.expiring = true;
       st.frames.drop_persisted();
+      st.report_memory();
       if (st.retained) {
         st.services.budget->release(*st.retained);
         st.retained.reset();

@@ -51,6 +51,7 @@ void write_failed(self_ptr self, const char* what, const caf::error& err) {
     }
   }
   if (!st.retry_scheduled) {
+    st.services.metrics->store_retries.fetch_add(1, std::memory_order_relaxed);
     st.retry_scheduled = true;
     self->delayed_send(self, delay, flush_atom::value);
   }
@@ -67,6 +68,7 @@ void on_finished_persisted(self_ptr self) {
   auto& st = self->state;
   st.finished_persisted = true;
   st.frames.trim();
+  st.report_memory();
   pump_all(self); // subscribers at the head can now end
   if (st.shutting_down) {
     self->quit();
@@ -93,11 +95,14 @@ void flush(self_ptr self) {
     self->request(st.services.writer, st.lim.store_timeout, append_atom::value,
                   event_batch{*batch})
       .then(
-        [self](int64_t) {
+        [self](int64_t written) {
           auto& st = self->state;
           write_succeeded(self);
+          st.services.metrics->events_persisted.fetch_add(static_cast<uint64_t>(written),
+                                                          std::memory_order_relaxed);
           st.frames.mark_persisted(st.writes.events_written());
           st.frames.trim();
+          st.report_memory();
           check_pressure(self);
           pump_all(self); // what was just persisted may now be streamed
           flush(self);
@@ -148,8 +153,25 @@ void check_pressure(self_ptr self) {
 
 namespace runcast::actors {
 
+void event_log_state::report_memory() {
+  auto held = static_cast<int64_t>(frames.size());
+  auto bytes = static_cast<int64_t>(frames.bytes());
+  if (services.metrics && (held != reported_frames || bytes != reported_bytes)) {
+    services.metrics->log_frames.fetch_add(held - reported_frames, std::memory_order_relaxed);
+    services.metrics->log_bytes.fetch_add(bytes - reported_bytes, std::memory_order_relaxed);
+  }
+  reported_frames = held;
+  reported_bytes = bytes;
+}
+
 event_log_state::~event_log_state() {
-  // However the log ends, the node's budget forgets it.
+  // However the log ends, the node's budget and metrics forget it.
+  if (services.metrics) {
+    for (size_t i = 0; i < subscribers.size(); ++i)
+      services.metrics->subscriber_removed(node_metrics::subscriber_kind::local);
+    services.metrics->log_frames.fetch_sub(reported_frames, std::memory_order_relaxed);
+    services.metrics->log_bytes.fetch_sub(reported_bytes, std::memory_order_relaxed);
+  }
   if (services.budget) {
     services.budget->add_unpersisted(-reported_unpersisted);
     if (retained)

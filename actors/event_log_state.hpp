@@ -41,6 +41,8 @@ struct event_log_state {
 
   // -- memory and the producer ---------------------------------------------------------------
   int64_t reported_unpersisted = 0; ///< what this log counts in the node's budget
+  int64_t reported_frames = 0;      ///< what this log counts in the node's metrics
+  int64_t reported_bytes = 0;       ///< ...in bytes
   bool producer_paused = false;
   bool pressure_check_scheduled = false;
   std::optional<uint64_t> retained; ///< key in the node's finished logs, once finished
@@ -63,7 +65,10 @@ struct event_log_state {
     return frames.persisted();
   }
 
-  /// Gives back what the log counts in the node's budget, however it ends.
+  /// Brings the node's gauges of event log memory up to what `frames` holds now.
+  void report_memory();
+
+  /// Gives back what the log counts in the node's budget and metrics, however it ends.
   ~event_log_state();
 
   static inline const char* name = "runcast.event_log";

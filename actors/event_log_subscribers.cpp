@@ -37,6 +37,7 @@ void end_subscriber(self_ptr self, const caf::actor_addr& key, frame_ptr last, b
   self->send(i->second.handle, end_atom::value, std::move(last), abort);
   self->demonitor(i->second.handle.address());
   st.subscribers.erase(i);
+  st.services.metrics->subscriber_removed(node_metrics::subscriber_kind::local);
   quit_if_expired(self);
 }
 
@@ -83,6 +84,7 @@ void load_from_store(self_ptr self, const caf::actor_addr& key, subscriber_entry
         store_cursor cursor{sub.cursor, [&st](const index_gap& gap) {
                               spdlog::error("event_log {}: events {}..{} missing from the store",
                                             st.ctx.run_id, gap.from, gap.to);
+                              st.services.metrics->resumed(node_metrics::resume::gap);
                               return gap_frame(st, gap);
                             }};
         // What memory holds comes from memory (a hole below it may make the store return
@@ -184,6 +186,7 @@ void cut_stalled(self_ptr self) {
       still_blocked = true;
   }
   for (auto& key : stalled) {
+    st.services.metrics->subscribers_cut.fetch_add(1, std::memory_order_relaxed);
     spdlog::info("event_log {}: subscriber cut off (window full for {} ms)", st.ctx.run_id,
                  st.lim.stall_timeout.count());
     end_subscriber(self, key, nullptr, true);

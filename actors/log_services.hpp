@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/log_budget.hpp"
+#include "core/node_metrics.hpp"
 #include "actors/store_actor.hpp"
 
 #include <memory>
@@ -16,6 +17,8 @@ struct log_services {
   store_actor writer;
   store_actor reader;
   std::shared_ptr<log_budget> budget;
+  /// Never null: a node's services share the engine's; a log made alone gets its own.
+  std::shared_ptr<node_metrics> metrics = std::make_shared<node_metrics>();
 };
 
 } // namespace runcast::actors

@@ -67,8 +67,10 @@ run_manager_actor::behavior_type run_manager(self_ptr self, log_services service
       // The run exists for clients only once it is persisted: 202 means "it is stored".
       self->request(st.services.writer, st.lim.store_timeout, create_atom::value, spec.record)
         .then(
-          [self, rp, log, run_id, body = spec.body, info = spec.info](bool) mutable {
+          [self, rp, log, run_id, body = spec.body, info = spec.info,
+           kind = spec.record.kind](bool) mutable {
             auto& st = self->state;
+            st.services.metrics->run_started(kind);
             auto run = self->spawn(drive_run, run_events_actor{log}, body, std::move(info),
                                    st.env);
             self->send(log, watch_atom::value, caf::actor_cast<caf::actor>(run));

@@ -4,6 +4,7 @@
 #include "core/ids.hpp"
 
 #include <caf/all.hpp>
+#include <chrono>
 #include <spdlog/spdlog.h>
 
 namespace runcast::actors {
@@ -43,11 +44,19 @@ void commit_group(self_ptr self) {
     group.push_back(std::move(w));
   }
   st.appends.erase(st.appends.begin(), st.appends.begin() + static_cast<std::ptrdiff_t>(taken));
+  auto started = std::chrono::steady_clock::now();
   try {
     st.db->append_events(events);
+    if (st.metrics) {
+      st.metrics->store_batch_events.observe(static_cast<double>(events.size()));
+      st.metrics->store_write_seconds.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    }
     for (auto& w : group)
       w.promise.deliver(static_cast<int64_t>(w.count));
   } catch (const std::exception& e) {
+    if (st.metrics)
+      st.metrics->store_errors.fetch_add(1, std::memory_order_relaxed);
     if (group.size() == 1) {
       spdlog::error("store: append events ({} events) failed: {}", events.size(), e.what());
       group.front().promise.deliver(
@@ -118,6 +127,13 @@ store_worker_actor::behavior_type store_worker(self_ptr self,
       });
     },
   };
+}
+
+store_worker_actor::behavior_type counted_store_worker(self_ptr self,
+                                                       std::shared_ptr<persistence::store> db,
+                                                       std::shared_ptr<node_metrics> metrics) {
+  self->state.metrics = std::move(metrics);
+  return store_worker(self, std::move(db));
 }
 
 } // namespace runcast::actors

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/store_actor.hpp"
+#include "core/node_metrics.hpp"
 #include "persistence/store.hpp"
 
 #include <caf/typed_response_promise.hpp>
@@ -24,6 +25,7 @@ struct store_worker_state {
     caf::typed_response_promise<int64_t> promise;
   };
   std::shared_ptr<persistence::store> db;
+  std::shared_ptr<node_metrics> metrics; ///< may be null (tests)
   std::vector<waiting> appends;
   bool flush_queued = false;
 
@@ -43,6 +45,12 @@ struct store_worker_state {
 store_worker_actor::behavior_type
 store_worker(store_worker_actor::stateful_pointer<store_worker_state> self,
              std::shared_ptr<persistence::store> db);
+
+/// A store worker that counts its group commits (size, time, errors) in `metrics`.
+store_worker_actor::behavior_type
+counted_store_worker(store_worker_actor::stateful_pointer<store_worker_state> self,
+                     std::shared_ptr<persistence::store> db,
+                     std::shared_ptr<node_metrics> metrics);
 
 /// Events written in one transaction at most, across runs.
 constexpr size_t max_group_events = 8192;

@@ -40,6 +40,7 @@ gateway_actor::behavior_type gateway(self_ptr self, locator_actor locator, std::
   st.node_id = std::move(node_id);
   st.secret = std::move(secret);
   st.lim = lim;
+  st.metrics = std::move(metrics);
   return {
     [self](hello_atom, const std::string& peer, const std::string& secret)
       -> caf::result<hello_atom, std::string> {
@@ -61,7 +62,8 @@ gateway_actor::behavior_type gateway(self_ptr self, locator_actor locator, std::
       // This node owns the run: an ordinary subscriber follows it here and a relay sink
       // forwards to the remote one; credits come back to that subscriber directly.
       subscription_spec spec{run_id, st.node_id, from, meta, remote};
-      auto sink = std::make_shared<relay_sink>(caf::actor_cast<wire_sink_actor>(remote));
+      auto sink = std::make_shared<relay_sink>(caf::actor_cast<wire_sink_actor>(remote),
+                                               st.metrics);
       return caf::actor_cast<caf::actor>(
         self->spawn(subscriber, std::move(sink), st.locator, std::move(spec), st.lim));
     },

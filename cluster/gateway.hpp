@@ -3,9 +3,11 @@
 #include "actors/locator_actor.hpp"
 #include "cluster/gateway_actor.hpp"
 #include "core/limits.hpp"
+#include "core/node_metrics.hpp"
 
 #include <caf/node_id.hpp>
 
+#include <memory>
 #include <set>
 #include <string>
 
@@ -19,7 +21,8 @@ struct gateway_state;
 /// forwards to the remote one.
 gateway_actor::behavior_type gateway(gateway_actor::stateful_pointer<gateway_state> self,
                                      actors::locator_actor locator, std::string node_id,
-                                     std::string secret, limits lim);
+                                     std::string secret, limits lim,
+                                     std::shared_ptr<node_metrics> metrics);
 
 /// State of the gateway.
 struct gateway_state {
@@ -27,6 +30,7 @@ struct gateway_state {
   std::string node_id;
   std::string secret;
   limits lim;
+  std::shared_ptr<node_metrics> metrics; ///< counts the relays to remote clients
   std::set<caf::node_id> authenticated; ///< CAF nodes that presented the secret
   static inline const char* name = "runcast.gateway";
 };

@@ -8,7 +8,15 @@ namespace runcast::cluster {
 
 using namespace runcast::actors;
 
-relay_sink::relay_sink(wire_sink_actor remote) : remote_(std::move(remote)) {
+relay_sink::relay_sink(wire_sink_actor remote, std::shared_ptr<node_metrics> metrics)
+  : remote_(std::move(remote)), metrics_(std::move(metrics)) {
+  if (metrics_)
+    metrics_->subscriber_added(node_metrics::subscriber_kind::remote);
+}
+
+relay_sink::~relay_sink() {
+  if (metrics_)
+    metrics_->subscriber_removed(node_metrics::subscriber_kind::remote);
 }
 
 void relay_sink::on_not_found(const std::string&) {

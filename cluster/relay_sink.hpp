@@ -1,9 +1,11 @@
 #pragma once
 
 #include "core/frame_sink.hpp"
+#include "core/node_metrics.hpp"
 
 #include "actors/subscriber_actor.hpp"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,7 +21,9 @@ namespace runcast::cluster {
 /// event log here (the remote subscriber then replays from the shared store).
 class relay_sink : public frame_sink {
 public:
-  explicit relay_sink(actors::wire_sink_actor remote);
+  /// Counted in `metrics` (if not null) as a remote subscriber while it lives.
+  relay_sink(actors::wire_sink_actor remote, std::shared_ptr<node_metrics> metrics);
+  ~relay_sink() override;
 
   void on_not_found(const std::string& lost_owner) override;
   void on_frames(std::vector<frame_ptr> frames) override;
@@ -27,6 +31,7 @@ public:
 
 private:
   actors::wire_sink_actor remote_;
+  std::shared_ptr<node_metrics> metrics_;
 };
 
 } // namespace runcast::cluster

@@ -123,6 +123,7 @@ void http_session::stream(std::function<void(std::shared_ptr<sse_stream>)> setup
     auto s = std::make_shared<sse_stream>(std::move(self->stream_), self->req_.version(),
                                           self->ctx_.lim, std::move(self->slot_));
     s->set_fault_cut_after(self->ctx_.fault_cut_streams_after);
+    s->set_metrics(&self->ctx_.engine.metrics());
     s->start();
     setup(s);
   });

@@ -45,20 +45,25 @@ void answer_when_done(const std::shared_ptr<http_session>& s, const run_record& 
 
 void handle_start_run(const std::shared_ptr<http_session>& s, const target& t) {
   const auto& req = s->req();
+  auto& metrics = s->ctx().engine.metrics();
+  auto refuse = [&](bhttp::status status, std::string detail) {
+    metrics.start_refused(node_metrics::refusal::invalid);
+    reply(s, status, std::move(detail));
+  };
   auto form = parse_form(req[bhttp::field::content_type], req.body());
   if (!form.fields)
-    return reply(s, bhttp::status::bad_request, form.error);
+    return refuse(bhttp::status::bad_request, form.error);
   const auto& f = *form.fields;
 
   auto message = field(f, "message");
   if (!message || message->empty())
-    return reply(s, bhttp::status::unprocessable_entity, "message is required");
+    return refuse(bhttp::status::unprocessable_entity, "message is required");
   auto stream = bool_field(f, "stream", true);
   if (!stream)
-    return reply(s, bhttp::status::unprocessable_entity, "stream must be a boolean");
+    return refuse(bhttp::status::unprocessable_entity, "stream must be a boolean");
   auto background = bool_field(f, "background", false);
   if (!background)
-    return reply(s, bhttp::status::unprocessable_entity, "background must be a boolean");
+    return refuse(bhttp::status::unprocessable_entity, "background must be a boolean");
   runtime::run_request run_req;
   run_req.kind = t.kind;
   run_req.component_id = t.comp->id;
@@ -73,8 +78,14 @@ void handle_start_run(const std::shared_ptr<http_session>& s, const target& t) {
   bool detached = *background;
   s->ctx().engine.start_run(std::move(run_req), [s, do_stream,
                                                  detached](outcome<run_record> run) {
-    if (!run)
+    if (!run) {
+      auto code = run.error().code;
+      s->ctx().engine.metrics().start_refused(
+        code == errc::unavailable || code == errc::shutting_down
+          ? node_metrics::refusal::unavailable
+          : node_metrics::refusal::invalid);
       return reply(s, run.error());
+    }
     if (do_stream) {
       s->stream([s, run = *run, detached](std::shared_ptr<sse_stream> st) {
         serve_run_events(s->ctx(), st, run, 0, false, !detached);

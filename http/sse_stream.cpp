@@ -148,7 +148,11 @@ void sse_stream::do_write() {
   write_active_ = true;
   wrote_since_tick_ = true;
   net::async_write(stream_, bhttp::make_chunk(buffers),
-                   [self = shared_from_this(), counted](beast::error_code ec, size_t) {
+                   [self = shared_from_this(), counted](beast::error_code ec, size_t n) {
+                     if (self->metrics_ && !ec) {
+                       self->metrics_->sent_frames.fetch_add(counted, std::memory_order_relaxed);
+                       self->metrics_->sent_bytes.fetch_add(n, std::memory_order_relaxed);
+                     }
                      self->on_write(ec, counted);
                    });
 }

@@ -2,6 +2,7 @@
 
 #include "core/frame_sink.hpp"
 #include "core/limits.hpp"
+#include "core/node_metrics.hpp"
 #include "core/sse.hpp"
 #include "http/beast.hpp"
 
@@ -52,6 +53,11 @@ public:
     fault_cut_after_ = n;
   }
 
+  /// Where written events and bytes are counted (may stay null). Before start().
+  void set_metrics(node_metrics* metrics) {
+    metrics_ = metrics;
+  }
+
   /// Ties a subscription's life to this stream: closed when the stream closes.
   void attach(std::shared_ptr<subscription> sub);
 
@@ -100,6 +106,7 @@ private:
   std::shared_ptr<subscription> subscription_;
   std::shared_ptr<connection_slot> slot_;
   size_t fault_cut_after_ = 0; ///< test-only fault hook; 0: off
+  node_metrics* metrics_ = nullptr;
   size_t events_written_ = 0;  ///< events (not meta frames or comments) written so far
 };
 

@@ -27,6 +27,8 @@ void store_replay::start() {
   auto s = stream_.lock();
   if (!s)
     return;
+  if (meta_)
+    ctx_.engine.metrics().resumed(node_metrics::resume::store);
   // Credits come back on the strand once a batch is written; then the next is read.
   s->set_credit_handler([self = shared_from_this()](size_t n) {
     self->outstanding_ -= std::min(self->outstanding_, n);

@@ -32,6 +32,7 @@ void serve_resume(const std::shared_ptr<http_session>& s, const target& t, int64
       const auto& f = run.error();
       if (f.code != errc::not_found)
         return reply(s, f);
+      s->ctx().engine.metrics().resumed(node_metrics::resume::error);
       auto refusal = make_frame(error_frame(run_id, f.detail));
       return s->stream([refusal](std::shared_ptr<sse_stream> st) { st->finish(refusal, false); });
     }

@@ -120,13 +120,14 @@ struct engine::impl {
                                "the actor system's config");
     // Writes and reads on threads of their own: a resume's read never waits behind the
     // event logs' batch writes (a SQLite store reads on its own connections too).
-    store = sys.spawn<caf::detached>(store_worker, db);
+    store = sys.spawn<caf::detached>(counted_store_worker, db, metrics);
     reader = sys.spawn<caf::detached>(store_worker, std::move(db));
     const auto& l = opts.lim;
     budget = std::make_shared<log_budget>(l.node_unpersisted_bytes, l.finished_logs,
                                           l.finished_bytes);
     run_environment env{io, std::move(children), std::move(history), opts.lim, opts.node_id};
-    manager = sys.spawn(run_manager, log_services{store, reader, budget}, std::move(env));
+    manager = sys.spawn(run_manager, log_services{store, reader, budget, metrics},
+                        std::move(env));
     bool clustered = opts.cluster.port != 0;
     if (clustered)
       join_cluster();
@@ -149,7 +150,7 @@ struct engine::impl {
   /// Publishes the gateway peers talk to on the cluster port.
   void publish_gateway() {
     const auto& c = opts.cluster;
-    gateway = sys.spawn(cluster::gateway, locator, opts.node_id, c.secret, opts.lim);
+    gateway = sys.spawn(cluster::gateway, locator, opts.node_id, c.secret, opts.lim, metrics);
     auto port = sys.middleman().publish(gateway, c.port, c.host.c_str(), true);
     if (!port)
       throw std::runtime_error("cannot bind the cluster port " + c.host + ":"
@@ -172,6 +173,8 @@ struct engine::impl {
   store_actor store;                  ///< writes
   store_actor reader;                 ///< event logs' reads
   std::shared_ptr<log_budget> budget; ///< the node's bounds on event logs' memory
+  /// What /metrics shows; made first, since the store worker and the logs count into it.
+  std::shared_ptr<node_metrics> metrics = std::make_shared<node_metrics>();
   run_manager_actor manager;
   locator_actor locator;
   cluster::gateway_actor gateway;     ///< with a cluster
@@ -328,6 +331,10 @@ void engine::stats(callback<runtime_stats> done) {
       done(failure{errc::unavailable, "the runtime did not answer in time"});
     },
     stats_atom::value);
+}
+
+node_metrics& engine::metrics() {
+  return *impl_->metrics;
 }
 
 uint16_t engine::cluster_port() const {

@@ -9,6 +9,7 @@
 #include "core/event.hpp"
 #include "core/frame_sink.hpp"
 #include "core/limits.hpp"
+#include "core/node_metrics.hpp"
 #include "core/run_record.hpp"
 #include "core/session_record.hpp"
 #include "runtime/access.hpp"
@@ -190,6 +191,9 @@ public:
 
   /// The run manager's figures; `unavailable` if it does not answer in time.
   void stats(callback<runtime_stats> done);
+
+  /// This node's counters and gauges for /metrics; thread-safe (atomics).
+  node_metrics& metrics();
 
   /// The configured components.
   const component_registry& components() const;
