@@ -6,6 +6,7 @@
 #include "core/event_names.hpp"
 #include "core/ids.hpp"
 #include "core/meta_frames.hpp"
+#include "core/log_format.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -23,8 +24,8 @@ namespace {
 void publish(self_ptr self, std::vector<event_draft>& drafts) {
   auto& st = self->state;
   if (st.finished) {
-    spdlog::warn("event_log {}: {} events after the run ended were dropped", st.ctx.run_id,
-                 drafts.size());
+    logs::run(spdlog::level::warn, st.ctx,
+              std::to_string(drafts.size()) + " events after the run ended were dropped");
     return;
   }
   auto created = static_cast<int64_t>(now_seconds());
@@ -48,8 +49,11 @@ void set_status(self_ptr self, run_outcome outcome) {
     return;
   st.status = outcome.status;
   st.finished = is_terminal(outcome.status);
-  if (st.finished)
+  if (st.finished) {
     st.services.metrics->run_finished(st.ctx.kind, outcome.status);
+    logs::run(spdlog::level::info, st.ctx,
+              "run finished: " + std::string{to_string(outcome.status)});
+  }
   st.writes.set_status(std::move(outcome));
   if (st.finished && st.run)
     self->demonitor(st.run);
@@ -75,8 +79,8 @@ event_log_impl::behavior_type event_log(self_ptr self, event_context ctx, limits
         return;
       // The run actor died without a final status: end the run here, so that nothing stays
       // RUNNING and every subscriber gets a last event.
-      spdlog::error("event_log {}: run actor died ({}) before finishing", st.ctx.run_id,
-                    self->system().render(dm.reason));
+      logs::run(spdlog::level::err, st.ctx,
+                "run actor died (" + self->system().render(dm.reason) + ") before finishing");
       std::vector<event_draft> drafts{
         {names_for_kind(st.ctx.kind).error, std::string{"run failed unexpectedly"}}};
       publish(self, drafts);

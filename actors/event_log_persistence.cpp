@@ -2,6 +2,7 @@
 
 #include "actors/run_actor.hpp"
 #include "actors/type_ids.hpp"
+#include "core/log_format.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -24,8 +25,7 @@ void give_up(self_ptr self) {
   st.store_gave_up = true;
   st.services.budget->count_store_failure();
   auto ms = std::to_string(st.lim.store_outage.count()) + " ms";
-  spdlog::error("event_log {}: the store took no write for {}; failing the run", st.ctx.run_id,
-                ms);
+  logs::run(spdlog::level::err, st.ctx, "the store took no write for " + ms + "; failing the run");
   if (st.run)
     self->send(caf::actor_cast<run_actor>(st.run), fail_atom::value,
                "store unavailable: events could not be persisted for " + ms);
@@ -38,8 +38,9 @@ void write_failed(self_ptr self, const char* what, const caf::error& err) {
   bool first = !st.writes.failing_since();
   auto delay = st.writes.failed(clock::now());
   if (first)
-    spdlog::warn("event_log {}: {} failed ({}); retrying until the store answers",
-                 st.ctx.run_id, what, self->system().render(err));
+    logs::run(spdlog::level::warn, st.ctx,
+              std::string{what} + " failed (" + self->system().render(err)
+                + "); retrying until the store answers");
   if (clock::now() - *st.writes.failing_since() >= st.lim.store_outage) {
     if (!st.finished && !st.store_gave_up)
       give_up(self);
@@ -60,7 +61,7 @@ void write_failed(self_ptr self, const char* what, const caf::error& err) {
 void write_succeeded(self_ptr self) {
   auto& st = self->state;
   if (st.writes.failing_since())
-    spdlog::info("event_log {}: the store answers again", st.ctx.run_id);
+    logs::run(spdlog::level::info, st.ctx, "the store answers again");
   st.outlasted_outage = false;
 }
 

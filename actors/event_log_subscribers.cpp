@@ -4,6 +4,7 @@
 #include "core/meta_frames.hpp"
 #include "core/store_cursor.hpp"
 #include "core/tsan_handoff.hpp"
+#include "core/log_format.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -82,8 +83,9 @@ void load_from_store(self_ptr self, const caf::actor_addr& key, subscriber_entry
         auto& sub = i->second;
         sub.loading = false;
         store_cursor cursor{sub.cursor, [&st](const index_gap& gap) {
-                              spdlog::error("event_log {}: events {}..{} missing from the store",
-                                            st.ctx.run_id, gap.from, gap.to);
+                              logs::run(spdlog::level::err, st.ctx,
+                                        "events " + std::to_string(gap.from) + ".."
+                                          + std::to_string(gap.to) + " missing from the store");
                               st.services.metrics->resumed(node_metrics::resume::gap);
                               return gap_frame(st, gap);
                             }};
@@ -107,8 +109,8 @@ void load_from_store(self_ptr self, const caf::actor_addr& key, subscriber_entry
       },
       [self, key](caf::error& err) {
         auto& st = self->state;
-        spdlog::warn("event_log {}: store read for a subscriber failed: {}", st.ctx.run_id,
-                     self->system().render(err));
+        logs::run(spdlog::level::warn, st.ctx,
+                  "store read for a subscriber failed: " + self->system().render(err));
         end_subscriber(self, key,
                        make_frame(error_frame(st.ctx.run_id,
                                               "Events could not be read from the store; "
@@ -187,8 +189,9 @@ void cut_stalled(self_ptr self) {
   }
   for (auto& key : stalled) {
     st.services.metrics->subscribers_cut.fetch_add(1, std::memory_order_relaxed);
-    spdlog::info("event_log {}: subscriber cut off (window full for {} ms)", st.ctx.run_id,
-                 st.lim.stall_timeout.count());
+    logs::run(spdlog::level::info, st.ctx,
+              "subscriber cut off (window full for "
+                + std::to_string(st.lim.stall_timeout.count()) + " ms)");
     end_subscriber(self, key, nullptr, true);
   }
   if (still_blocked)

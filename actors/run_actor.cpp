@@ -2,6 +2,7 @@
 
 #include "actors/run_context_impl.hpp"
 #include "core/ids.hpp"
+#include "core/log_format.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -69,8 +70,14 @@ void finish(self_ptr self, std::vector<event_draft> events, run_outcome outcome,
   self->quit();
 }
 
+/// The run's ids for a log line.
+void log_run(spdlog::level::level_enum level, self_ptr self, std::string message) {
+  const auto& i = self->state.info;
+  logs::run(level, i.run_id, i.session_id, i.kind + "/" + i.component_id, std::move(message));
+}
+
 void fail(self_ptr self, std::vector<event_draft> events, const std::string& why) {
-  spdlog::warn("run {} failed: {}", self->state.info.run_id, why);
+  log_run(spdlog::level::warn, self, "run failed: " + why);
   finish(self, std::move(events), {run_status::error, std::nullopt, why}, true);
 }
 
@@ -232,7 +239,7 @@ run_actor::behavior_type drive_run(self_ptr self, run_events_actor log,
       go_on(self);
     },
     [self](fail_atom, std::string& why) {
-      spdlog::warn("run {} failed: {}", self->state.info.run_id, why);
+      log_run(spdlog::level::warn, self, "run failed: " + why);
       finish(self, {}, {run_status::error, std::nullopt, std::move(why)}, false);
     },
     [self](shutdown_atom) {

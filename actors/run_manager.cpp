@@ -5,6 +5,7 @@
 #include "actors/event_log.hpp"
 #include "actors/event_log_state.hpp"
 #include "actors/run_actor.hpp"
+#include "core/log_format.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -68,9 +69,10 @@ run_manager_actor::behavior_type run_manager(self_ptr self, log_services service
       self->request(st.services.writer, st.lim.store_timeout, create_atom::value, spec.record)
         .then(
           [self, rp, log, run_id, body = spec.body, info = spec.info,
-           kind = spec.record.kind](bool) mutable {
+           kind = spec.record.kind, context = spec.context](bool) mutable {
             auto& st = self->state;
             st.services.metrics->run_started(kind);
+            logs::run(spdlog::level::info, context, "run started");
             auto run = self->spawn(drive_run, run_events_actor{log}, body, std::move(info),
                                    st.env);
             self->send(log, watch_atom::value, caf::actor_cast<caf::actor>(run));
@@ -86,9 +88,9 @@ run_manager_actor::behavior_type run_manager(self_ptr self, log_services service
               self->send(run, shutdown_atom::value);
             rp.deliver(true);
           },
-          [self, rp, log, run_id](caf::error& err) mutable {
-            spdlog::error("run {}: not started, the store refused it: {}", run_id,
-                          self->system().render(err));
+          [self, rp, log, context = spec.context](caf::error& err) mutable {
+            logs::run(spdlog::level::err, context,
+                      "run not started, the store refused it: " + self->system().render(err));
             self->send_exit(log, caf::exit_reason::user_shutdown);
             rp.deliver(make_failure(errc::unavailable, "the store did not take the run"));
           });

@@ -7,6 +7,7 @@
 #include "app/cli.hpp"
 #include "app/config_invalid.hpp"
 #include "core/component_registry.hpp"
+#include "core/log_format.hpp"
 #include "http/server.hpp"
 #include "http/server_context.hpp"
 #include "persistence/store.hpp"
@@ -98,6 +99,9 @@ int main_with(int argc, char** argv, actors::runnable_registry runnables,
         return 0;
       case command::serve:
         spdlog::set_level(spdlog::level::from_str(cmd.serve_opts.log_level));
+        logs::set_format(cmd.serve_opts.log_format == "json" ? logs::format::json
+                                                              : logs::format::text,
+                         cmd.serve_opts.node_id);
         return serve(cmd.serve_opts, cmd.components, std::move(runnables), extra_components);
     }
   } catch (const config_invalid& e) {

@@ -19,6 +19,7 @@ struct serve_options {
   std::string auth_key; ///< empty: no authentication (RUNCAST_AUTH_KEY also sets it)
   std::string node_id = "n1";
   std::string log_level = "info";
+  std::string log_format = "text"; ///< "text" or "json" (one JSON object per line)
   size_t http_threads = 2;
   uint16_t cluster_port = 0;              ///< 0: single node
   std::string cluster_host = "127.0.0.1";

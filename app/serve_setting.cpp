@@ -82,6 +82,13 @@ std::vector<serve_setting> make_settings() {
              throw std::invalid_argument("must be trace, debug, info, warn or error");
            o.log_level = v;
          }),
+    text("log-format", "FORMAT",
+         "text, or json: one object per line with run_id/session_id/component (default text)",
+         [](o_t& o, const std::string& v) {
+           if (v != "text" && v != "json")
+             throw std::invalid_argument("must be text or json");
+           o.log_format = v;
+         }),
     number("fault-cut-streams-after",
            "TEST ONLY: drop every SSE stream after N events (default 0: never)", 0, 1'000'000,
            [](o_t& o, int64_t v) { o.fault_cut_streams_after = static_cast<size_t>(v); }),

@@ -1,5 +1,6 @@
 #include "http/http_session.hpp"
 
+#include "core/log_format.hpp"
 #include "http/json_response.hpp"
 #include "http/router.hpp"
 #include "http/sse_stream.hpp"
@@ -41,6 +42,7 @@ void http_session::on_read(beast::error_code ec, size_t) {
   }
   if (ec) {
     fail(ec, "read");
+    started_ = std::chrono::steady_clock::now();
     // A request we cannot parse gets a 4xx it can read, then the connection closes.
     request bare;
     bare.version(11);
@@ -59,6 +61,7 @@ void http_session::on_read(beast::error_code ec, size_t) {
     return;
   }
   req_ = parser_->release();
+  started_ = std::chrono::steady_clock::now();
   stream_.expires_never();
   if (!slot_) {
     req_.keep_alive(false);
@@ -73,9 +76,11 @@ void http_session::respond(response res) {
   net::post(stream_.get_executor(), [self = shared_from_this(), res = std::move(res)]() mutable {
     self->res_ = std::make_shared<response>(std::move(res));
     auto keep_alive = self->res_->keep_alive();
+    auto status = self->res_->result_int();
     self->stream_.expires_after(self->ctx_.lim.read_timeout);
     bhttp::async_write(self->stream_, *self->res_,
-                       [self, keep_alive](beast::error_code ec, size_t n) {
+                       [self, keep_alive, status](beast::error_code ec, size_t n) {
+                         self->log_request(status, n);
                          self->on_write(keep_alive, ec, n);
                        });
   });
@@ -124,9 +129,25 @@ void http_session::stream(std::function<void(std::shared_ptr<sse_stream>)> setup
                                           self->ctx_.lim, std::move(self->slot_));
     s->set_fault_cut_after(self->ctx_.fault_cut_streams_after);
     s->set_metrics(&self->ctx_.engine.metrics());
+    auto method = self->req_.method_string();
+    s->set_access_log(std::string{method.data(), method.size()},
+                      std::string{self->request_path()}, self->started_);
     s->start();
     setup(s);
   });
+}
+
+std::string_view http_session::request_path() const {
+  std::string_view target{req_.target().data(), req_.target().size()};
+  return target.empty() ? "-" : target.substr(0, target.find('?')); // no query: session ids
+}
+
+void http_session::log_request(unsigned status, size_t bytes) const {
+  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now()
+                                                      - started_).count();
+  auto method = req_.method_string();
+  logs::request(method.empty() ? "-" : std::string_view{method.data(), method.size()},
+                request_path(), status, ms, bytes);
 }
 
 void http_session::fail(beast::error_code ec, char const* what) {

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -64,6 +65,10 @@ private:
   void on_read(beast::error_code ec, size_t bytes);
   void on_write(bool keep_alive, beast::error_code ec, size_t bytes);
   void fail(beast::error_code ec, char const* what);
+  /// The request's path without its query string (which may hold session ids).
+  std::string_view request_path() const;
+  /// Writes the request's line in the request log.
+  void log_request(unsigned status, size_t bytes) const;
   void do_close();
 
   beast::tcp_stream stream_;
@@ -73,6 +78,7 @@ private:
   request req_;
   std::shared_ptr<response> res_; ///< the answer being written, kept alive until written
   std::shared_ptr<connection_slot> slot_;
+  std::chrono::steady_clock::time_point started_; ///< when the request was read (request log)
 };
 
 } // namespace runcast::http

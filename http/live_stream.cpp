@@ -1,5 +1,6 @@
 #include "http/live_stream.hpp"
 
+#include "core/log_format.hpp"
 #include "http/sse_stream.hpp"
 #include "http/store_replay.hpp"
 
@@ -16,11 +17,12 @@ void serve_run_events(server_context& ctx, const std::shared_ptr<sse_stream>& st
   });
   if (cancel_on_disconnect) {
     auto& engine = ctx.engine;
-    stream->set_close_handler([&engine, run_id = run.run_id](bool clean) {
+    stream->set_close_handler([&engine, run](bool clean) {
       if (clean)
         return;
-      spdlog::info("run {}: inline stream client left, cancelling the run", run_id);
-      engine.cancel_started(run_id);
+      logs::run(spdlog::level::info, run.run_id, run.session_id,
+                run.kind + "/" + run.component_id, "inline stream client left, cancelling the run");
+      engine.cancel_started(run.run_id);
     });
   }
   stream->attach(ctx.engine.subscribe(run, from, meta, std::move(sink)));

@@ -1,5 +1,6 @@
 #include "http/sse_stream.hpp"
 
+#include "core/log_format.hpp"
 #include "http/connection_slot.hpp"
 #include "http/json_response.hpp"
 #include "http/sse_sink.hpp"
@@ -149,6 +150,7 @@ void sse_stream::do_write() {
   wrote_since_tick_ = true;
   net::async_write(stream_, bhttp::make_chunk(buffers),
                    [self = shared_from_this(), counted](beast::error_code ec, size_t n) {
+                     self->bytes_written_ += n;
                      if (self->metrics_ && !ec) {
                        self->metrics_->sent_frames.fetch_add(counted, std::memory_order_relaxed);
                        self->metrics_->sent_bytes.fetch_add(n, std::memory_order_relaxed);
@@ -222,6 +224,11 @@ void sse_stream::close(bool clean) {
   if (closed_)
     return;
   closed_ = true;
+  if (!method_.empty())
+    logs::request(method_, path_, 200,
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now()
+                                                            - started_).count(),
+                  bytes_written_);
   keepalive_.cancel();
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ec);

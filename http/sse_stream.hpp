@@ -7,9 +7,11 @@
 #include "http/beast.hpp"
 
 #include <array>
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace runcast::http {
@@ -56,6 +58,15 @@ public:
   /// Where written events and bytes are counted (may stay null). Before start().
   void set_metrics(node_metrics* metrics) {
     metrics_ = metrics;
+  }
+
+  /// The request this stream answers, for its line in the request log (written when the
+  /// stream closes: status 200, the bytes written, the time since `started`).
+  void set_access_log(std::string method, std::string path,
+                      std::chrono::steady_clock::time_point started) {
+    method_ = std::move(method);
+    path_ = std::move(path);
+    started_ = started;
   }
 
   /// Ties a subscription's life to this stream: closed when the stream closes.
@@ -107,6 +118,10 @@ private:
   std::shared_ptr<connection_slot> slot_;
   size_t fault_cut_after_ = 0; ///< test-only fault hook; 0: off
   node_metrics* metrics_ = nullptr;
+  std::string method_;                            ///< for the request log
+  std::string path_;                              ///< ...
+  std::chrono::steady_clock::time_point started_; ///< ...
+  size_t bytes_written_ = 0;                      ///< ...
   size_t events_written_ = 0;  ///< events (not meta frames or comments) written so far
 };
 

@@ -26,8 +26,10 @@ namespace {
 std::map<std::string, double> parse_metrics(const std::string& text) {
   REQUIRE(!text.empty());
   REQUIRE(text.back() == '\n');
-  static const std::regex sample{
-    R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*")*)\})? ([^ ]+)$)"};
+  // name, optional {label="value",…} (no escapes: our values have none), value.
+  // Groups: 1 name, 2 {labels}, 3 labels, 4 a further label, 5 value.
+  static const std::regex sample{R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*")"
+                                 R"((,[a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*")*)\})? ([^ ]+)$)"};
   static const std::regex type_line{
     R"(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$)"};
   std::map<std::string, std::string> types;
@@ -55,7 +57,7 @@ std::map<std::string, double> parse_metrics(const std::string& text) {
       REQUIRE(base.size() > 6);
       CHECK(base.compare(base.size() - 6, 6, "_total") == 0);
     }
-    std::string value = m[6];
+    std::string value = m[5];
     double v = value == "+Inf" ? INFINITY : std::stod(value);
     REQUIRE(out.emplace(name + std::string{m[2]}, v).second); // each series once
   }
@@ -184,5 +186,42 @@ TEST_CASE("docs/metrics.md and the Grafana dashboard name exactly what the serve
     }
     INFO(exported_name);
     CHECK(page.find("| `" + exported_name + "` |") != std::string::npos);
+  }
+}
+
+TEST_CASE("in JSON log mode every line is an object and a run's lines carry its run_id") {
+  server_fixture fx{{"--log-format", "json", "--node-id", "n7"}};
+  auto frames = read_to_end(*start_stream(fx.port(), {{"message", words(3)}, {"delay_ms", "0"}}));
+  auto run_id = frames.front().json()["run_id"].get<std::string>();
+  CHECK(request(fx.port(), "GET", "/agents?session_id=x").status == 200);
+  REQUIRE(fx.server->wait_for_log("\"run finished: COMPLETED\"", 10s));
+  REQUIRE(fx.server->wait_for_log("\"path\":\"/agents\"", 10s));
+  std::vector<nlohmann::json> of_run;
+  bool saw_request = false;
+  std::istringstream log{fx.server->log()};
+  for (std::string line; std::getline(log, line);) {
+    INFO(line);
+    auto j = nlohmann::json::parse(line); // throws on any line that is not JSON
+    CHECK(j.at("node") == "n7");
+    CHECK(j.contains("time"));
+    CHECK(j.contains("level"));
+    CHECK(j.contains("msg"));
+    if (j.value("run_id", "") == run_id)
+      of_run.push_back(j);
+    if (j.value("path", "") == "/agents") {
+      saw_request = true;
+      CHECK(j.at("method") == "GET");
+      CHECK(j.at("status") == 200);
+      CHECK(j.at("bytes").get<int64_t>() > 0);
+      CHECK(j.at("duration_ms").get<double>() >= 0);
+    }
+  }
+  CHECK(saw_request);
+  REQUIRE(of_run.size() >= 2); // started, finished
+  CHECK(of_run.front().at("msg") == "run started");
+  CHECK(of_run.back().at("msg") == "run finished: COMPLETED");
+  for (const auto& j : of_run) {
+    CHECK(j.at("component") == "agents/echo");
+    CHECK(j.at("session_id") == frames.front().json()["session_id"]);
   }
 }
