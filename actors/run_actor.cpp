@@ -3,6 +3,7 @@
 #include "actors/run_context_impl.hpp"
 #include "core/ids.hpp"
 #include "core/log_format.hpp"
+#include "core/tsan_handoff.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -145,6 +146,7 @@ void start_child(self_ptr self, child_start& c) {
                           st.env.records);
   auto env = st.env;
   env.child = true;
+  tsan_release(made->second.get()); // built here, run by the child's actor
   st.children.push_back(self->spawn(drive_run, run_events_actor{sink}, made->second,
                                     std::move(made->first), std::move(env)));
 }
@@ -179,6 +181,9 @@ run_actor::behavior_type drive_run(self_ptr self, run_events_actor log,
                                    std::shared_ptr<runnable> body, run_info info,
                                    run_environment env) {
   auto& st = self->state;
+  // The body was built on another thread (an HTTP thread, a parent run): everything it set
+  // up happened before this run starts it (core/tsan_handoff.hpp).
+  tsan_acquire(body.get());
   st.log = std::move(log);
   st.body = std::move(body);
   st.info = std::move(info);

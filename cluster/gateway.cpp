@@ -34,7 +34,8 @@ caf::error refused() {
 } // namespace
 
 gateway_actor::behavior_type gateway(self_ptr self, locator_actor locator, std::string node_id,
-                                     std::string secret, limits lim) {
+                                     std::string secret, limits lim,
+                                     std::shared_ptr<node_metrics> metrics) {
   auto& st = self->state;
   st.locator = std::move(locator);
   st.node_id = std::move(node_id);

@@ -18,12 +18,12 @@ constexpr char fields_marker = '\x1e';
 /// program that keeps its own format gets the text form instead.
 std::atomic<bool> installed{false};
 
-std::string dump(const nlohmann::json& j) {
+std::string dump(const nlohmann::ordered_json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 /// The text form: the message, then `key=value` for each other field.
-std::string as_text(const nlohmann::json& fields) {
+std::string as_text(const nlohmann::ordered_json& fields) {
   auto out = fields.value("msg", std::string{});
   for (const auto& [key, value] : fields.items())
     if (key != "msg")
@@ -31,7 +31,7 @@ std::string as_text(const nlohmann::json& fields) {
   return out;
 }
 
-void emit(spdlog::level::level_enum level, const nlohmann::json& fields) {
+void emit(spdlog::level::level_enum level, const nlohmann::ordered_json& fields) {
   if (!spdlog::should_log(level))
     return;
   if (installed.load(std::memory_order_relaxed))
@@ -48,9 +48,9 @@ public:
               spdlog::memory_buf_t& dest) override {
     std::string_view payload{msg.payload.data(), msg.payload.size()};
     std::string out;
-    nlohmann::json fields;
+    nlohmann::ordered_json fields;
     if (!payload.empty() && payload.front() == fields_marker)
-      fields = nlohmann::json::parse(payload.substr(1), nullptr, false);
+      fields = nlohmann::ordered_json::parse(payload.substr(1), nullptr, false);
     if (!fields.is_object())
       fields = {{"msg", std::string{payload}}};
     if (Json) {

@@ -16,6 +16,7 @@
 #include "runtime/io_pool.hpp"
 #include "runtime/run_builder.hpp"
 #include "runtime/store_pool.hpp"
+#include "core/tsan_handoff.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
@@ -234,6 +235,7 @@ void engine::start_run(run_request req, callback<run_record> done) {
   auto spec = build_run(req, components_, runnables_, impl_->opts.node_id);
   if (!spec)
     return done(spec.error());
+  tsan_release(spec->body.get()); // built here, run on a CAF thread (core/tsan_handoff.hpp)
   // Shared, not copied: the callbacks are copied on their way through the actors, and a
   // run's input may be a megabyte.
   auto record = std::make_shared<const run_record>(spec->record);

@@ -195,6 +195,9 @@ public:
   /// This node's counters and gauges for /metrics; thread-safe (atomics).
   node_metrics& metrics();
 
+  /// The cluster members this node sees now (none when single); called on a CAF thread.
+  void peers(std::function<void(std::vector<std::string>)> done);
+
   /// The configured components.
   const component_registry& components() const;
 
@@ -221,8 +224,6 @@ private:
   /// Runs blocking store work on the store threads; a store_error becomes `unavailable`.
   template <class T, class Work>
   void on_store(callback<T> done, Work work);
-
-  void peers(std::function<void(std::vector<std::string>)> done);
 
   /// The run context's session history (actors::history_reader), read on the store threads.
   void read_history(const std::string& session_id, const std::string& before, size_t n,

@@ -91,7 +91,9 @@ try {
   assert.match(await page.textContent("#run"), /COMPLETED/);
   const sent = await Promise.all(streams);
   const resumed = sent.filter((h) => h !== null).map(Number);
-  assert.ok(resumed.length >= Math.floor(total / CUT_AFTER) - 1,
+  // How many events one connection carries depends on how they are batched into writes
+  // (a slow machine batches more); any reconnect must carry Last-Event-ID.
+  assert.ok(resumed.length >= 2 && resumed.length === sent.length - 1,
             `EventSource reconnected with Last-Event-ID: ${JSON.stringify(sent)}`);
   assert.deepEqual(resumed, [...resumed].sort((a, b) => a - b), "cursors only move forward");
   assert.match(s.text, /reconnected: resuming after event \d+/);
