@@ -57,7 +57,7 @@ void sse_stream::start() {
 void sse_stream::send(std::vector<frame_ptr> frames) {
   // Post our work to the strand: the actor side calls this from CAF threads.
   net::post(stream_.get_executor(), [self = shared_from_this(), frames = std::move(frames)] {
-    if (self->closed_ || self->finishing_)
+    if (self->closed_ || self->finishing_ || self->cut_)
       return;
     for (auto& f : frames)
       self->queue_.push_back({f, true});
@@ -116,7 +116,7 @@ void sse_stream::enqueue(frame_ptr frame, bool counted) {
 }
 
 void sse_stream::do_write() {
-  if (!header_written_ || write_active_ || closed_)
+  if (!header_written_ || write_active_ || closed_ || cut_)
     return;
   if (queue_.empty()) {
     if (finishing_) {
@@ -169,8 +169,7 @@ void sse_stream::on_write(beast::error_code ec, size_t counted) {
   }
   events_written_ += counted;
   if (fault_cut_after_ > 0 && events_written_ >= fault_cut_after_ && !finishing_) {
-    spdlog::warn("sse: fault hook: cutting the stream after {} events", events_written_);
-    close(false);
+    fault_cut();
     return;
   }
   if (counted > 0 && on_credit_)
@@ -178,6 +177,20 @@ void sse_stream::on_write(beast::error_code ec, size_t counted) {
   if (subscription_ && counted > 0)
     subscription_->credit(counted);
   do_write();
+}
+
+void sse_stream::fault_cut() {
+  // Like a proxy dropping the connection mid-response: no last chunk, but what was written
+  // arrives — a FIN after it, not a reset, which would make the client's kernel discard what
+  // it had not read yet. No more frames are taken; the watch sees the client close and ends
+  // the stream.
+  spdlog::warn("sse: fault hook: cutting the stream after {} events", events_written_);
+  cut_ = true;
+  queue_.clear();
+  if (subscription_)
+    subscription_->close();
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
 void sse_stream::do_watch() {

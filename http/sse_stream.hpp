@@ -50,7 +50,8 @@ public:
   void set_close_handler(std::function<void(bool clean)> handler);
 
   /// TEST ONLY (the `--fault-cut-streams-after` fault hook): drop the connection, without a
-  /// last chunk, once `n` events are written; 0 (the default) never does. Before start().
+  /// last chunk (a FIN after what was written), once `n` events are written; 0 (the default)
+  /// never does. Before start().
   void set_fault_cut_after(size_t n) {
     fault_cut_after_ = n;
   }
@@ -94,6 +95,7 @@ private:
   void do_write();
   void on_write(beast::error_code ec, size_t counted);
   void do_watch();
+  void fault_cut();
   void arm_keepalive();
   void fail(beast::error_code ec, char const* what);
   void close(bool clean);
@@ -117,6 +119,7 @@ private:
   std::shared_ptr<subscription> subscription_;
   std::shared_ptr<connection_slot> slot_;
   size_t fault_cut_after_ = 0; ///< test-only fault hook; 0: off
+  bool cut_ = false;           ///< the fault hook cut this stream: nothing more is written
   node_metrics* metrics_ = nullptr;
   std::string method_;                            ///< for the request log
   std::string path_;                              ///< ...
