@@ -118,6 +118,13 @@ void sse_stream::enqueue(frame_ptr frame, bool counted) {
 void sse_stream::do_write() {
   if (!header_written_ || write_active_ || closed_ || cut_)
     return;
+  // The fault hook cuts when the stream would write more than its share, not right after
+  // the write that reached it: what was written has had time to reach the client.
+  if (fault_cut_after_ > 0 && events_written_ >= fault_cut_after_ && !finishing_
+      && !queue_.empty()) {
+    fault_cut();
+    return;
+  }
   if (queue_.empty()) {
     if (finishing_) {
       write_active_ = true;
@@ -168,10 +175,6 @@ void sse_stream::on_write(beast::error_code ec, size_t counted) {
     return;
   }
   events_written_ += counted;
-  if (fault_cut_after_ > 0 && events_written_ >= fault_cut_after_ && !finishing_) {
-    fault_cut();
-    return;
-  }
   if (counted > 0 && on_credit_)
     on_credit_(counted);
   if (subscription_ && counted > 0)

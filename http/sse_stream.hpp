@@ -50,8 +50,8 @@ public:
   void set_close_handler(std::function<void(bool clean)> handler);
 
   /// TEST ONLY (the `--fault-cut-streams-after` fault hook): drop the connection, without a
-  /// last chunk (a FIN after what was written), once `n` events are written; 0 (the default)
-  /// never does. Before start().
+  /// last chunk (a FIN after what was written), when more is to be written once `n` events
+  /// are; 0 (the default) never does. Before start().
   void set_fault_cut_after(size_t n) {
     fault_cut_after_ = n;
   }

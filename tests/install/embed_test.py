@@ -38,6 +38,16 @@ import httpx  # noqa: E402
 LISTENING = re.compile(r"listening on 127\.0\.0\.1:(\d+)")
 
 
+
+def cache_value(cache_file, name):
+    """The value of `name` in a CMakeCache.txt, or "" when it is absent or empty."""
+    with open(cache_file) as cache:
+        for line in cache:
+            key, _, value = line.strip().partition("=")
+            if key.split(":")[0] == name:
+                return value
+    return ""
+
 def run(command, what, cwd=None):
     print("+ " + " ".join(command), flush=True)
     done = subprocess.run(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -57,6 +67,13 @@ def build(source, build_dir, work):
                  "-DCMAKE_BUILD_TYPE=RelWithDebInfo"]
     if os.path.exists("/usr/bin/ccache"):
         configure.append("-DCMAKE_CXX_COMPILER_LAUNCHER=/usr/bin/ccache")
+    # A sanitizer build's libraries need the example built the same way: TSan cannot see the
+    # synchronisation done in code it did not instrument and reports races that are not there.
+    sanitizers = cache_value(os.path.join(build_dir, "CMakeCache.txt"), "RUNCAST_SANITIZERS")
+    if sanitizers:
+        flag = f"-fsanitize={sanitizers}"
+        configure += [f"-DCMAKE_CXX_FLAGS={flag} -fno-omit-frame-pointer",
+                      f"-DCMAKE_EXE_LINKER_FLAGS={flag}"]
     run(configure, "configuring examples/embed")
     with open(os.path.join(example_build, "CMakeCache.txt")) as cache:
         found = [line.strip() for line in cache if line.startswith("runcast_DIR:")]
