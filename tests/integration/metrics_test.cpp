@@ -28,7 +28,8 @@ std::map<std::string, double> parse_metrics(const std::string& text) {
   REQUIRE(text.back() == '\n');
   // name, optional {label="value",…} (no escapes: our values have none), value.
   // Groups: 1 name, 2 {labels}, 3 labels, 4 a further label, 5 value.
-  static const std::regex sample{R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*")"
+  static const std::regex sample{R"(^([a-zA-Z_:][a-zA-Z0-9_:]*))"
+                                 R"((\{([a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*")"
                                  R"((,[a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*")*)\})? ([^ ]+)$)"};
   static const std::regex type_line{
     R"(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$)"};
