@@ -186,7 +186,7 @@ void sse_stream::fault_cut() {
   // Like a proxy dropping the connection mid-response: no last chunk, but what was written
   // arrives — a FIN after it, not a reset, which would make the client's kernel discard what
   // it had not read yet. No more frames are taken; the watch sees the client close and ends
-  // the stream.
+  // the stream (or the next keepalive tick does, should the client never close).
   spdlog::warn("sse: fault hook: cutting the stream after {} events", events_written_);
   cut_ = true;
   queue_.clear();
@@ -221,6 +221,10 @@ void sse_stream::arm_keepalive() {
   keepalive_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (ec || self->closed_)
       return;
+    if (self->cut_) {
+      self->close(false); // a cut stream whose client never closed: bounded by one tick
+      return;
+    }
     if (!self->wrote_since_tick_ && !self->finishing_)
       self->enqueue(keepalive_frame, false);
     self->wrote_since_tick_ = false;
