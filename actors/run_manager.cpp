@@ -10,6 +10,8 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <optional>
+
 namespace runcast::actors {
 
 namespace {
@@ -18,8 +20,42 @@ using self_ptr = run_manager_actor::stateful_pointer<run_manager_state>;
 
 void maybe_finish_shutdown(self_ptr self) {
   auto& st = self->state;
-  if (st.shutting_down && st.runs.empty() && st.shutdown_done.pending())
+  if (st.ending && st.runs.empty() && st.shutdown_done.pending())
     st.shutdown_done.deliver(true);
+}
+
+/// The end of a shutdown's grace (or no run left to wait for): runs still live end ERROR,
+/// and every log skips its retention and quits as soon as everything is persisted.
+void end_everything(self_ptr self) {
+  auto& st = self->state;
+  if (st.ending)
+    return;
+  st.ending = true;
+  if (st.live > 0)
+    spdlog::warn("shutdown: {} runs still live after the grace period end ERROR", st.live);
+  for (auto& [id, e] : st.runs) {
+    if (e.run)
+      self->send(e.run, shutdown_atom::value);
+    self->send(e.log, shutdown_atom::value);
+  }
+  maybe_finish_shutdown(self);
+}
+
+/// Why a start cannot be taken now, if it cannot.
+std::optional<caf::error> refuse_start(const run_manager_state& st) {
+  if (st.shutting_down)
+    return make_failure(errc::shutting_down, "the server is shutting down");
+  if (st.draining)
+    return make_failure(errc::draining, "this node is draining; start the run on another node");
+  if (st.starting >= st.lim.max_starting_runs)
+    return make_failure(errc::overloaded, "too many runs starting (max_starting_runs "
+                                            + std::to_string(st.lim.max_starting_runs)
+                                            + "); retry later");
+  if (st.live + st.starting >= st.lim.max_live_runs)
+    return make_failure(errc::overloaded, "too many live runs (max_live_runs "
+                                            + std::to_string(st.lim.max_live_runs)
+                                            + "); retry later");
+  return std::nullopt;
 }
 
 } // namespace
@@ -36,6 +72,9 @@ run_manager_actor::behavior_type run_manager(self_ptr self, log_services service
       if (auto r = st.runs.find(i->second); r != st.runs.end())
         r->second.run = run_actor{};
       st.by_run.erase(i);
+      --st.live;
+      if (st.shutting_down && st.live == 0 && st.starting == 0)
+        end_everything(self);
       return;
     }
     if (auto i = st.by_log.find(dm.source); i != st.by_log.end()) {
@@ -60,8 +99,9 @@ run_manager_actor::behavior_type run_manager(self_ptr self, log_services service
   return {
     [self](start_atom, run_spec& spec) -> caf::result<bool> {
       auto& st = self->state;
-      if (st.shutting_down)
-        return make_failure(errc::shutting_down, "the server is shutting down");
+      if (auto refused = refuse_start(st))
+        return std::move(*refused);
+      ++st.starting;
       auto run_id = spec.record.run_id;
       auto log = self->spawn(event_log, spec.context, st.lim, st.services);
       auto rp = self->make_response_promise<bool>();
@@ -71,6 +111,8 @@ run_manager_actor::behavior_type run_manager(self_ptr self, log_services service
           [self, rp, log, run_id, body = spec.body, info = spec.info,
            kind = spec.record.kind, context = spec.context](bool) mutable {
             auto& st = self->state;
+            --st.starting;
+            ++st.live;
             st.services.metrics->run_started(kind);
             logs::run(spdlog::level::info, context, "run started");
             auto run = self->spawn(drive_run, run_events_actor{log}, body, std::move(info),
@@ -84,11 +126,17 @@ run_manager_actor::behavior_type run_manager(self_ptr self, log_services service
             st.runs[run_id] = {log, run};
             st.by_log[log.address()] = run_id;
             st.by_run[run.address()] = run_id;
-            if (st.shutting_down)
+            if (st.ending) { // the store took it after the grace ended
               self->send(run, shutdown_atom::value);
+              self->send(log, shutdown_atom::value);
+            }
             rp.deliver(true);
           },
           [self, rp, log, context = spec.context](caf::error& err) mutable {
+            auto& st = self->state;
+            --st.starting;
+            if (st.shutting_down && st.live == 0 && st.starting == 0)
+              end_everything(self);
             logs::run(spdlog::level::err, context,
                       "run not started, the store refused it: " + self->system().render(err));
             self->send_exit(log, caf::exit_reason::user_shutdown);
@@ -115,19 +163,31 @@ run_manager_actor::behavior_type run_manager(self_ptr self, log_services service
       self->send(i->second.run, cancel_atom::value);
       return cancel_result::cancelled;
     },
-    [self](shutdown_atom) -> caf::result<bool> {
+    [self](drain_atom) {
       auto& st = self->state;
+      if (!st.draining)
+        spdlog::warn("draining: no new runs on this node; {} live runs go on", st.live);
+      st.draining = true;
+      return true;
+    },
+    [self](shutdown_atom, int64_t grace_ms) -> caf::result<bool> {
+      auto& st = self->state;
+      if (st.shutting_down)
+        return make_failure(errc::shutting_down, "already shutting down");
+      st.draining = true;
       st.shutting_down = true;
       st.shutdown_done = self->make_response_promise<bool>();
-      for (auto& [id, e] : st.runs) {
-        if (e.run)
-          self->send(e.run, shutdown_atom::value);
-        // Logs skip their retention and quit as soon as everything is persisted.
-        self->send(e.log, shutdown_atom::value);
-      }
       auto rp = st.shutdown_done;
-      maybe_finish_shutdown(self);
+      if (st.live == 0 && st.starting == 0) {
+        end_everything(self);
+      } else {
+        spdlog::info("shutdown: waiting up to {} ms for {} live runs", grace_ms, st.live);
+        self->delayed_send(self, std::chrono::milliseconds{grace_ms}, expire_atom::value);
+      }
       return rp;
+    },
+    [self](expire_atom) {
+      end_everything(self);
     },
   };
 }

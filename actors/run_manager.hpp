@@ -42,7 +42,11 @@ struct run_manager_state {
   std::map<caf::actor_addr, std::string> by_log;
   std::map<caf::actor_addr, std::string> by_run;
   std::set<caf::actor_addr> ended_logs; ///< failed logs whose exit message is still due
-  bool shutting_down = false;
+  size_t live = 0;     ///< runs running (their actor alive)
+  size_t starting = 0; ///< starts waiting for the store to take their run
+  bool draining = false;      ///< no new runs; live ones go on
+  bool shutting_down = false; ///< draining, and live runs get the grace period
+  bool ending = false;        ///< the grace is over: every run ends, logs quit once persisted
   caf::typed_response_promise<bool> shutdown_done;
 
   static inline const char* name = "runcast.run_manager";

@@ -10,7 +10,7 @@ namespace runcast {
 
 struct http_server::impl {
   explicit impl(node& n, http_options o)
-    : opts(std::move(o)), ctx{n.engine(), n.engine().lim(), opts.auth_key, 0} {
+    : opts(std::move(o)), ctx{n.engine(), n.engine().lim(), opts.auth_key, 0, opts.cors_origins} {
   }
 
   http_options opts;
@@ -45,6 +45,10 @@ void http_server::start(std::size_t threads) {
 
 void http_server::stop_accepting() {
   impl_->server->stop_accepting();
+}
+
+void http_server::end_streams() {
+  impl_->ctx.streams->end_all();
 }
 
 void http_server::stop() {

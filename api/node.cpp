@@ -99,6 +99,10 @@ void node::find(const std::string& run_id, const std::string& session_id,
                           std::move(done));
 }
 
+void node::drain(std::function<void(outcome<bool>)> done) {
+  impl_->engine->drain(std::move(done));
+}
+
 bool node::shutdown(std::chrono::milliseconds grace) {
   return impl_->engine->shutdown(grace);
 }

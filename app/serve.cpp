@@ -1,6 +1,7 @@
 // The body of the runcast executable: parses the command line, opens the store, starts the
 // runtime (which recovers runs a crash interrupted) and the HTTP server, and shuts down in
-// order on SIGTERM/SIGINT: stop accepting → end runs and streams → flush the store → stop.
+// order on SIGTERM/SIGINT: stop accepting → end streams cleanly → let runs finish for the
+// grace, end the rest → flush the store → stop. SIGUSR1 drains the node.
 
 #include "app/serve.hpp"
 
@@ -35,12 +36,13 @@ int serve(const serve_options& o, const std::vector<component>& configured,
     registry.add(c);
   std::shared_ptr<persistence::store> db = persistence::open_store(o.db);
 
-  // Block the stop signals in every thread we start; the main thread waits for them below.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Block the signals in every thread we start; the main thread waits for them below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   runtime::engine_options eo;
   eo.lim = o.lim;
@@ -51,7 +53,8 @@ int serve(const serve_options& o, const std::vector<component>& configured,
   eo.cluster.secret = o.cluster_secret;
   // The runtime marks the runs a crash interrupted ERROR before anything is served.
   runtime::engine engine{eo, db, std::move(registry), std::move(runnables)};
-  http::server_context ctx{engine, o.lim, o.auth_key, o.fault_cut_streams_after};
+  http::server_context ctx{engine, o.lim, o.auth_key, o.fault_cut_streams_after,
+                           o.cors_origins};
   if (o.fault_cut_streams_after > 0)
     spdlog::warn("fault hook on: every SSE stream is dropped after {} events (tests only)",
                  o.fault_cut_streams_after);
@@ -60,10 +63,21 @@ int serve(const serve_options& o, const std::vector<component>& configured,
   spdlog::info("listening on {}:{} (node {}, store {}{})", o.host, server.port(), o.node_id,
                o.db, o.auth_key.empty() ? "" : ", auth on");
 
+  // SIGUSR1 drains (as POST /admin/drain does): no new runs, live ones go on.
   int sig = 0;
-  sigwait(&stop_signals, &sig);
+  for (sigwait(&signals, &sig); sig == SIGUSR1; sigwait(&signals, &sig)) {
+    spdlog::info("received SIGUSR1, draining");
+    engine.drain([](outcome<bool> done) {
+      if (!done)
+        spdlog::error("drain failed: {}", done.error().detail);
+    });
+  }
   spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  // In order: no new connections; every SSE stream ends with its last chunk, so clients
+  // resume elsewhere at once; live runs get the grace to finish (the rest end ERROR);
+  // every event reaches the store; then the connections close.
   server.stop_accepting();
+  ctx.streams->end_all();
   bool clean = engine.shutdown(o.lim.shutdown_grace);
   server.stop();
   spdlog::info("stopped{}", clean ? "" : " (some runs had not reached the store)");

@@ -17,6 +17,7 @@ struct serve_options {
   std::string db = "sqlite:runcast.db";
   std::string config;   ///< components file; empty: demo components
   std::string auth_key; ///< empty: no authentication (RUNCAST_AUTH_KEY also sets it)
+  std::vector<std::string> cors_origins; ///< pages of these origins may call the API
   std::string node_id = "n1";
   std::string log_level = "info";
   std::string log_format = "text"; ///< "text" or "json" (one JSON object per line)

@@ -2,7 +2,9 @@
 
 #include "core/ids.hpp"
 #include "core/limit_options.hpp"
+#include "http/cors.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <stdexcept>
@@ -58,6 +60,19 @@ std::vector<serve_setting> make_settings() {
      [](o_t& o, const std::string& v) { o.config = v; }, {}, false},
     {"auth-key", "KEY", "require \"Authorization: Bearer KEY\" (or RUNCAST_AUTH_KEY)",
      type::secret, 0, 0, [](o_t& o, const std::string& v) { o.auth_key = v; }, {}, false},
+    text("cors-origin", "ORIGINS",
+         "let pages of these origins (comma-separated, https://host[:port]) call the API",
+         [](o_t& o, const std::string& v) {
+           o.cors_origins.clear();
+           size_t pos = 0;
+           while (pos <= v.size()) {
+             auto comma = std::min(v.find(',', pos), v.size());
+             auto origin = v.substr(pos, comma - pos);
+             http::cors::check_origin(origin);
+             o.cors_origins.push_back(origin);
+             pos = comma + 1;
+           }
+         }),
     text("node-id", "ID", "this node's id, recorded as the owner of its runs (default n1)",
          [](o_t& o, const std::string& v) {
            if (!is_valid_id(v))

@@ -16,6 +16,10 @@ std::string_view to_string(errc code) {
       return "shutting_down";
     case errc::internal:
       return "internal";
+    case errc::overloaded:
+      return "overloaded";
+    case errc::draining:
+      return "draining";
   }
   return "unknown";
 }

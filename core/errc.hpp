@@ -18,6 +18,9 @@ enum class errc : uint8_t {
   unavailable,      ///< the store or a peer does not answer; retrying may work
   shutting_down,    ///< the node is stopping and takes no new work
   internal,         ///< a bug or an unexpected state; logged where it happens
+  // Added later, numbered after the first ones: codes cross the cluster as numbers.
+  overloaded,       ///< the node is at a bound (live or starting runs, streams); retry later
+  draining,         ///< the node is being drained for a restart; try another node
 };
 
 /// The name of a code ("not_found").

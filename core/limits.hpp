@@ -32,6 +32,12 @@ struct limits {
   size_t max_pending_emits = 8192; ///< events an async producer may have waiting
   size_t io_threads = 1;             ///< threads of the executor async runnables use
 
+  // -- load: past a bound new work is refused (429 or 503 with Retry-After), never queued --
+  size_t max_live_runs = 10'000;    ///< runs running on this node at once
+  size_t max_starting_runs = 1'000; ///< starts waiting for the store to take their run
+  size_t max_streams = 8'000;       ///< SSE streams open at once (below max_connections)
+  ms retry_after{1000};             ///< the Retry-After hint of those answers
+
   // -- subscribers -----------------------------------------------------------------------
   size_t subscriber_window = 1024;        ///< frames in flight per subscriber
   ms stall_timeout = std::chrono::seconds{30}; ///< window full this long → subscriber cut
@@ -43,13 +49,17 @@ struct limits {
   // -- HTTP ------------------------------------------------------------------------------
   size_t max_body_bytes = 1024 * 1024; ///< request body limit
   size_t max_header_bytes = 16 * 1024;
-  ms read_timeout = std::chrono::seconds{30};
+  ms read_timeout = std::chrono::seconds{30};  ///< a whole request, from its first byte
+  ms idle_timeout = std::chrono::seconds{60};  ///< a connection waiting for a request
+  ms write_timeout = std::chrono::seconds{30}; ///< writing one response
+  ms auth_cookie_ttl = std::chrono::hours{12}; ///< a browser login lasts this long
   size_t max_connections = 10'000;
   size_t write_max_frames = 512;          ///< frames gathered into one socket write
   size_t write_max_bytes = 1024 * 1024;   ///< bytes gathered into one socket write
 
   // -- store -----------------------------------------------------------------------------
   ms store_timeout = std::chrono::seconds{10}; ///< per store request
+  ms health_timeout{2000}; ///< /health answers 503 if the store's probe takes longer
   size_t store_threads = 2;                   ///< threads for blocking store reads
   ms session_delete_wait = std::chrono::seconds{5}; ///< DELETE waits for cancelled runs
 
@@ -59,7 +69,7 @@ struct limits {
   ms peer_backoff_max{5000};                         ///< reconnect back-off, at most
 
   // -- shutdown --------------------------------------------------------------------------
-  ms shutdown_grace = std::chrono::seconds{10}; ///< for live runs to reach the store
+  ms shutdown_grace = std::chrono::seconds{10}; ///< for live runs to finish; then ERROR
 };
 
 } // namespace runcast

@@ -10,7 +10,8 @@ namespace {
 constexpr std::array<std::string_view, 3> kind_names{"agents", "teams", "workflows"};
 constexpr std::array<run_status, 3> final_statuses{run_status::completed, run_status::error,
                                                    run_status::cancelled};
-constexpr std::array<std::string_view, 2> refusal_names{"invalid", "unavailable"};
+constexpr std::array<std::string_view, 4> refusal_names{"invalid", "unavailable", "overloaded",
+                                                       "draining"};
 constexpr std::array<std::string_view, 5> resume_names{"catch_up", "replay", "store", "gap",
                                                        "error"};
 constexpr std::array<std::string_view, 2> subscriber_names{"local", "remote"};
@@ -126,7 +127,8 @@ void node_metrics::render(std::string& out) const {
              label("kind", kind_names[k]) + "," + label("status", to_string(final_statuses[s])),
              load(finished_[k * statuses + s]));
   header(out, "runcast_run_starts_refused_total", "counter",
-         "Starts answered without a run: invalid (4xx) or unavailable (503), by reason.");
+         "Starts answered without a run, by reason: invalid (4xx), unavailable (503), "
+         "overloaded (429, or 503 for streams), draining (503).");
   for (size_t r = 0; r < refusal_names.size(); ++r)
     sample(out, "runcast_run_starts_refused_total", label("reason", refusal_names[r]),
            load(refused_[r]));

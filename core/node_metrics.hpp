@@ -37,8 +37,9 @@ private:
 /// without locks. One per runtime::engine, shared by everything of that node.
 class node_metrics {
 public:
-  /// Why a start was refused: a bad request (422), the store or a shutdown (503).
-  enum class refusal { invalid, unavailable, count_ };
+  /// Why a start was refused: a bad request (4xx), the store or a shutdown (503), a bound
+  /// on runs or streams (429, 503), a drained node (503).
+  enum class refusal { invalid, unavailable, overloaded, draining, count_ };
   /// How a resume began: it joined a live run, replayed a finished one, was served from the
   /// store, met a gap, or ended in an error frame.
   enum class resume { catch_up, replay, store, gap, error, count_ };

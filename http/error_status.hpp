@@ -14,8 +14,11 @@ inline bhttp::status status_of(errc code) {
       return bhttp::status::unprocessable_entity;
     case errc::conflict:
       return bhttp::status::conflict;
+    case errc::overloaded:
+      return bhttp::status::too_many_requests;
     case errc::unavailable:
     case errc::shutting_down:
+    case errc::draining:
       return bhttp::status::service_unavailable;
     case errc::internal:
       break;

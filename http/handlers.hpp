@@ -30,6 +30,19 @@ struct target {
 /// GET /health: 200 when the store answers, 503 otherwise.
 void handle_health(const std::shared_ptr<http_session>& s);
 
+/// POST /admin/drain: this node takes no new runs from now on (starts answer 503 and
+/// /health says "draining"); its live runs go on. For rolling restarts (docs/operations.md).
+void handle_drain(const std::shared_ptr<http_session>& s);
+
+// -- browser login (auth_handlers.cpp) -----------------------------------------------------
+
+/// POST /auth/login (form or JSON `key`): the key for an HttpOnly, SameSite=Strict cookie
+/// holding a signed token (http/auth.hpp); 401 on a wrong key.
+void handle_login(const std::shared_ptr<http_session>& s);
+
+/// POST /auth/logout: removes the cookie.
+void handle_logout(const std::shared_ptr<http_session>& s);
+
 /// GET /: the web console.
 void handle_console(const std::shared_ptr<http_session>& s);
 

@@ -1,11 +1,15 @@
 #include "http/http_session.hpp"
 
 #include "core/log_format.hpp"
+#include "http/cors.hpp"
 #include "http/json_response.hpp"
 #include "http/router.hpp"
 #include "http/sse_stream.hpp"
+#include "http/stream_registry.hpp"
 
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 namespace runcast::http {
 
@@ -20,10 +24,28 @@ void http_session::run() {
 }
 
 void http_session::do_read() {
+  if (buffer_.size() > 0) // a pipelined request has begun already
+    return read_request();
+  // An idle connection waits this long for the first byte of its next request...
+  stream_.expires_after(ctx_.lim.idle_timeout);
+  stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](
+                                                   beast::error_code ec, size_t n) {
+    if (ec) {
+      self->fail(ec, "idle read");
+      self->do_close();
+      return;
+    }
+    self->buffer_.commit(n);
+    self->read_request();
+  });
+}
+
+void http_session::read_request() {
   parser_.emplace();
   parser_->body_limit(ctx_.lim.max_body_bytes);
   parser_->header_limit(static_cast<std::uint32_t>(ctx_.lim.max_header_bytes));
-  // A client gets this long to send a whole request; idle keep-alive connections too.
+  // ...and then this long for the whole request: a client that trickles its bytes
+  // (slowloris) is cut when it is over.
   stream_.expires_after(ctx_.lim.read_timeout);
   bhttp::async_read(stream_, buffer_, *parser_,
                     [self = shared_from_this()](beast::error_code ec, size_t n) {
@@ -74,10 +96,19 @@ void http_session::on_read(beast::error_code ec, size_t) {
 
 void http_session::respond(response res) {
   net::post(stream_.get_executor(), [self = shared_from_this(), res = std::move(res)]() mutable {
+    // Refusals for load (429) or availability (503) say when to try again.
+    if ((res.result() == bhttp::status::too_many_requests
+         || res.result() == bhttp::status::service_unavailable)
+        && res.find(bhttp::field::retry_after) == res.end())
+      res.set(bhttp::field::retry_after,
+              std::to_string(std::max<long long>(
+                1, std::chrono::duration_cast<std::chrono::seconds>(self->ctx_.lim.retry_after)
+                     .count())));
+    cors::add_headers(self->ctx_.cors_origins, self->req_, res);
     self->res_ = std::make_shared<response>(std::move(res));
     auto keep_alive = self->res_->keep_alive();
     auto status = self->res_->result_int();
-    self->stream_.expires_after(self->ctx_.lim.read_timeout);
+    self->stream_.expires_after(self->ctx_.lim.write_timeout);
     bhttp::async_write(self->stream_, *self->res_,
                        [self, keep_alive, status](beast::error_code ec, size_t n) {
                          self->log_request(status, n);
@@ -112,6 +143,7 @@ void http_session::respond_with(bhttp::status status, std::string content_type,
 
 void http_session::on_write(bool keep_alive, beast::error_code ec, size_t) {
   res_.reset();
+  stream_ticket_.reset(); // answered without a stream: its place is free again
   if (ec)
     fail(ec, "write");
   if (ec || !keep_alive) {
@@ -121,12 +153,28 @@ void http_session::on_write(bool keep_alive, beast::error_code ec, size_t) {
   do_read();
 }
 
+bool http_session::reserve_stream() {
+  if (!stream_ticket_)
+    stream_ticket_ = ctx_.streams->reserve(ctx_.lim.max_streams);
+  if (stream_ticket_)
+    return true;
+  spdlog::warn("refusing a stream: {} streams open (max_streams)", ctx_.streams->size());
+  respond_error(bhttp::status::service_unavailable,
+                "too many event streams open on this node; retry later");
+  return false;
+}
+
 void http_session::stream(std::function<void(std::shared_ptr<sse_stream>)> setup) {
   net::post(stream_.get_executor(), [self = shared_from_this(), setup = std::move(setup)] {
+    if (!self->reserve_stream())
+      return;
     // The socket moves to the stream; this session ends here. Bytes the client sent after
     // its request (pipelining) are dropped: an SSE response is the last on its connection.
     auto s = std::make_shared<sse_stream>(std::move(self->stream_), self->req_.version(),
                                           self->ctx_.lim, std::move(self->slot_));
+    self->stream_ticket_->bind(s);
+    s->set_ticket(std::move(self->stream_ticket_));
+    cors::add_headers(self->ctx_.cors_origins, self->req_, s->header());
     s->set_fault_cut_after(self->ctx_.fault_cut_streams_after);
     s->set_metrics(&self->ctx_.engine.metrics());
     auto method = self->req_.method_string();

@@ -14,6 +14,7 @@ namespace runcast::http {
 
 class connection_slot;
 class sse_stream;
+class stream_ticket;
 
 /// One HTTP/1.1 connection: reads a request (bounded in size and time), hands it to the
 /// router, writes the answer, and reads the next one while the client keeps it alive. A
@@ -41,8 +42,14 @@ public:
   /// Answers with `body` of `content_type` (both empty: no content). Thread-safe.
   void respond_with(bhttp::status status, std::string content_type, std::string body);
 
+  /// Takes one of the `max_streams` places for an SSE answer to the current request, before
+  /// any work behind it starts. False (and a 503 answered) when there is none. On the
+  /// session's strand.
+  bool reserve_stream();
+
   /// Answers the current request with an SSE stream: the connection moves into an
-  /// sse_stream, whose header is written before `setup` runs on its strand. Thread-safe.
+  /// sse_stream, whose header is written before `setup` runs on its strand. Takes the
+  /// place `reserve_stream` reserved (or one now: without one, answers 503). Thread-safe.
   void stream(std::function<void(std::shared_ptr<sse_stream>)> setup);
 
   /// The request being handled.
@@ -62,6 +69,7 @@ public:
 
 private:
   void do_read();
+  void read_request();
   void on_read(beast::error_code ec, size_t bytes);
   void on_write(bool keep_alive, beast::error_code ec, size_t bytes);
   void fail(beast::error_code ec, char const* what);
@@ -78,6 +86,7 @@ private:
   request req_;
   std::shared_ptr<response> res_; ///< the answer being written, kept alive until written
   std::shared_ptr<connection_slot> slot_;
+  std::shared_ptr<stream_ticket> stream_ticket_; ///< reserved for the current request
   std::chrono::steady_clock::time_point started_; ///< when the request was read (request log)
 };
 

@@ -48,6 +48,8 @@ void handle_metrics(const std::shared_ptr<http_session>& s) {
       return reply(s, st.error());
     std::string body;
     runtime_gauges(body, *st);
+    metric(body, "runcast_sse_streams_open", "gauge",
+           "SSE streams open on this node (bounded by max_streams).", s->ctx().streams->size());
     engine.metrics().render(body);
     engine.peers([s, body = std::move(body)](std::vector<std::string> peers) mutable {
       metric(body, "runcast_cluster_peers", "gauge", "Cluster peers connected to this node.",

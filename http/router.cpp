@@ -2,12 +2,13 @@
 
 #include "core/event_json.hpp"
 #include "core/ids.hpp"
+#include "http/auth.hpp"
+#include "http/cors.hpp"
 #include "http/http_session.hpp"
 #include "http/json_response.hpp"
 #include "http/route_table.hpp"
 
 #include <boost/url/parse.hpp>
-#include <openssl/crypto.h>
 
 #include <vector>
 
@@ -25,6 +26,9 @@ constexpr std::string_view console_path = "/";
 constexpr std::string_view console_script_path = "/console.js";
 constexpr std::string_view metrics_path = "/metrics";
 constexpr std::string_view openapi_path = "/openapi.json";
+// The login needs no key, of course; logging out needs none either (it only drops a cookie).
+constexpr std::string_view login_path = "/auth/login";
+constexpr std::string_view logout_path = "/auth/logout";
 
 /// runcast's API. Captureless lambdas adapt handlers that take less than a whole target.
 const route_table<endpoint>& routes() {
@@ -37,6 +41,9 @@ const route_table<endpoint>& routes() {
      [](const session_ptr& s, const target&) { handle_console_script(s); }},
     {verb::get, metrics_path, [](const session_ptr& s, const target&) { handle_metrics(s); }},
     {verb::get, openapi_path, [](const session_ptr& s, const target&) { handle_openapi(s); }},
+    {verb::post, "/admin/drain", [](const session_ptr& s, const target&) { handle_drain(s); }},
+    {verb::post, login_path, [](const session_ptr& s, const target&) { handle_login(s); }},
+    {verb::post, logout_path, [](const session_ptr& s, const target&) { handle_logout(s); }},
     {verb::get, "/sessions",
      [](const session_ptr& s, const target& t) { handle_list_sessions(s, t.query); }},
     {verb::get, "/sessions/{session_id}",
@@ -77,15 +84,6 @@ route_decision refuse(route_decision d, bhttp::status status, std::string detail
   return d;
 }
 
-/// `Authorization: Bearer <key>`, compared in constant time.
-bool authorized(const request& req, const std::string& key) {
-  auto header = req[bhttp::field::authorization];
-  std::string_view prefix = "Bearer ";
-  if (header.size() != prefix.size() + key.size() || header.substr(0, prefix.size()) != prefix)
-    return false;
-  return CRYPTO_memcmp(header.data() + prefix.size(), key.data(), key.size()) == 0;
-}
-
 std::string not_found_name(const std::string& kind) {
   auto name = std::string{singular_kind(kind)};
   name[0] = static_cast<char>(name[0] - 'a' + 'A');
@@ -115,10 +113,11 @@ route_decision decide_route(const request& req, const std::string& auth_key,
     d.pattern = m.pattern->text();
 
   bool public_page = d.pattern == health_path || d.pattern == console_path
-                     || d.pattern == console_script_path;
-  if (!public_page && !auth_key.empty() && !authorized(req, auth_key))
+                     || d.pattern == console_script_path || d.pattern == login_path
+                     || d.pattern == logout_path;
+  if (!public_page && !auth_key.empty() && !auth::authorized(req, auth_key))
     return refuse(std::move(d), bhttp::status::unauthorized,
-                  "missing or wrong Authorization: Bearer key");
+                  "missing or wrong Authorization: Bearer key (browsers: POST /auth/login)");
   if (m.pattern == nullptr)
     return refuse(std::move(d), bhttp::status::not_found, "Not Found");
 
@@ -168,7 +167,34 @@ response error_answer(const request& req, const route_decision& decision) {
   return res;
 }
 
+response preflight_answer(const request& req, const std::vector<std::string>& origins) {
+  auto origin = req[bhttp::field::origin];
+  if (!cors::allows(origins, {origin.data(), origin.size()}))
+    return error_response(req, bhttp::status::forbidden,
+                          "origin not allowed (see --cors-origin)");
+  const std::string target_text{req.target()};
+  auto parsed = boost::urls::parse_origin_form(target_text);
+  if (!parsed)
+    return error_response(req, bhttp::status::bad_request, "malformed request target");
+  std::vector<std::string> segments;
+  for (auto part : parsed->segments())
+    segments.push_back(std::string{part});
+  auto m = routes().find(bhttp::string_to_verb(req[bhttp::field::access_control_request_method]),
+                         std::move(segments));
+  if (m.pattern == nullptr)
+    return error_response(req, bhttp::status::not_found, "Not Found");
+  auto res = make_response(req, bhttp::status::no_content, {}, {});
+  res.set(bhttp::field::access_control_allow_methods, m.allow);
+  res.set(bhttp::field::access_control_allow_headers, cors::allowed_headers);
+  res.set(bhttp::field::access_control_max_age, "600");
+  return res;
+}
+
 void route(const std::shared_ptr<http_session>& s) {
+  // Preflights carry no credentials, so they are answered before the key is asked for.
+  const auto& origins = s->ctx().cors_origins;
+  if (!origins.empty() && cors::is_preflight(s->req()))
+    return s->respond(preflight_answer(s->req(), origins));
   auto decision = decide_route(s->req(), s->ctx().auth_key, s->ctx().engine.components());
   if (decision.handler == nullptr)
     return s->respond(error_answer(s->req(), decision));

@@ -36,6 +36,10 @@ route_decision decide_route(const request& req, const std::string& auth_key,
 /// on a 405 and `WWW-Authenticate: Bearer` on a 401.
 response error_answer(const request& req, const route_decision& decision);
 
+/// The answer to a CORS preflight (http/cors.hpp) with `origins` allowed: 204 with the
+/// methods the path accepts, 403 for another origin, 404 for a path that fits no route.
+response preflight_answer(const request& req, const std::vector<std::string>& origins);
+
 /// One row of the routing table, for documents that must list every route (the OpenAPI
 /// document's test compares its paths with these).
 struct route_info {

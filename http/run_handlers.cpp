@@ -41,6 +41,22 @@ void answer_when_done(const std::shared_ptr<http_session>& s, const run_record& 
   sink->set_subscription(engine.subscribe(run, 0, false, sink));
 }
 
+/// How a refused start is counted.
+node_metrics::refusal refusal_of(errc code) {
+  switch (code) {
+    case errc::overloaded:
+      return node_metrics::refusal::overloaded;
+    case errc::draining:
+      return node_metrics::refusal::draining;
+    case errc::unavailable:
+    case errc::shutting_down:
+    case errc::internal:
+      return node_metrics::refusal::unavailable;
+    default:
+      return node_metrics::refusal::invalid;
+  }
+}
+
 } // namespace
 
 void handle_start_run(const std::shared_ptr<http_session>& s, const target& t) {
@@ -76,14 +92,13 @@ void handle_start_run(const std::shared_ptr<http_session>& s, const target& t) {
 
   bool do_stream = *stream;
   bool detached = *background;
+  // A streamed run takes its stream's place first: a refusal must start nothing.
+  if (do_stream && !s->reserve_stream())
+    return metrics.start_refused(node_metrics::refusal::overloaded);
   s->ctx().engine.start_run(std::move(run_req), [s, do_stream,
                                                  detached](outcome<run_record> run) {
     if (!run) {
-      auto code = run.error().code;
-      s->ctx().engine.metrics().start_refused(
-        code == errc::unavailable || code == errc::shutting_down
-          ? node_metrics::refusal::unavailable
-          : node_metrics::refusal::invalid);
+      s->ctx().engine.metrics().start_refused(refusal_of(run.error().code));
       return reply(s, run.error());
     }
     if (do_stream) {

@@ -1,7 +1,11 @@
 #pragma once
 
 #include "core/limits.hpp"
+#include "http/stream_registry.hpp"
 #include "runtime/engine.hpp"
+
+#include <memory>
+#include <vector>
 
 #include <string>
 
@@ -16,6 +20,10 @@ struct server_context {
   /// TEST ONLY: every SSE stream is dropped after this many events (0: never), so browser
   /// tests can watch EventSource reconnect (`--fault-cut-streams-after`).
   size_t fault_cut_streams_after = 0;
+  /// Origins whose pages may call the API (`--cors-origin`); empty: CORS off.
+  std::vector<std::string> cors_origins = {};
+  /// The open SSE streams: their bound, and their clean end on shutdown.
+  std::shared_ptr<stream_registry> streams = std::make_shared<stream_registry>();
 };
 
 } // namespace runcast::http

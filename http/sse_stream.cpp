@@ -1,5 +1,7 @@
 #include "http/sse_stream.hpp"
 
+#include "http/stream_registry.hpp"
+
 #include "core/log_format.hpp"
 #include "http/connection_slot.hpp"
 #include "http/json_response.hpp"
@@ -255,6 +257,7 @@ void sse_stream::close(bool clean) {
   stream_.close();
   if (subscription_)
     subscription_->close();
+  ticket_.reset();
   if (on_close_) {
     auto handler = std::move(on_close_);
     handler(clean);

@@ -23,6 +23,7 @@ namespace runcast::http {
 /// comments. Public functions marked "thread-safe" post to the stream's strand; the others
 /// must be called on it.
 class connection_slot;
+class stream_ticket;
 
 class sse_stream : public std::enable_shared_from_this<sse_stream> {
 public:
@@ -68,6 +69,16 @@ public:
     method_ = std::move(method);
     path_ = std::move(path);
     started_ = started;
+  }
+
+  /// The response header, for fields a request adds (CORS). Before start().
+  bhttp::response<bhttp::empty_body>& header() {
+    return header_;
+  }
+
+  /// Counts this stream against `max_streams` until it closes. Before start().
+  void set_ticket(std::shared_ptr<stream_ticket> ticket) {
+    ticket_ = std::move(ticket);
   }
 
   /// Ties a subscription's life to this stream: closed when the stream closes.
@@ -118,6 +129,7 @@ private:
   std::function<void(bool)> on_close_;
   std::shared_ptr<subscription> subscription_;
   std::shared_ptr<connection_slot> slot_;
+  std::shared_ptr<stream_ticket> ticket_;
   size_t fault_cut_after_ = 0; ///< test-only fault hook; 0: off
   bool cut_ = false;           ///< the fault hook cut this stream: nothing more is written
   node_metrics* metrics_ = nullptr;

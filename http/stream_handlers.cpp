@@ -25,6 +25,8 @@ std::optional<int64_t> parse_cursor(const std::optional<std::string>& text) {
 /// nothing left answers 204, which tells a browser to stop reconnecting.
 void serve_resume(const std::shared_ptr<http_session>& s, const target& t, int64_t from,
                   runtime::access who, bool event_source) {
+  if (!s->reserve_stream())
+    return;
   auto run_id = t.run_id;
   s->ctx().engine.find_run(t.ref(), std::move(who), [s, run_id, from,
                                                      event_source](outcome<run_record> run) {

@@ -2,6 +2,7 @@
 
 #include "persistence/pg_connection.hpp"
 #include "persistence/pg_settings.hpp"
+#include "persistence/pg_watchdog.hpp"
 #include "persistence/pg_store.hpp"
 #include "persistence/store.hpp"
 
@@ -45,11 +46,19 @@ public:
   auto run(std::string_view operation, F&& body) -> decltype(body(
     std::declval<pg_connection&>())) {
     lease held{*this, acquire(operation)};
+    auto deadline = watchdog_.arm(held.connection().conn.sock(),
+                                  std::chrono::milliseconds{settings_.statement_timeout_ms});
     try {
       return body(held.connection());
     } catch (const store_error&) {
       throw; // ours, already described
     } catch (const std::exception& e) {
+      if (deadline.fired()) {
+        held.discard();
+        throw store_error(describe(operation, "no answer within the statement timeout ("
+                                                + std::to_string(settings_.statement_timeout_ms)
+                                                + " ms); the connection was cut"));
+      }
       // The caller retries (the event log does, with backoff); a dead connection is
       // replaced on a later call, paced by the reconnect backoff.
       if (connection_lost(e, held.connection()))
@@ -102,6 +111,7 @@ private:
   // -- member variables ------------------------------------------------------------------
 
   const pg_settings settings_;
+  pg_watchdog watchdog_; ///< bounds every call by the statement timeout
   const pg_store_options options_;
 
   std::mutex mutex_;

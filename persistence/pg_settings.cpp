@@ -40,14 +40,17 @@ void add_secret(std::vector<std::string>& secrets, std::string_view secret) {
 
 } // namespace
 
-pg_settings parse_url(const std::string& url, size_t default_pool_size) {
+pg_settings parse_url(const std::string& url, size_t default_pool_size,
+                      size_t default_statement_timeout_ms) {
   pg_settings settings;
   settings.pool_size = default_pool_size;
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos)
-    throw store_error("pg store: open: expected a postgresql://user@host:port/db URL");
   const auto query_start = url.find('?');
   std::string base = url.substr(0, query_start);
+  // Looked for before the query only: a "://" inside it ("postgresql:h?x://y") is no scheme,
+  // and the loop below must not run past `base`.
+  const auto scheme_end = base.find("://");
+  if (scheme_end == std::string::npos)
+    throw store_error("pg store: open: expected a postgresql://user@host:port/db URL");
   // Schemes are case-insensitive (open_store routes `PostgreSQL://` here); libpq only
   // recognizes the lower-case spellings.
   for (size_t i = 0; i < scheme_end; ++i)
@@ -63,6 +66,7 @@ pg_settings parse_url(const std::string& url, size_t default_pool_size) {
   }
 
   std::vector<std::string> kept;
+  bool user_options = false;
   // Bounds libpq does not set by itself: a connect waits as long as the kernel does
   // (minutes), and a call on a server that hangs (SIGSTOP, partition) never returns. With
   // these a store call fails in bounded time; the caller retries. The URL may override each.
@@ -81,6 +85,16 @@ pg_settings parse_url(const std::string& url, size_t default_pool_size) {
       auto eq = param.find('=');
       auto key = param.substr(0, eq);
       auto value = eq == std::string_view::npos ? std::string_view{} : param.substr(eq + 1);
+      if (key == "statement_timeout") {
+        size_t ms = 0;
+        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ms);
+        if (ec != std::errc{} || end != value.data() + value.size() || ms < 100
+            || ms > 3'600'000)
+          throw store_error("pg store: open: statement_timeout must be a whole number of "
+                            "milliseconds from 100 to 3600000");
+        settings.statement_timeout_ms = ms;
+        continue;
+      }
       if (key == "pool_size") {
         size_t n = 0;
         auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
@@ -96,11 +110,20 @@ pg_settings parse_url(const std::string& url, size_t default_pool_size) {
                      defaults.end());
       if (key == "password")
         add_secret(settings.secrets, value);
+      if (key == "options")
+        user_options = true;
       kept.emplace_back(param);
     }
   }
   for (const auto& [key, value] : defaults)
     kept.push_back(std::string{key} + "=" + std::string{value});
+  if (settings.statement_timeout_ms == 0)
+    settings.statement_timeout_ms = default_statement_timeout_ms;
+  // The server ends a slow statement itself (a URL's own `options` replace this); a server
+  // that does not run at all is pg_watchdog's.
+  if (!user_options)
+    kept.push_back("options=-c%20statement_timeout%3D"
+                   + std::to_string(settings.statement_timeout_ms));
 
   settings.conninfo = std::move(base);
   const char* glue = "?";

@@ -87,7 +87,8 @@ void append_element(std::string& array, std::string_view text) {
 // -- constructors, destructors ---------------------------------------------------------------
 
 pg_store::pg_store(const std::string& url, pg_store_options options) {
-  auto settings = detail::parse_url(url, options.pool_size);
+  auto settings = detail::parse_url(url, options.pool_size,
+                                    static_cast<size_t>(options.statement_timeout.count()));
   if (options.reconnect_min.count() < 1)
     options.reconnect_min = std::chrono::milliseconds{1};
   options.reconnect_max = std::max(options.reconnect_max, options.reconnect_min);

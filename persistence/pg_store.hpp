@@ -28,6 +28,10 @@ struct pg_store_options {
   /// each further failure up to reconnect_max and resets once a connect succeeds.
   std::chrono::milliseconds reconnect_min{200};
   std::chrono::milliseconds reconnect_max{2'000};
+  /// Every call's bound once it has its connection (the URL's `statement_timeout=` wins):
+  /// PostgreSQL ends a slower statement, and a server that does not answer at all has the
+  /// call's connection cut (pg_watchdog), so no call hangs.
+  std::chrono::milliseconds statement_timeout{10'000};
 };
 
 /// The server store: PostgreSQL through libpqxx 6.4, a pool of connections shared by all

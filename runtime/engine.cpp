@@ -23,6 +23,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <thread>
 #include <tuple>
@@ -182,6 +183,7 @@ struct engine::impl {
   cluster::membership_actor members;  ///< with a cluster
   uint16_t bound_port = 0;
   bool stopped = false;
+  std::atomic<bool> draining{false}; ///< read by /health on HTTP threads
 };
 
 engine::engine(engine_options opts, std::shared_ptr<persistence::store> db,
@@ -343,14 +345,30 @@ uint16_t engine::cluster_port() const {
   return impl_->bound_port;
 }
 
+void engine::drain(callback<bool> done) {
+  impl_->draining = true;
+  request_once(
+    impl_->sys, impl_->manager, impl_->opts.lim.store_timeout,
+    [done](bool) { done(true); },
+    [done](const caf::error& err) { done(to_failure(err, "the runtime did not answer")); },
+    drain_atom::value);
+}
+
+bool engine::draining() const {
+  return impl_->draining;
+}
+
 bool engine::shutdown(std::chrono::milliseconds grace) {
   if (impl_->stopped)
     return true;
   impl_->stopped = true;
+  impl_->draining = true;
   bool clean = true;
   {
     caf::scoped_actor self{impl_->sys};
-    self->request(impl_->manager, grace, shutdown_atom::value)
+    // The grace for runs to finish, then the store's time to take what they wrote.
+    self->request(impl_->manager, grace + impl_->opts.lim.store_timeout, shutdown_atom::value,
+                  static_cast<int64_t>(grace.count()))
       .receive([](bool) {},
                [&](caf::error& err) {
                  clean = false;

@@ -13,6 +13,7 @@
 #include "core/run_record.hpp"
 #include "core/session_record.hpp"
 #include "runtime/access.hpp"
+#include "runtime/single_flight.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -95,6 +96,7 @@ struct runtime_stats {
 struct health_info {
   std::string node_id;
   std::vector<std::string> peers; ///< live cluster members
+  bool draining = false;          ///< drained or shutting down: takes no new runs
 };
 
 /// The runtime's plain C++ face, and its composition root: it owns the actor system, the
@@ -201,9 +203,19 @@ public:
   /// The configured components.
   const component_registry& components() const;
 
-  /// Ends every live run (ERROR, "interrupted: server shutting down"), waits up to `grace`
-  /// for their events and statuses to reach the store, then stops the actor system.
-  /// Blocking: call it from the main thread, never from a callback. False on timeout.
+  /// Takes no new runs from now on (starts answer `draining`, /health says so); live runs
+  /// go on, and stay resumable from every node. For rolling restarts: drain, wait for
+  /// `runcast_runs_live` to reach 0 (or the grace), stop. `done` answers once the run manager
+  /// has taken it.
+  void drain(callback<bool> done);
+
+  /// True once `drain` or `shutdown` was called.
+  bool draining() const;
+
+  /// Drains, lets live runs finish for up to `grace`, ends the rest (ERROR, "interrupted:
+  /// server shutting down"), waits (up to `store_timeout`) for every event and status to
+  /// reach the store, then stops the actor system. Blocking: call it from the main thread,
+  /// never from a callback. False if the store did not take everything in time.
   bool shutdown(std::chrono::milliseconds grace);
 
   /// The cluster port actually bound (0 without a cluster).
@@ -239,6 +251,9 @@ private:
   actors::runnable_registry runnables_;
   std::unique_ptr<store_pool> pool_;
   std::unique_ptr<io_pool> io_;
+  /// One /health store probe at a time (shared: its callbacks may outlive a call).
+  std::shared_ptr<single_flight<health_info>> health_probe_ =
+    std::make_shared<single_flight<health_info>>(1024);
   std::unique_ptr<impl> impl_; ///< the actor side (engine.cpp); declared last, stopped first
 };
 

@@ -169,11 +169,21 @@ void engine::delete_session(const std::string& session_id, callback<bool> done) 
 }
 
 void engine::health(callback<health_info> done) {
-  peers([this, done = std::move(done)](std::vector<std::string> live) mutable {
-    on_store(std::move(done), [this, live = std::move(live)]() -> outcome<health_info> {
+  switch (health_probe_->join(done)) {
+    case single_flight<health_info>::role::wait:
+      return;
+    case single_flight<health_info>::role::refused:
+      return done(failure{errc::unavailable, "too many health probes waiting"});
+    case single_flight<health_info>::role::start:
+      break;
+  }
+  auto land = [probe = health_probe_](outcome<health_info> h) { probe->land(h); };
+  peers([this, land](std::vector<std::string> live) mutable {
+    auto probe = [this, live = std::move(live)]() -> outcome<health_info> {
       db_->find_run("health-probe"); // any read proves the store answers; the id cannot exist
-      return health_info{node_id(), live};
-    });
+      return health_info{node_id(), live, draining()};
+    };
+    on_store(callback<health_info>{land}, std::move(probe));
   });
 }
 

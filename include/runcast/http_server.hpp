@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace boost::asio {
 class io_context;
@@ -22,6 +23,7 @@ struct http_options {
   std::string host = "127.0.0.1"; ///< the address to bind
   uint16_t port = 7777;           ///< 0: any free port (see `http_server::port`)
   std::string auth_key = {};      ///< non-empty: every endpoint but /health needs it
+  std::vector<std::string> cors_origins = {}; ///< pages of these origins may call the API
 };
 
 /// The HTTP API of a node. Binds at construction; serves once started.
@@ -50,6 +52,11 @@ public:
   /// Stops accepting; streams in progress go on until `stop` (or the node's shutdown ends
   /// their runs).
   void stop_accepting();
+
+  /// Refuses new SSE streams and ends every open one cleanly (its last chunk), so that
+  /// clients reconnect at once — to another node behind a load balancer — and resume from
+  /// their last event. Call it after `stop_accepting`, before the node's shutdown.
+  void end_streams();
 
   /// Stops accepting and, with runcast's own threads, closes every connection and joins
   /// them. With the caller's `io_context`, open connections end when the caller stops it.

@@ -128,8 +128,15 @@ public:
   void find(const std::string& run_id, const std::string& session_id,
             std::function<void(outcome<run_record>)> done);
 
-  /// Ends every live run, waits up to `grace` for the store, stops runcast's actors (and
-  /// the actor system, when it owns one). Blocking: never call it from a callback.
+  /// Takes no new runs from now on (`start` answers `draining`; the HTTP API answers 503 and
+  /// /health "draining"); live runs go on and stay resumable from every node. For rolling
+  /// restarts: drain, let the live runs finish, then shut down.
+  void drain(std::function<void(outcome<bool>)> done);
+
+  /// Drains, lets live runs finish for up to `grace`, ends the rest (ERROR), waits for the
+  /// store to take every event, stops runcast's actors (and the actor system, when it owns
+  /// one). Blocking: never call it from a callback. False if the store did not take
+  /// everything in time.
   bool shutdown(std::chrono::milliseconds grace = std::chrono::seconds{10});
 
   /// The cluster port actually bound (0 without a cluster).

@@ -172,3 +172,53 @@ TEST_CASE("PostgreSQL stopped for 20 s amid a fast run: the producer pauses and 
   CHECK(peak_rss - before < 64 * 1024);
 #endif
 }
+
+TEST_CASE("a SIGSTOPped PostgreSQL fails calls within the statement timeout and /health "
+          "stays responsive") {
+  using namespace std::chrono_literals;
+  temp_dir dir;
+  pg_database db;
+  auto url = db.url() + (db.url().find('?') == std::string::npos ? "?" : "&")
+             + "statement_timeout=2000&connect_timeout=2";
+  server_process server{url, dir.path()};
+  auto port = server.port();
+  auto started = request(port, "POST", "/agents/echo/runs",
+                         form_urlencode({{"message", "warm up"}, {"stream", "false"}}),
+                         "application/x-www-form-urlencoded");
+  REQUIRE(started.status == 200);
+  std::string run_id = started.json()["run_id"];
+  std::string session_id = started.json()["session_id"];
+  auto get_run = "/agents/echo/runs/" + run_id + "?session_id=" + session_id;
+
+  struct thaw_guard {
+    std::vector<int> pids;
+    ~thaw_guard() {
+      pg_database::thaw_server(pids);
+    }
+  } frozen{pg_database::freeze_server()};
+
+  // Each call fails in bounded time (the client gives up after 8 s: a hang fails the test).
+  for (int i = 0; i < 3; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto res = request(port, "GET", get_run, "", "", {}, 8s);
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0);
+    INFO(res.body);
+    CHECK(res.status == 503);
+    std::printf("store read with PostgreSQL stopped: %d after %.0f ms (statement timeout "
+                "2000 ms, connect timeout 2 s)\n", res.status, ms.count());
+    auto h0 = std::chrono::steady_clock::now();
+    auto health = request(port, "GET", "/health", "", "", {}, 5s);
+    auto hms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - h0);
+    CHECK(health.status == 503);
+    CHECK(health.json()["status"] == "unavailable");
+    std::printf("/health with PostgreSQL stopped: %d after %.0f ms\n", health.status,
+                hms.count());
+  }
+  CHECK(server.log().find("statement timeout") != std::string::npos);
+
+  pg_database::thaw_server(frozen.pids);
+  frozen.pids.clear();
+  REQUIRE(eventually([&] { return request(port, "GET", "/health").status == 200; }, 30s,
+                     200ms));
+  CHECK(request(port, "GET", get_run).status == 200);
+}

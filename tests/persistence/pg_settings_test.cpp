@@ -22,3 +22,20 @@ TEST_CASE("a PostgreSQL URL gets bounded timeouts unless it sets its own", "[per
   CHECK_THROWS_AS(parse_url("postgresql://h/db?pool_size=0", 4), store_error);
   CHECK_THROWS_AS(parse_url("not a url", 4), store_error);
 }
+
+TEST_CASE("a PostgreSQL URL's statement_timeout bounds calls on both sides", "[persistence]") {
+  auto d = parse_url("postgresql://h/db", 4);
+  CHECK(d.statement_timeout_ms == 10'000);
+  CHECK(d.conninfo.find("options=-c%20statement_timeout%3D10000") != std::string::npos);
+  auto s = parse_url("postgresql://h/db?statement_timeout=2500", 4);
+  CHECK(s.statement_timeout_ms == 2500);
+  CHECK(s.conninfo.find("statement_timeout=2500") == std::string::npos); // ours, not libpq's
+  CHECK(s.conninfo.find("statement_timeout%3D2500") != std::string::npos);
+  // A URL with its own libpq `options` keeps them; the client-side bound still applies.
+  auto own = parse_url("postgresql://h/db?options=-c%20work_mem%3D4MB", 4);
+  CHECK(own.conninfo.find("statement_timeout") == std::string::npos);
+  CHECK(own.statement_timeout_ms == 10'000);
+  for (const char* bad : {"statement_timeout=0", "statement_timeout=99", "statement_timeout=x",
+                          "statement_timeout=3600001"})
+    CHECK_THROWS_AS(parse_url(std::string{"postgresql://h/db?"} + bad, 4), store_error);
+}

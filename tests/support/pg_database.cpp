@@ -2,7 +2,12 @@
 
 #include <pqxx/pqxx>
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include <cstdlib>
 #include <random>
@@ -45,6 +50,41 @@ void pg_database::stop_server() {
 void pg_database::start_server() {
   auto log = env("RUNCAST_TEST_PG_DATA") + "/../server.log";
   pg_ctl("-l '" + log + "' -w -t 30 start");
+}
+
+std::vector<int> pg_database::freeze_server() {
+  std::ifstream pidfile{env("RUNCAST_TEST_PG_DATA") + "/postmaster.pid"};
+  int postmaster = 0;
+  if (!(pidfile >> postmaster) || postmaster <= 0)
+    throw std::runtime_error("cannot read the test server's postmaster.pid");
+  // The postmaster first, so that it forks nothing new; then its children (backends,
+  // checkpointer, walwriter…), found by their parent pid in /proc/PID/stat.
+  std::vector<int> stopped{postmaster};
+  ::kill(postmaster, SIGSTOP);
+  for (const auto& entry : std::filesystem::directory_iterator{"/proc"}) {
+    auto name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    std::ifstream stat{entry.path() / "stat"};
+    std::string line;
+    if (!std::getline(stat, line))
+      continue;
+    // "pid (comm) state ppid …": comm may hold spaces, so parse after its closing ')'.
+    std::istringstream rest{line.substr(line.rfind(')') + 1)};
+    std::string state;
+    int ppid = 0;
+    if (rest >> state >> ppid && ppid == postmaster) {
+      int pid = std::stoi(name);
+      ::kill(pid, SIGSTOP);
+      stopped.push_back(pid);
+    }
+  }
+  return stopped;
+}
+
+void pg_database::thaw_server(const std::vector<int>& pids) {
+  for (auto pid : pids)
+    ::kill(pid, SIGCONT);
 }
 
 pg_database::pg_database() {

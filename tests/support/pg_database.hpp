@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace runcast::test {
 
@@ -33,6 +34,14 @@ public:
 
   /// Starts it again and waits until it accepts connections (bounded).
   static void start_server();
+
+  /// SIGSTOPs the test server's postmaster and every process it forked, as a hung server or
+  /// a frozen VM: its kernel still accepts connections and acknowledges packets, but nothing
+  /// answers. Returns the stopped pids for thaw_server. RUN_SERIAL, like stop_server.
+  static std::vector<int> freeze_server();
+
+  /// SIGCONTs what freeze_server stopped.
+  static void thaw_server(const std::vector<int>& pids);
 
 private:
   std::string name_;
