@@ -167,24 +167,27 @@ response error_answer(const request& req, const route_decision& decision) {
   return res;
 }
 
-response preflight_answer(const request& req, const std::vector<std::string>& origins) {
+response preflight_answer(const request& req, const std::vector<std::string>& origins,
+                          const component_registry& components) {
   auto origin = req[bhttp::field::origin];
   if (!cors::allows(origins, {origin.data(), origin.size()}))
     return error_response(req, bhttp::status::forbidden,
                           "origin not allowed (see --cors-origin)");
-  const std::string target_text{req.target()};
-  auto parsed = boost::urls::parse_origin_form(target_text);
-  if (!parsed)
-    return error_response(req, bhttp::status::bad_request, "malformed request target");
-  std::vector<std::string> segments;
-  for (auto part : parsed->segments())
-    segments.push_back(std::string{part});
-  auto m = routes().find(bhttp::string_to_verb(req[bhttp::field::access_control_request_method]),
-                         std::move(segments));
-  if (m.pattern == nullptr)
-    return error_response(req, bhttp::status::not_found, "Not Found");
+  // The request the page means to send, routed as it would be (without its key, which a
+  // preflight never carries): a path that names nothing answers as it would then.
+  // (method_string, not method(): Beast throws for verb::unknown, and a page may name any.)
+  auto method = req[bhttp::field::access_control_request_method];
+  request probe;
+  probe.method_string(method.empty() ? beast::string_view{"NONE"} : method);
+  probe.target(req.target());
+  probe.version(req.version());
+  auto decision = decide_route(probe, {}, components);
+  if (decision.handler == nullptr && decision.status != bhttp::status::method_not_allowed)
+    return error_answer(req, decision);
+  probe.method_string("ANY-METHOD"); // no route takes it: the 405 lists those that do
+  auto allow = decide_route(probe, {}, components).allow;
   auto res = make_response(req, bhttp::status::no_content, {}, {});
-  res.set(bhttp::field::access_control_allow_methods, m.allow);
+  res.set(bhttp::field::access_control_allow_methods, allow);
   res.set(bhttp::field::access_control_allow_headers, cors::allowed_headers);
   res.set(bhttp::field::access_control_max_age, "600");
   return res;
@@ -194,7 +197,7 @@ void route(const std::shared_ptr<http_session>& s) {
   // Preflights carry no credentials, so they are answered before the key is asked for.
   const auto& origins = s->ctx().cors_origins;
   if (!origins.empty() && cors::is_preflight(s->req()))
-    return s->respond(preflight_answer(s->req(), origins));
+    return s->respond(preflight_answer(s->req(), origins, s->ctx().engine.components()));
   auto decision = decide_route(s->req(), s->ctx().auth_key, s->ctx().engine.components());
   if (decision.handler == nullptr)
     return s->respond(error_answer(s->req(), decision));

@@ -37,8 +37,10 @@ route_decision decide_route(const request& req, const std::string& auth_key,
 response error_answer(const request& req, const route_decision& decision);
 
 /// The answer to a CORS preflight (http/cors.hpp) with `origins` allowed: 204 with the
-/// methods the path accepts, 403 for another origin, 404 for a path that fits no route.
-response preflight_answer(const request& req, const std::vector<std::string>& origins);
+/// methods the path accepts, 403 for another origin, the routing error (404, …) for a path
+/// that names nothing.
+response preflight_answer(const request& req, const std::vector<std::string>& origins,
+                          const component_registry& components);
 
 /// One row of the routing table, for documents that must list every route (the OpenAPI
 /// document's test compares its paths with these).

@@ -38,7 +38,8 @@ TEST_CASE("a drained node refuses new runs while its live run finishes and resum
   cluster_fixture fx;
   fx.await_peers(0, 2);
   fx.await_peers(1, 2);
-  auto live = start_stream(fx.port(0), {{"message", words(60)}, {"delay_ms", "40"}});
+  auto live = start_stream(fx.port(0), {{"message", words(60)}, {"delay_ms", "40"},
+                                        {"background", "true"}});
   auto head = read_frames(*live, 3);
   auto run_id = head[0].json()["run_id"].get<std::string>();
   auto session_id = head[0].json()["session_id"].get<std::string>();

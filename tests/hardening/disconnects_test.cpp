@@ -25,7 +25,9 @@ TEST_CASE("1000 random disconnects during a 10000-event run lose and repeat noth
   while (cut_after.size() < cuts)
     cut_after.insert(pick(rng));
 
-  auto c = start_stream(port, {{"message", words(events - 2)}, {"delay_ms", "1"}});
+  // In the background: the run must outlive the connection that started it.
+  auto c = start_stream(port, {{"message", words(events - 2)}, {"delay_ms", "1"},
+                               {"background", "true"}});
   REQUIRE(c->status() == 200);
   std::string run_id;
   std::string session_id;
