@@ -51,8 +51,10 @@ TEST_CASE("kill -9 mid-run: after restart the run is ERROR and replays with orig
   CHECK(fx.server->log().find("marked 1 interrupted runs as ERROR") != std::string::npos);
 }
 
-TEST_CASE("SIGTERM ends live runs as ERROR and flushes them before exiting") {
-  server_fixture fx;
+TEST_CASE("SIGTERM ends runs still live after the grace as ERROR and flushes them before "
+          "exiting") {
+  // A 5 s run and a 200 ms grace: the run is still live when the grace ends.
+  server_fixture fx{{"--shutdown-grace-ms", "200"}};
   auto res = request(fx.port(), "POST", "/agents/echo/runs",
                      form_urlencode({{"message", words(100)}, {"stream", "false"},
                                      {"background", "true"}, {"delay_ms", "50"}}),
