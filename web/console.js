@@ -1,6 +1,6 @@
 // The runcast console (served at /console.js, embedded in the binary; no build step).
 // Follows runs with the browser's EventSource, which resends the last `id:` it saw as
-// Last-Event-ID when it reconnects; with an API key it reads the same stream with fetch().
+// Last-Event-ID when it reconnects (with an API key, after a login that sets a cookie).
 "use strict";
 const $ = (id) => document.getElementById(id);
 const enc = encodeURIComponent;
@@ -15,19 +15,28 @@ const EVENTS = ["RunStarted", "RunContent", "RunCompleted", "RunError", "RunCanc
 const FINAL = {agents: /^Run(Completed|Error|Cancelled)$/,
   teams: /^TeamRun(Completed|Error|Cancelled)$/, workflows: /^Workflow(Completed|Error|Cancelled)$/};
 
-// -- the API, with the key (if the server wants one) kept for this tab only ------------------
+// -- the API; with --auth-key the tab logs in once (POST auth/login) for an HttpOnly cookie
+// that fetch and EventSource then send by themselves --------------------------------------
 const api = {
-  key: sessionStorage.getItem("runcast-key") || "",
-  headers(extra) { return this.key ? {...extra, Authorization: `Bearer ${this.key}`} : extra; },
-  async fetch(path, init = {}) {
-    const res = await fetch(path, {...init, headers: this.headers(init.headers || {})});
-    if (res.status !== 401) return res;
+  loggedIn: false,
+  async login() {
     const key = prompt("This runcast server needs its API key:");
-    if (!key) return res;
-    this.key = key;
-    sessionStorage.setItem("runcast-key", key);
+    if (!key) return false;
+    const res = await fetch("auth/login", {method: "POST", body: new URLSearchParams({key})});
+    this.loggedIn = res.ok;
     showAuth();
-    return fetch(path, {...init, headers: this.headers(init.headers || {})});
+    return res.ok;
+  },
+  pending: null, // the login the calls refused together wait for: one prompt, not one each
+  async fetch(path, init = {}) {
+    const res = await fetch(path, init);
+    if (res.status !== 401) return res;
+    if (!this.pending)
+      this.pending = this.login().then((ok) => { if (!ok) this.pending = null; return ok; });
+    if (!(await this.pending)) return res;
+    const again = await fetch(path, init);
+    if (again.status === 401) this.pending = null; // the login has expired since: ask again
+    return again;
   },
   async json(path, init) {
     const res = await this.fetch(path, init);
@@ -36,7 +45,7 @@ const api = {
     return body;
   },
 };
-function showAuth() { $("auth").textContent = api.key ? "API key set (this tab)" : ""; }
+function showAuth() { $("auth").textContent = api.loggedIn ? "logged in (cookie)" : ""; }
 
 // -- the run on screen -----------------------------------------------------------------------
 const view = {run: null, lastIndex: -1, done: false, source: null, abort: null, seen: 0};
@@ -129,13 +138,13 @@ function closeStream() {
   setButtons();
 }
 
-/// Follows the run from view.lastIndex on: EventSource, or fetch() when a key is needed.
-function follow() {
+/// Follows the run from view.lastIndex on with EventSource (with --auth-key, the login
+/// cookie goes along).
+function follow(relogged = false) {
   closeStream();
   if (view.done) return;
   const url = `${runPath(view.run)}/stream?session_id=${enc(view.run.session_id)}` +
               (view.lastIndex >= 0 ? `&last_event_id=${view.lastIndex}` : "");
-  if (api.key) return followWithFetch(url);
   const es = new EventSource(url);
   view.source = es;
   let opens = 0;
@@ -143,14 +152,23 @@ function follow() {
     if (opens++ > 0) line(`— reconnected: resuming after event ${view.lastIndex} —`, "meta");
   };
   for (const type of [...META, ...EVENTS]) es.addEventListener(type, (e) => dispatch(type, e.data));
-  es.addEventListener("error", (e) => {
+  es.addEventListener("error", async (e) => {
     if (e.data) return dispatch("error", e.data); // an error frame from the server
-    if (es.readyState === EventSource.CLOSED) { view.source = null; setButtons(); return; }
-    if (!view.done) line(`— connection lost after event ${view.lastIndex}; reconnecting —`, "meta");
+    if (es.readyState !== EventSource.CLOSED) {
+      if (!view.done) line(`— connection lost after event ${view.lastIndex}; reconnecting —`, "meta");
+      return;
+    }
+    // Refused (not a lost connection): perhaps the login expired. Ask once, then go on.
+    view.source = null;
+    setButtons();
+    if (view.done || relogged) return;
+    const res = await api.fetch(`${runPath(view.run)}?session_id=${enc(view.run.session_id)}`);
+    if (res.ok) follow(true);
   });
   setButtons();
 }
 
+/// Reads an SSE response body (a streamed POST, which EventSource cannot send).
 async function readSse(res, signal) {
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
@@ -172,29 +190,6 @@ async function readSse(res, signal) {
       if (field === "event") type = val; else if (field === "data") data.push(val);
     }
   }
-}
-
-async function followWithFetch(url) {
-  const abort = new AbortController();
-  view.abort = abort;
-  setButtons();
-  for (let attempt = 0; !view.done && !abort.signal.aborted; attempt++) {
-    if (attempt > 0) {
-      line(`— connection lost after event ${view.lastIndex}; reconnecting —`, "meta");
-      await new Promise((ok) => setTimeout(ok, 1000));
-    }
-    try {
-      const res = await api.fetch(url.replace(/&last_event_id=-?\d+/, ""), {signal: abort.signal,
-        headers: {"Last-Event-ID": String(view.lastIndex)}});
-      if (res.status === 204) break;
-      if (!res.ok) { line(`[${res.status}] stream refused`, "err"); break; }
-      await readSse(res, abort.signal);
-    } catch (err) {
-      if (abort.signal.aborted) return;
-    }
-  }
-  if (view.abort === abort) view.abort = null;
-  setButtons();
 }
 
 // -- starting and opening runs -------------------------------------------------------------

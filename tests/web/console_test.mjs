@@ -1,7 +1,8 @@
 // The web console in a real browser: Debian's chromium driven by playwright-core (never a
 // downloaded browser). The server runs with the test-only fault hook that drops every SSE
 // stream after a few events, so the page's EventSource must reconnect with Last-Event-ID
-// again and again; the page must still show every event exactly once, in order.
+// again and again; the page must still show every event exactly once, in order. A second
+// server with --auth-key checks the login: one prompt, an HttpOnly cookie EventSource sends.
 //
 // Usage: node console_test.mjs RUNCAST_BIN ARTIFACT_DIR (CTest: browser_console_works_through_
 // stream_cuts). scripts/setup installs playwright-core here from package-lock.json.
@@ -18,9 +19,9 @@ const CUT_AFTER = 4; // events per connection before the server drops it
 const work = mkdtempSync(join(tmpdir(), "runcast-browser-"));
 mkdirSync(artifacts, {recursive: true});
 
-function startServer() {
-  const child = spawn(bin, ["serve", "--port", "0", "--db", `sqlite:${work}/console.db`,
-    "--fault-cut-streams-after", String(CUT_AFTER), "--sse-retry-ms", "100"],
+function startServer(name = "console", extra = []) {
+  const child = spawn(bin, ["serve", "--port", "0", "--db", `sqlite:${work}/${name}.db`,
+    "--fault-cut-streams-after", String(CUT_AFTER), "--sse-retry-ms", "100", ...extra],
     {stdio: ["ignore", "pipe", "pipe"]});
   let output = "";
   return new Promise((resolve, reject) => {
@@ -148,7 +149,42 @@ try {
   assert.deepEqual(s.indices, range(10, total), "exactly the events after index 9");
   assert.deepEqual(s.errors, []);
   assert.deepEqual(pageErrors, [], "no script errors on the page");
-  console.log("console: reconnects, cancel, groups, sessions and open-by-id all passed");
+
+  // 6. With --auth-key: the page asks for the key once and logs in for an HttpOnly cookie;
+  //    EventSource, which cannot send a header, follows the run through the cuts with it.
+  const KEY = "browser-test-key";
+  const authed = await startServer("authed", ["--auth-key", KEY]);
+  try {
+    const page2 = await browser.newPage();
+    let asked = 0;
+    page2.on("dialog", (d) => { asked++; d.accept(KEY); });
+    page2.on("pageerror", (e) => pageErrors.push(String(e)));
+    const sentHeaders = [];
+    page2.on("request", (r) => {
+      if (r.url().includes("/stream?"))
+        sentHeaders.push(r.allHeaders().then((h) => ({auth: h["authorization"] ?? null,
+                                                       cookie: h["cookie"] ?? ""})));
+    });
+    await page2.goto(`http://127.0.0.1:${authed.port}/`);
+    await startRun(page2, "agents", "echo", words(12), 40);
+    await waitDone(page2);
+    s = await shown(page2);
+    assert.ok(s.indices.length >= 14, `RunStarted, 12 words, RunCompleted: ${s.indices}`);
+    assert.deepEqual(s.indices, range(0, s.indices.length), "every event once, in order");
+    assert.equal(asked, 1, "the key is asked for once");
+    assert.match(await page2.textContent("#auth"), /logged in/);
+    assert.equal(await page2.evaluate(() => document.cookie.includes("runcast_auth")), false,
+                 "HttpOnly: the page's scripts cannot read the token");
+    const hs = await Promise.all(sentHeaders);
+    assert.ok(hs.length >= 2 && hs.every((h) => h.auth === null
+                                         && h.cookie.includes("runcast_auth=v1.")),
+              `EventSource sent the cookie and no Authorization: ${JSON.stringify(hs)}`);
+    assert.deepEqual(pageErrors, [], "no script errors on the page");
+    console.log(`auth: one login, ${hs.length} EventSource connections with the cookie`);
+  } finally {
+    authed.child.kill("SIGTERM");
+  }
+  console.log("console: reconnects, cancel, groups, sessions, open-by-id and login all passed");
 } catch (err) {
   failed = true;
   console.error(err);
