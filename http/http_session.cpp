@@ -3,6 +3,7 @@
 #include "core/log_format.hpp"
 #include "http/cors.hpp"
 #include "http/json_response.hpp"
+#include "http/request_checks.hpp"
 #include "http/router.hpp"
 #include "http/sse_stream.hpp"
 #include "http/stream_registry.hpp"
@@ -13,9 +14,21 @@
 
 namespace runcast::http {
 
+namespace {
+
+/// Room in the read buffer past the header limit, for the last chunk's line and the CRLFs
+/// around a trailer section. The buffer's bound is what bounds the bytes no parser limit
+/// covers: a chunk-size line or a trailer section that Beast holds until it ends.
+constexpr size_t buffer_slack = 4096;
+
+} // namespace
+
 http_session::http_session(tcp::socket&& socket, server_context& ctx,
                            std::shared_ptr<connection_slot> slot)
-  : stream_(std::move(socket)), ctx_(ctx), slot_(std::move(slot)) {
+  : stream_(std::move(socket)),
+    buffer_(ctx.lim.max_header_bytes + buffer_slack),
+    ctx_(ctx),
+    slot_(std::move(slot)) {
 }
 
 void http_session::run() {
@@ -41,12 +54,61 @@ void http_session::do_read() {
 }
 
 void http_session::read_request() {
-  parser_.emplace();
-  parser_->body_limit(ctx_.lim.max_body_bytes);
-  parser_->header_limit(static_cast<std::uint32_t>(ctx_.lim.max_header_bytes));
+  parser_.emplace(static_cast<std::uint32_t>(ctx_.lim.max_header_bytes),
+                  ctx_.lim.max_body_bytes);
   // ...and then this long for the whole request: a client that trickles its bytes
   // (slowloris) is cut when it is over.
   stream_.expires_after(ctx_.lim.read_timeout);
+  // The header first: whether the body is read at all, and when, depends on it.
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           [self = shared_from_this()](beast::error_code ec, size_t n) {
+                             self->on_header(ec, n);
+                           });
+}
+
+void http_session::on_header(beast::error_code ec, size_t bytes) {
+  if (ec)
+    return on_read(ec, bytes);
+  auto& header = parser_->get();
+  auto refusal = framing_refusal(header);
+  if (!refusal)
+    refusal = expectation_refusal(header);
+  if (refusal) {
+    // Answered before its body is read: the body's bytes would be taken for the next
+    // request, so the connection ends with this answer.
+    if (!parser_->is_done())
+      refusal->keep_alive(false);
+    req_ = parser_->release();
+    started_ = std::chrono::steady_clock::now();
+    respond(std::move(*refusal));
+    return;
+  }
+  if (closes_after(header))
+    header.keep_alive(false);
+  // A client that sent its body without waiting needs no 100, and RFC 9110 10.1.1 lets us
+  // leave it out once some of the body has come.
+  if (expects_continue(header) && !parser_->is_done() && buffer_.size() == 0)
+    return send_continue();
+  read_body();
+}
+
+void http_session::send_continue() {
+  // The client holds its body back until it hears this (RFC 9110 10.1.1). Written within
+  // the request's read deadline; the interim answer lives in the handler until written.
+  auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
+                                                                      11);
+  bhttp::async_write(stream_, *interim,
+                     [self = shared_from_this(), interim](beast::error_code ec, size_t) {
+                       if (ec) {
+                         self->fail(ec, "write 100 Continue");
+                         self->do_close();
+                         return;
+                       }
+                       self->read_body();
+                     });
+}
+
+void http_session::read_body() {
   bhttp::async_read(stream_, buffer_, *parser_,
                     [self = shared_from_this()](beast::error_code ec, size_t n) {
                       self->on_read(ec, n);
@@ -64,27 +126,16 @@ void http_session::on_read(beast::error_code ec, size_t) {
   }
   if (ec) {
     fail(ec, "read");
-    started_ = std::chrono::steady_clock::now();
-    // A request we cannot parse gets a 4xx it can read, then the connection closes.
-    request bare;
-    bare.version(11);
-    bare.keep_alive(false);
-    req_ = bare;
-    if (ec == bhttp::error::body_limit)
-      respond(error_response(req_, bhttp::status::payload_too_large,
-                             "request body exceeds " + std::to_string(ctx_.lim.max_body_bytes)
-                               + " bytes"));
-    else if (ec == bhttp::error::header_limit)
-      respond(error_response(req_, bhttp::status::request_header_fields_too_large,
-                             "request headers too large"));
-    else
-      respond(error_response(req_, bhttp::status::bad_request,
-                             "malformed HTTP request: " + ec.message()));
+    refuse_unread(ec);
     return;
   }
   req_ = parser_->release();
   started_ = std::chrono::steady_clock::now();
   stream_.expires_never();
+  if (auto refusal = request_refusal(req_)) {
+    respond(std::move(*refusal));
+    return;
+  }
   if (!slot_) {
     req_.keep_alive(false);
     respond(error_response(req_, bhttp::status::service_unavailable,
@@ -92,6 +143,29 @@ void http_session::on_read(beast::error_code ec, size_t) {
     return;
   }
   route(shared_from_this());
+}
+
+void http_session::refuse_unread(beast::error_code ec) {
+  if (ec == bhttp::error::buffer_overflow) { // which bound that is depends on where it filled
+    auto unparsed = buffer_.cdata();
+    ec = parser_->overflow_error({static_cast<const char*>(unparsed.data()), unparsed.size()});
+  }
+  started_ = std::chrono::steady_clock::now();
+  // A request we cannot parse gets a 4xx it can read, then the connection closes.
+  request bare;
+  bare.version(11);
+  bare.keep_alive(false);
+  req_ = bare;
+  if (ec == bhttp::error::body_limit)
+    respond(error_response(req_, bhttp::status::payload_too_large,
+                           "request body exceeds " + std::to_string(ctx_.lim.max_body_bytes)
+                             + " bytes"));
+  else if (ec == bhttp::error::header_limit)
+    respond(error_response(req_, bhttp::status::request_header_fields_too_large,
+                           "request headers too large"));
+  else
+    respond(error_response(req_, bhttp::status::bad_request,
+                           "malformed HTTP request: " + ec.message()));
 }
 
 void http_session::respond(response res) {
@@ -105,6 +179,10 @@ void http_session::respond(response res) {
                 1, std::chrono::duration_cast<std::chrono::seconds>(self->ctx_.lim.retry_after)
                      .count())));
     cors::add_headers(self->ctx_.cors_origins, self->req_, res);
+    // A HEAD answer is the head of the GET answer: its Content-Length stays, its body is
+    // never sent (RFC 9110 9.3.2), or the client would read it as the next answer.
+    if (self->req_.method() == bhttp::verb::head)
+      res.body().clear();
     self->res_ = std::make_shared<response>(std::move(res));
     auto keep_alive = self->res_->keep_alive();
     auto status = self->res_->result_int();

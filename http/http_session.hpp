@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/beast.hpp"
+#include "http/bounded_request_parser.hpp"
 #include "http/server_context.hpp"
 
 #include <nlohmann/json.hpp>
@@ -70,7 +71,13 @@ public:
 private:
   void do_read();
   void read_request();
+  /// Checks the header before the body is read: framing, Expect, 100 Continue.
+  void on_header(beast::error_code ec, size_t bytes);
+  void send_continue();
+  void read_body();
   void on_read(beast::error_code ec, size_t bytes);
+  /// Answers a request that could not be read (413, 431 or 400); the connection closes.
+  void refuse_unread(beast::error_code ec);
   void on_write(bool keep_alive, beast::error_code ec, size_t bytes);
   void fail(beast::error_code ec, char const* what);
   /// The request's path without its query string (which may hold session ids).
@@ -82,7 +89,7 @@ private:
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   server_context& ctx_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bounded_request_parser> parser_;
   request req_;
   std::shared_ptr<response> res_; ///< the answer being written, kept alive until written
   std::shared_ptr<connection_slot> slot_;

@@ -10,6 +10,7 @@
 
 #include <boost/url/parse.hpp>
 
+#include <optional>
 #include <vector>
 
 namespace runcast::http {
@@ -95,6 +96,20 @@ const std::string* param(const path_params& params, std::string_view name) {
   return i == params.end() ? nullptr : &i->second;
 }
 
+/// The path and query of a request target: its origin-form, or the absolute-form a server
+/// MUST accept (RFC 9112 3.2.2) with an http(s) scheme, whose authority is not ours to check.
+/// The asterisk and authority forms name no resource here.
+std::optional<boost::urls::url_view> parse_target(const std::string& text) {
+  if (auto origin = boost::urls::parse_origin_form(text))
+    return *origin;
+  auto absolute = boost::urls::parse_absolute_uri(text);
+  if (absolute && absolute->has_authority()
+      && (absolute->scheme_id() == boost::urls::scheme::http
+          || absolute->scheme_id() == boost::urls::scheme::https))
+    return *absolute;
+  return std::nullopt;
+}
+
 } // namespace
 
 route_decision decide_route(const request& req, const std::string& auth_key,
@@ -102,7 +117,7 @@ route_decision decide_route(const request& req, const std::string& auth_key,
   route_decision d;
   // An owned copy, NUL-terminated: see parse_urlencoded on libboost_url reading with strlen.
   const std::string target_text{req.target()};
-  auto parsed = boost::urls::parse_origin_form(target_text);
+  auto parsed = parse_target(target_text);
   if (!parsed)
     return refuse(std::move(d), bhttp::status::bad_request, "malformed request target");
   std::vector<std::string> segments;

@@ -2,7 +2,33 @@
 
 #include "http/listener.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
 namespace runcast::http {
+
+namespace {
+
+/// Runs `ioc` on this thread until it is stopped or out of work. An exception escaping a
+/// handler leaves run() (Asio lets it through, and a later run() may resume); it is logged
+/// and the thread goes back to work: one bad handler costs its own work (its connection,
+/// whose handler is gone), not the process with every run and stream on it. Handlers are
+/// written not to throw; this is the backstop.
+void run_io(net::io_context& ioc) {
+  for (;;) {
+    try {
+      ioc.run();
+      return;
+    } catch (const std::exception& e) {
+      spdlog::error("http: an I/O handler threw ({}); the I/O thread goes on", e.what());
+    } catch (...) {
+      spdlog::error("http: an I/O handler threw a non-std exception; the I/O thread goes on");
+    }
+  }
+}
+
+} // namespace
 
 struct server::impl {
   explicit impl(net::io_context* external)
@@ -42,7 +68,7 @@ void server::start(size_t threads) {
   if (!impl_->owned)
     return; // the caller's threads run its io_context
   for (size_t i = 0; i < std::max<size_t>(1, threads); ++i)
-    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+    impl_->threads.emplace_back([this] { run_io(impl_->ioc); });
 }
 
 void server::stop_accepting() {

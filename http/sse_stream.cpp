@@ -203,8 +203,24 @@ void sse_stream::do_watch() {
                                                         beast::error_code ec, size_t n) {
     if (self->closed_)
       return;
+    if (ec == net::error::eof && !self->cut_) {
+      // End of stream says only that the client will send nothing more: it may have shut
+      // its write side after a whole request (a half-close) and still read the answer, which
+      // goes on to its last chunk. Whether it left shows when its reset comes back: a write
+      // to a closed socket draws one. A comment written now is that probe, so a client that
+      // closed is noticed (its inline run cancelled) without waiting for the next event or
+      // keepalive, and any later write fails as well.
+      self->stream_.socket().async_wait(tcp::socket::wait_error, [self](beast::error_code e) {
+        if (!self->closed_ && e != net::error::operation_aborted)
+          self->close(false); // the client's reset (or our own cut): it left
+      });
+      if (!self->finishing_)
+        self->enqueue(keepalive_frame, false);
+      return;
+    }
     if (ec) {
-      // EOF or reset: the client left. This is how an inline run learns to cancel.
+      // A reset, or EOF on a stream the fault hook cut: the client left. This is how an
+      // inline run learns to cancel.
       self->fail(ec, "watch");
       self->close(false);
       return;

@@ -163,9 +163,25 @@ TEST_CASE("a known path with another method answers 405 with the methods of the 
   check_405(verb::post, "/agents/", "GET");
 }
 
+TEST_CASE("an absolute-form target is routed by its path and query") {
+  check_routed(verb::get, "http://example.com/agents", "/{kind}");
+  check_routed(verb::get, "HTTP://EXAMPLE.COM:80/health", "/health");
+  check_routed(verb::get, "https://t/agents/echo/runs?limit=2", "/{kind}/{component}/runs");
+  CHECK(decide(verb::get, "http://t/agents/echo/runs?limit=2").args.query.at("limit") == "2");
+  check_routed(verb::get, "http://t", "/"); // an empty path is "/" (RFC 9112 3.2.2)
+  check_refused(decide(verb::get, "http://t/agents/echo%00"), bhttp::status::not_found,
+                "Agent not found");
+}
+
 TEST_CASE("malformed targets and query strings answer 400") {
-  check_refused(decide(verb::get, "http://example.com/agents"), bhttp::status::bad_request,
-                "malformed request target");
+  // Neither origin-form nor an http(s) absolute-form: the asterisk and authority forms, a
+  // URI of another scheme or without an authority.
+  for (auto target : {"*", "t:80", "127.0.0.1:443", "mailto:a@t", "http:/health", "health",
+                      "http://t/health#top"}) {
+    INFO(target);
+    check_refused(decide(verb::get, target), bhttp::status::bad_request,
+                  "malformed request target");
+  }
   check_refused(decide(verb::get, "/agents?a=%FF"), bhttp::status::bad_request,
                 "malformed query string: ");
   check_refused(decide(verb::get, "/sessions/s1/runs?=x"), bhttp::status::bad_request,

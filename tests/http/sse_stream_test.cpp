@@ -1,5 +1,6 @@
 // The SSE stream on a real loopback connection (no runtime behind it): header and retry
-// hint, frames in order with their credits, a clean end, and a client that leaves.
+// hint, frames in order with their credits, a clean end, a client that half-closes (and still
+// reads to the end) and a client that leaves.
 
 #include "http/sse_stream.hpp"
 
@@ -8,7 +9,9 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <future>
+#include <string>
 #include <thread>
 
 using namespace runcast;
@@ -86,6 +89,46 @@ TEST_CASE("an SSE stream whose client leaves closes unclean") {
   stream->start();
   stream->send({frame("id: 0\ndata: a\n\n")});
   io.client.close(); // the browser tab is gone
+  auto clean = closed.get_future();
+  REQUIRE(clean.wait_for(std::chrono::seconds{5}) == std::future_status::ready);
+  CHECK_FALSE(clean.get());
+  CHECK(stream->closed());
+}
+
+TEST_CASE("an SSE stream whose client half-closes still ends with its last chunk") {
+  socket_pair io;
+  auto stream = std::make_shared<sse_stream>(beast::tcp_stream{std::move(*io.server)}, 11,
+                                             limits{});
+  std::promise<bool> closed;
+  stream->set_close_handler([&](bool clean) { closed.set_value(clean); });
+  stream->start();
+  // A whole request sent, the client shuts its write side: end of stream, not a departure.
+  io.client.shutdown(tcp::socket::shutdown_send);
+  std::this_thread::sleep_for(std::chrono::milliseconds{200}); // the watch sees it first
+  stream->send({frame("id: 0\ndata: a\n\n")});
+  stream->finish(frame("event: end\ndata: {}\n\n"), false);
+
+  beast::flat_buffer buffer;
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(io.client, buffer, res); // throws if the answer is cut before its last chunk
+  CHECK(res.body().find("id: 0\ndata: a\n\nevent: end\ndata: {}\n\n") != std::string::npos);
+  auto clean = closed.get_future();
+  REQUIRE(clean.wait_for(std::chrono::seconds{5}) == std::future_status::ready);
+  CHECK(clean.get());
+}
+
+TEST_CASE("an SSE stream notices a client that closed after reading, before any keepalive") {
+  socket_pair io;
+  limits lim; // keepalive 15 s: the close must be noticed well before the first one
+  auto stream = std::make_shared<sse_stream>(beast::tcp_stream{std::move(*io.server)}, 11, lim);
+  std::promise<bool> closed;
+  stream->set_close_handler([&](bool clean) { closed.set_value(clean); });
+  stream->start();
+  // Everything written read, the close is an orderly FIN (no reset for unread data): the
+  // server sees only end of stream until a write of its own draws the reset.
+  std::string got;
+  net::read_until(io.client, net::dynamic_buffer(got), "retry: 2000\n\n\r\n");
+  io.client.close();
   auto clean = closed.get_future();
   REQUIRE(clean.wait_for(std::chrono::seconds{5}) == std::future_status::ready);
   CHECK_FALSE(clean.get());
