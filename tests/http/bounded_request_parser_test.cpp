@@ -56,7 +56,7 @@ TEST_CASE("the bounded parser reads a request as Beast's request_parser does") {
   CHECK(odd.get().version() == 10);
 }
 
-TEST_CASE("a chunked body is joined; its extensions and trailer fields are not kept") {
+TEST_CASE("a chunked body is joined and its extensions and trailer fields are not kept") {
   bounded_request_parser p{header_limit, body_limit};
   auto out = feed(p, chunked_head + "6;name=\"v\"\r\nstream\r\n6\r\n=false\r\n0\r\nHost: evil\r\n"
                                     "X-Trailer: 1\r\n\r\n");
