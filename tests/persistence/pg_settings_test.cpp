@@ -39,3 +39,9 @@ TEST_CASE("a PostgreSQL URL's statement_timeout bounds calls on both sides", "[p
                           "statement_timeout=3600001"})
     CHECK_THROWS_AS(parse_url(std::string{"postgresql://h/db?"} + bad, 4), store_error);
 }
+
+TEST_CASE("a URL with '://' only after its '?' is refused, not read past its end",
+          "[persistence]") {
+  // Found by fuzz/pg_url_fuzz (heap-buffer-overflow); seed fuzz/corpus/pg_url/scheme_in_query.
+  CHECK_THROWS_AS(parse_url("postgresql:h?x://y/db", 4), store_error);
+}
