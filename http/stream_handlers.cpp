@@ -5,6 +5,9 @@
 #include "http/live_stream.hpp"
 #include "http/sse_stream.hpp"
 
+#include <algorithm>
+#include <limits>
+
 namespace runcast::http {
 
 namespace {
@@ -16,7 +19,9 @@ std::optional<int64_t> parse_cursor(const std::optional<std::string>& text) {
   auto v = parse_int64(*text);
   if (!v || *v < -1)
     return std::nullopt;
-  return v;
+  // The first index wanted is the cursor + 1: at the int64 maximum that would overflow.
+  // No run gets near it, so it means "after the end", as any index past the end does.
+  return std::min(*v, std::numeric_limits<int64_t>::max() - 1);
 }
 
 /// Opens the SSE stream and serves the run from index `from`: 200 + an `error` frame when
