@@ -31,7 +31,7 @@ void publish(self_ptr self, std::vector<event_draft>& drafts) {
   auto created = static_cast<int64_t>(now_seconds());
   for (auto& d : drafts) {
     auto index = st.frames.end();
-    auto data = encode_event_data(st.ctx, d, index, created);
+    auto data = st.encoder.encode(d, index, created);
     st.frames.append(make_frame(encode_event_frame(index, d.type, data)));
     st.writes.push({st.ctx.run_id, index, std::move(d.type), std::move(data),
                     static_cast<double>(created)});
@@ -66,6 +66,7 @@ event_log_impl::behavior_type event_log(self_ptr self, event_context ctx, limits
                                         log_services services) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
+  st.encoder = event_encoder{st.ctx};
   st.lim = lim;
   st.services = std::move(services);
   st.frames = frame_buffer{lim.retain_events, lim.retain_bytes};

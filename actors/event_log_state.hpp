@@ -6,6 +6,7 @@
 #include "actors/subscriber_actor.hpp"
 #include "actors/type_ids.hpp"
 #include "actors/write_behind.hpp"
+#include "core/event_encoder.hpp"
 #include "core/event_json.hpp"
 #include "core/limits.hpp"
 
@@ -31,6 +32,7 @@ struct subscriber_entry {
 /// tests (frame_buffer, write_behind, flow_window, log_budget); the actor glues them.
 struct event_log_state {
   event_context ctx;
+  event_encoder encoder; ///< ctx's fields escaped once, for every event's data
   limits lim;
   log_services services;
   caf::actor run;

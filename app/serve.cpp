@@ -34,6 +34,11 @@ int serve(const serve_options& o, const std::vector<component>& configured,
     registry.add(c);
   for (const auto& c : extra_components)
     registry.add(c);
+  if (o.bench_agent)
+    registry.add({"agents", "bench", "Bench Agent",
+                  "Load generator: `events` events of `bytes` bytes, `rate` per second "
+                  "(0: as fast as allowed), after `wait_ms`; each stamped with the wall clock.",
+                  "bench", nlohmann::json::object()});
   std::shared_ptr<persistence::store> db = persistence::open_store(o.db);
 
   // Block the signals in every thread we start; the main thread waits for them below.

@@ -27,6 +27,7 @@ struct serve_options {
   std::vector<std::pair<std::string, uint16_t>> peers;
   std::string cluster_secret;             ///< (or RUNCAST_CLUSTER_SECRET)
   size_t fault_cut_streams_after = 0;     ///< TEST ONLY fault hook; 0: off
+  bool bench_agent = false;               ///< adds the agent `bench` (bench/README.md)
   limits lim;
 };
 

@@ -104,6 +104,9 @@ std::vector<serve_setting> make_settings() {
              throw std::invalid_argument("must be text or json");
            o.log_format = v;
          }),
+    number("bench-agent",
+           "1: add the load generator agent `bench` (bench/README.md; default 0)", 0, 1,
+           [](o_t& o, int64_t v) { o.bench_agent = v == 1; }),
     number("fault-cut-streams-after",
            "TEST ONLY: drop every SSE stream after N events (default 0: never)", 0, 1'000'000,
            [](o_t& o, int64_t v) { o.fault_cut_streams_after = static_cast<size_t>(v); }),

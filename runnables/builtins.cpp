@@ -1,5 +1,6 @@
 #include "runnables/builtins.hpp"
 
+#include "runnables/bench_runnable.hpp"
 #include "runnables/command_runnable.hpp"
 #include "runnables/echo_runnable.hpp"
 #include "runnables/openai_runnable.hpp"
@@ -18,6 +19,14 @@ actors::runnable_registry builtins(size_t max_child_processes,
     auto delay = actors::int_param(info.params, "delay_ms", 20, 0, echo_runnable::max_delay_ms);
     return std::make_shared<echo_runnable>(info.message, std::chrono::milliseconds{delay},
                                            info.names.content);
+  });
+  r.add("bench", [](const component&, const actors::run_info& info) {
+    bench_runnable::params p;
+    p.events = actors::int_param(info.params, "events", 1000, 0, 100'000'000);
+    p.bytes = static_cast<size_t>(actors::int_param(info.params, "bytes", 200, 16, 65'536));
+    p.rate = actors::int_param(info.params, "rate", 0, 0, 10'000'000);
+    p.wait = std::chrono::milliseconds{actors::int_param(info.params, "wait_ms", 0, 0, 60'000)};
+    return std::make_shared<bench_runnable>(p, info.names.content);
   });
   r.add("team", [](const component& c, const actors::run_info&) {
     return std::make_shared<team_runnable>(team_spec::from(c));

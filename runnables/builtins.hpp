@@ -8,7 +8,8 @@
 
 namespace runcast::runnables {
 
-/// The runnables runcast ships, by the name a component's `runnable` gives: `echo`,
+/// The runnables runcast ships, by the name a component's `runnable` gives: `echo`, `bench`
+/// (bench_runnable.hpp: a load generator),
 /// `command` (command_runnable.hpp), `openai` (openai_runnable.hpp: any OpenAI-compatible
 /// chat-completions endpoint), `team` (team_runnable.hpp), `workflow`
 /// (workflow_runnable.hpp). The child processes of this registry's runnables — commands and

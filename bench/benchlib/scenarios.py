@@ -1,0 +1,189 @@
+"""The scenarios of bench/run-all. Each takes (bench, server, rep) and returns its figures
+for that server; a server it does not apply to is not passed. Sizes come from `bench.size`
+(quick or full)."""
+
+import os
+import subprocess
+import time
+
+from benchlib.servers import Runcast, cpu_seconds, rss_kib
+
+
+def _check(summary, want_ok, what):
+    if summary["ok"] < want_ok or summary.get("error"):
+        raise RuntimeError(f"{what}: {summary}")
+
+
+def live(b, srv, rep):
+    """One run → one client, events as fast as the server lets them through."""
+    n = b.size["live_events"]
+    cpu0 = cpu_seconds(srv.pids())
+    if isinstance(srv, Runcast):
+        s = b.sse_load("--port", srv.port, "--method", "POST", "--path", "/agents/bench/runs",
+                       "--body", f"message=bench&stream=true&events={n}&bytes={b.content_bytes}")
+    else:
+        s = b.sse_load("--port", srv.port, "--path", f"/sub/live{rep}",
+                       "--publish", f"/pub/live{rep}", "--messages", n,
+                       "--bytes", b.data_bytes, "--events", n)
+    cpu = cpu_seconds(srv.pids()) - cpu0
+    _check(s, 1, "live")
+    return {"live_eps": s["stream_rate_p50"], "live_cpu_us": cpu * 1e6 / max(1, s["payloads"])}
+
+
+def fanout(b, srv, rep):
+    """One run → 1,000 clients that joined before its first event."""
+    n, clients = b.size["fanout_events"], b.size["fanout_clients"]
+    if isinstance(srv, Runcast):
+        rid = srv.start_run(events=n, bytes=b.content_bytes, wait_ms=3000)
+        s = b.sse_load("--port", srv.port, "--connections", clients,
+                       "--path", f"/agents/bench/runs/{rid}/stream")
+        srv.wait_done(rid)
+    else:
+        s = b.sse_load("--port", srv.port, "--connections", clients, "--path", f"/sub/fan{rep}",
+                       "--publish", f"/pub/fan{rep}", "--messages", n,
+                       "--bytes", b.data_bytes, "--events", n)
+    _check(s, clients, "fanout")
+    return {"fanout_dps": s["deliveries_per_s"], "fanout_first_p99": s["first_e2e_ms"]["p99"]}
+
+
+def _history(b, srv, rep, n):
+    """A finished run (runcast) or a channel (nchan) holding n events; its stream path."""
+    if isinstance(srv, Runcast):
+        rid = srv.start_run(events=n - 2, bytes=b.content_bytes)  # + RunStarted, RunCompleted
+        srv.wait_done(rid)
+        return f"/agents/bench/runs/{rid}/stream", 0
+    b.sse_load("--port", srv.port, "--connections", 0, "--publish", f"/pub/hist{rep}",
+               "--messages", n, "--bytes", b.data_bytes)
+    return f"/replay/hist{rep}", n
+
+
+def replays(b, srv, rep):
+    """1,000 clients replay a finished 10,000-event history at once; then one at a time."""
+    n, clients = b.size["replay_events"], b.size["replay_clients"]
+    path, events = _history(b, srv, rep, n)
+    s = b.sse_load("--port", srv.port, "--connections", clients, "--path", path,
+                   "--events", events)
+    _check(s, clients, "replays")
+    out = {"replay1000_dps": s["deliveries_per_s"]}
+    rates, firsts = [], []
+    for _ in range(b.size["samples"]):
+        one = b.sse_load("--port", srv.port, "--path", path, "--events", events)
+        _check(one, 1, "replay")
+        rates.append(one["stream_rate_p50"])
+        firsts.append(one["first_event_ms"]["p50"])
+    firsts.sort()
+    out["replay_mem_eps"] = sorted(rates)[len(rates) // 2]
+    out["replay_mem_first_p50"] = firsts[len(firsts) // 2]
+    out["replay_mem_first_p99"] = firsts[min(len(firsts) - 1, int(0.99 * len(firsts)))]
+    return out
+
+
+def store_replay(b, srv, rep):
+    """One client at a time replays a finished run whose log memory let go (store reads)."""
+    path, _ = _history(b, srv, rep, b.size["replay_events"])
+    time.sleep(0.5)  # retention 0: the log expires as soon as the run is stored
+    rates, firsts = [], []
+    for _ in range(b.size["samples"]):
+        one = b.sse_load("--port", srv.port, "--path", path)
+        _check(one, 1, "store replay")
+        rates.append(one["stream_rate_p50"])
+        firsts.append(one["first_event_ms"]["p50"])
+    firsts.sort()
+    return {"replay_store_eps": sorted(rates)[len(rates) // 2],
+            "replay_store_first_p99": firsts[min(len(firsts) - 1, int(0.99 * len(firsts)))]}
+
+
+def starts(b, srv, rep):
+    """Background starts (stream=false), 64 connections keep-alive, with wrk."""
+    lua = os.path.join(b.root, "bench/wrk/start.lua")
+    out = subprocess.run(["wrk", "-t1", "-c64", f"-d{b.size['starts_s']}s", "--latency",
+                          "-s", lua, f"http://127.0.0.1:{srv.port}/agents/bench/runs"],
+                         capture_output=True, text=True, check=True).stdout
+    b.keep("wrk", out)
+    if "Non-2xx" in out:
+        raise RuntimeError("starts: some answers were not 2xx:\n" + out)
+    rps = float(out.split("Requests/sec:")[1].split()[0])
+    p99 = out.split(" 99% ")[1].split()[0]
+    return {"starts_per_s": rps, "starts_p99": _ms(p99)}
+
+
+def _ms(text):
+    for unit, f in (("us", 1e-3), ("ms", 1.0), ("s", 1e3)):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * f
+    return float(text)
+
+
+def first_event(b, srv, rep):
+    """A new streamed run's first event, one start at a time on a quiet server."""
+    firsts = []
+    for _ in range(b.size["samples"]):
+        s = b.sse_load("--port", srv.port, "--method", "POST", "--path", "/agents/bench/runs",
+                       "--body", "message=bench&stream=true&events=1&bytes=32")
+        _check(s, 1, "first event")
+        firsts.append(s["first_event_ms"]["p50"])
+    firsts.sort()
+    return {"new_first_p50": firsts[len(firsts) // 2],
+            "new_first_p99": firsts[min(len(firsts) - 1, int(0.99 * len(firsts)))]}
+
+
+def memory(b, srv, rep):
+    """Bytes of server memory per buffered event: finished runs held in their logs."""
+    runs, per_run = b.size["memory_runs"], b.size["replay_events"]
+    before = rss_kib(srv.pids())
+    ids = [srv.start_run(events=per_run - 2, bytes=b.content_bytes) for _ in range(runs)]
+    for rid in ids:
+        srv.wait_done(rid)
+    return {"mem_per_event_b": (rss_kib(srv.pids()) - before) * 1024 / (runs * per_run)}
+
+
+def idle(b, srv, rep):
+    """Server memory per idle SSE connection: streams of a live run that emits nothing."""
+    clients = b.size["idle_clients"]
+    ready = os.path.join(b.out, f"ready-{srv.name}-{rep}")
+    rid = None
+    if isinstance(srv, Runcast):
+        rid = srv.start_run(events=1, bytes=32, wait_ms=60000)
+        path = f"/agents/bench/runs/{rid}/stream"
+    else:
+        path = f"/sub/idle{rep}"
+    before = rss_kib(srv.pids())
+    proc = b.sse_load_async("--port", srv.port, "--connections", clients, "--path", path,
+                            "--ready-file", ready, "--timeout", 60)
+    until = time.time() + 60
+    while not os.path.exists(ready) and time.time() < until:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    after = rss_kib(srv.pids())
+    proc.kill()
+    proc.wait()
+    if rid:
+        srv.cancel(rid)
+    if not os.path.exists(ready):
+        raise RuntimeError("idle: the streams did not all open")
+    return {"idle_kib": (after - before) / clients}
+
+
+def ceiling(b, rep):
+    """Pre-built 262-byte frames over one loopback connection: the physical limit."""
+    s = b.sse_load("--raw-frames", b.size["raw_frames"], "--bytes", 262)
+    return {"raw_fps": s["deliveries_per_s"]}
+
+
+def llm(b, srv, rep):
+    """LLM-shaped traffic: 2,000 runs × 50 events/s of 40-byte tokens, one client each."""
+    runs, n = b.size["llm_runs"], b.size["llm_events"]
+    cpu0 = cpu_seconds(srv.pids())
+    if isinstance(srv, Runcast):
+        s = b.sse_load("--port", srv.port, "--connections", runs, "--method", "POST",
+                       "--path", "/agents/bench/runs",
+                       "--body", f"message=bench&stream=true&events={n}&bytes=40&rate=50")
+    else:
+        s = b.sse_load("--port", srv.port, "--connections", runs, "--channels", runs,
+                       "--path", f"/sub/llm{rep}x{{i}}", "--publish", f"/pub/llm{rep}x{{i}}",
+                       "--messages", runs * n, "--rate", runs * 50,
+                       "--bytes", b.token_data_bytes, "--events", n)
+    cpu = cpu_seconds(srv.pids()) - cpu0
+    _check(s, runs, "llm")
+    return {"llm_e2e_p50": s["e2e_ms"]["p50"], "llm_e2e_p99": s["e2e_ms"]["p99"],
+            "llm_cpu_us": cpu * 1e6 / max(1, s["payloads"])}

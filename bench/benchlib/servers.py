@@ -1,0 +1,148 @@
+"""The servers bench/run-all measures, and how to read their CPU and memory."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(port, path="/health", timeout=30):
+    until = time.time() + timeout
+    while time.time() < until:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing answered on port {port}")
+
+
+def cpu_seconds(pids):
+    """User + system CPU of these processes (all their threads)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    return total / TICK
+
+
+def rss_kib(pids):
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def post_form(port, path, form):
+    data = urllib.parse.urlencode(form).encode()
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method="POST")
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read())
+
+
+def get_json(port, path):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as r:
+        return json.loads(r.read())
+
+
+class Runcast:
+    name = "runcast"
+
+    def __init__(self, binary, workdir, extra=()):
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="runcast-", dir=workdir)
+        args = [binary, "--port", str(self.port), "--db", f"sqlite:{self.dir}/bench.db",
+                "--bench-agent", "1", "--log-level", "warn",
+                "--max-starting-runs", "100000", "--max-live-runs", "100000",
+                "--max-streams", "60000", "--max-connections", "65000", *extra]
+        self.log = open(os.path.join(self.dir, "server.log"), "w")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log,
+                                     preexec_fn=raise_fd_limit)
+        wait_http(self.port)
+
+    def pids(self):
+        return [self.proc.pid]
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+    def start_run(self, **params):
+        form = {"message": "bench", "stream": "false", "background": "true", **params}
+        return post_form(self.port, "/agents/bench/runs", form)["run_id"]
+
+    def wait_done(self, run_id, timeout=120):
+        until = time.time() + timeout
+        while time.time() < until:
+            status = get_json(self.port, f"/agents/bench/runs/{run_id}")["status"]
+            if status in ("COMPLETED", "ERROR", "CANCELLED"):
+                return status
+            time.sleep(0.05)
+        raise RuntimeError(f"run {run_id} did not finish")
+
+    def cancel(self, run_id):
+        post_form(self.port, f"/agents/bench/runs/{run_id}/cancel", {})
+
+
+class Nchan:
+    name = "nchan"
+
+    def __init__(self, workdir):
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="nchan-", dir=workdir)
+        with open(os.path.join(ROOT, "bench/nchan/nginx.conf.in")) as f:
+            conf = f.read().replace("@DIR@", self.dir).replace("@PORT@", str(self.port))
+        with open(os.path.join(self.dir, "nginx.conf"), "w") as f:
+            f.write(conf)
+        subprocess.run(["nginx", "-p", self.dir, "-c", f"{self.dir}/nginx.conf",
+                        "-e", f"{self.dir}/error.log"], check=True, preexec_fn=raise_fd_limit)
+        wait_http(self.port)
+        with open(os.path.join(self.dir, "nginx.pid")) as f:
+            self.master = int(f.read())
+
+    def pids(self):
+        out = subprocess.run(["pgrep", "-P", str(self.master)], capture_output=True, text=True)
+        return [self.master] + [int(p) for p in out.stdout.split()]
+
+    def stop(self):
+        os.kill(self.master, signal.SIGQUIT)
+        for _ in range(100):
+            if not os.path.exists(f"/proc/{self.master}"):
+                return
+            time.sleep(0.05)
+
+
+def raise_fd_limit():
+    import resource
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+

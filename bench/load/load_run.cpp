@@ -1,0 +1,220 @@
+#include "bench/load/load_run.hpp"
+
+#include "bench/load/payload.hpp"
+#include "bench/load/socket_util.hpp"
+
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+
+namespace bench {
+
+namespace {
+
+double ms_between(load_run::clock::time_point a, load_run::clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+std::string request_for(const load_options& o, int i) {
+  auto path = o.path;
+  if (auto at = path.find("{i}"); at != std::string::npos)
+    path.replace(at, 3, std::to_string(i % o.channels));
+  std::string r = o.method + " " + path + " HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n";
+  for (const auto& h : o.headers)
+    r += h + "\r\n";
+  if (o.method == "POST")
+    r += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+         + std::to_string(o.body.size()) + "\r\n";
+  return r + "\r\n" + (o.method == "POST" ? o.body : "");
+}
+
+void stats(std::ostringstream& out, const char* name, latencies& l) {
+  char buf[200];
+  std::snprintf(buf, sizeof buf, R"("%s":{"n":%zu,"p50":%.3f,"p99":%.3f,"max":%.3f})", name,
+                l.count(), l.percentile(0.5), l.percentile(0.99), l.percentile(1.0));
+  out << buf;
+}
+
+} // namespace
+
+load_run::load_run(const load_options& o) : o_(o), epoll_(::epoll_create1(0)) {
+}
+
+load_run::~load_run() {
+  for (auto& c : conns_)
+    if (c.fd >= 0)
+      ::close(c.fd);
+  ::close(epoll_);
+}
+
+void load_run::finish(connection& c, bool failed) {
+  if (c.done)
+    return;
+  c.done = true;
+  c.failed = failed;
+  --open_;
+  ::epoll_ctl(epoll_, EPOLL_CTL_DEL, c.fd, nullptr);
+  ::close(c.fd);
+  c.fd = -1;
+  if (c.payloads > 1)
+    rates_.push_back(static_cast<double>(c.payloads - 1) * 1000.0 / ms_between(c.first, c.last));
+}
+
+void load_run::on_frame(connection& c, std::string_view frame) {
+  auto at = frame.find("ts=");
+  if (at == std::string_view::npos)
+    return;
+  auto now = clock::now();
+  auto stamp = std::strtoll(frame.data() + at + 3, nullptr, 10);
+  double e2e = static_cast<double>(wall_ns() - stamp) / 1e6;
+  e2e_ms_.add(e2e);
+  if (c.payloads++ == 0) {
+    c.first = now;
+    first_event_ms_.add(ms_between(c.sent, now));
+    first_e2e_ms_.add(e2e);
+  }
+  c.last = now;
+  if (!any_) {
+    any_ = true;
+    first_any_ = now;
+  }
+  last_any_ = now;
+  ++payloads_;
+}
+
+void load_run::on_writable(connection& c) {
+  if (c.written == 0) {
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (::getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0)
+      return finish(c, true);
+    c.sent = clock::now();
+  }
+  auto n = ::write(c.fd, c.request.data() + c.written, c.request.size() - c.written);
+  if (n < 0)
+    return errno == EAGAIN ? void() : finish(c, true);
+  c.written += static_cast<size_t>(n);
+  if (c.written == c.request.size()) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = static_cast<uint64_t>(&c - conns_.data());
+    ::epoll_ctl(epoll_, EPOLL_CTL_MOD, c.fd, &ev);
+  }
+}
+
+void load_run::on_readable(connection& c) {
+  static char buf[256 * 1024];
+  for (;;) {
+    auto n = ::read(c.fd, buf, sizeof buf);
+    if (n == 0)
+      return finish(c, !c.reader->head_done() || c.reader->status() != 200);
+    if (n < 0)
+      return errno == EAGAIN ? void() : finish(c, true);
+    bytes_ += n;
+    bool had_head = c.reader->head_done();
+    if (!c.reader->feed(buf, static_cast<size_t>(n)))
+      return finish(c, true);
+    if (!had_head && c.reader->head_done()) {
+      ++heads_;
+      ++statuses_[c.reader->status()];
+      if (c.reader->status() != 200)
+        return finish(c, true);
+    }
+    if (c.reader->body_done() || (o_.events > 0 && c.payloads >= o_.events))
+      return finish(c, false);
+    if (static_cast<size_t>(n) < sizeof buf)
+      return;
+  }
+}
+
+void load_run::run(uint16_t port) {
+  conns_.resize(static_cast<size_t>(o_.connections));
+  for (int i = 0; i < o_.connections; ++i) {
+    auto& c = conns_[static_cast<size_t>(i)];
+    c.request = request_for(o_, i);
+    c.reader = std::make_unique<sse_reader>([this, &c](std::string_view f) { on_frame(c, f); });
+    c.fd = connect_nonblocking(o_.host, port);
+    if (c.fd < 0) {
+      c.done = c.failed = true;
+      continue;
+    }
+    epoll_event ev{};
+    ev.events = EPOLLOUT;
+    ev.data.u64 = static_cast<uint64_t>(i);
+    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, c.fd, &ev);
+    ++open_;
+  }
+  auto deadline = clock::now() + std::chrono::duration<double>(o_.timeout_s);
+  std::vector<epoll_event> events(1024);
+  bool ready_written = o_.ready_file.empty();
+  while (open_ > 0) {
+    if (!ready_written && all_heads()) {
+      ready_written = true;
+      std::FILE* f = std::fopen(o_.ready_file.c_str(), "w");
+      if (f) {
+        std::fputs("ready\n", f);
+        std::fclose(f);
+      }
+    }
+    if (clock::now() > deadline) {
+      timed_out_ = true;
+      break;
+    }
+    int n = ::epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), 100);
+    for (int i = 0; i < n; ++i) {
+      auto& c = conns_[events[static_cast<size_t>(i)].data.u64];
+      if (c.done)
+        continue;
+      if (events[static_cast<size_t>(i)].events & EPOLLOUT)
+        on_writable(c);
+      else
+        on_readable(c);
+    }
+  }
+}
+
+std::string load_run::summary(const std::string& extra_error) {
+  int ok = 0;
+  int failed = 0;
+  int incomplete = 0;
+  for (auto& c : conns_) {
+    if (c.done && !c.failed)
+      ++ok;
+    else if (c.failed)
+      ++failed;
+    else
+      ++incomplete;
+  }
+  std::ostringstream out;
+  double seconds = any_ ? ms_between(first_any_, last_any_) / 1000.0 : 0;
+  out << R"({"connections":)" << conns_.size() << R"(,"ok":)" << ok << R"(,"failed":)" << failed
+      << R"(,"incomplete":)" << incomplete << R"(,"timed_out":)" << (timed_out_ ? "true" : "false")
+      << R"(,"statuses":{)";
+  bool first = true;
+  for (auto [status, n] : statuses_) {
+    out << (first ? "" : ",") << '"' << status << R"(":)" << n;
+    first = false;
+  }
+  latencies rates;
+  for (auto r : rates_)
+    rates.add(r);
+  out << R"(},"payloads":)" << payloads_ << R"(,"bytes":)" << bytes_ << R"(,"seconds":)"
+      << seconds << R"(,"deliveries_per_s":)"
+      << (seconds > 0 ? static_cast<double>(payloads_ - 1) / seconds : 0)
+      << R"(,"stream_rate_p50":)" << rates.percentile(0.5) << ",";
+  stats(out, "first_event_ms", first_event_ms_);
+  out << ",";
+  stats(out, "first_e2e_ms", first_e2e_ms_);
+  out << ",";
+  stats(out, "e2e_ms", e2e_ms_);
+  out << R"(,"error":")" << extra_error << "\"}";
+  return out.str();
+}
+
+} // namespace bench

@@ -1,0 +1,140 @@
+#include "core/event_encoder.hpp"
+
+#include "core/event_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+
+namespace runcast {
+
+namespace {
+
+/// Well-formed UTF-8 as Unicode defines it (no overlongs, no surrogates, ≤ U+10FFFF): what
+/// nlohmann's decoder accepts. ASCII runs are skipped 8 bytes at a time.
+bool valid_utf8(std::string_view s) {
+  auto p = reinterpret_cast<const unsigned char*>(s.data());
+  auto end = p + s.size();
+  while (p < end) {
+    if (*p < 0x80) {
+      ++p;
+      continue;
+    }
+    auto need = [&](size_t n) { return static_cast<size_t>(end - p) > n; };
+    auto cont = [](unsigned char c) { return (c & 0xC0) == 0x80; };
+    unsigned char c = *p;
+    if (c >= 0xC2 && c <= 0xDF) {
+      if (!need(1) || !cont(p[1]))
+        return false;
+      p += 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      if (!need(2) || !cont(p[1]) || !cont(p[2]))
+        return false;
+      if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F))
+        return false;
+      p += 3;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      if (!need(3) || !cont(p[1]) || !cont(p[2]) || !cont(p[3]))
+        return false;
+      if ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] > 0x8F))
+        return false;
+      p += 4;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+void append_int(std::string& out, int64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+void append_key(std::string& out, std::string_view key) {
+  out.push_back(',');
+  event_encoder::append_string(out, key);
+  out.push_back(':');
+}
+
+} // namespace
+
+void event_encoder::append_string(std::string& out, std::string_view s) {
+  if (!valid_utf8(s)) {
+    // Rare (runnable output is not ours to trust): let nlohmann decide the replacements.
+    out += nlohmann::json(std::string{s}).dump(-1, ' ', false,
+                                               nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  out.push_back('"');
+  size_t plain = 0; // start of the bytes not yet appended
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\')
+      continue;
+    out.append(s.data() + plain, i - plain);
+    plain = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: {
+        static constexpr char hex[] = "0123456789abcdef";
+        char u[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF]};
+        out.append(u, sizeof u);
+      }
+    }
+  }
+  out.append(s.data() + plain, s.size() - plain);
+  out.push_back('"');
+}
+
+event_encoder::event_encoder(const event_context& ctx) {
+  auto kind = std::string{singular_kind(ctx.kind)};
+  kind_id_key_ = kind + "_id";
+  kind_name_key_ = kind + "_name";
+  append_key(constant_, kind_id_key_);
+  append_string(constant_, ctx.component_id);
+  append_key(constant_, kind_name_key_);
+  append_string(constant_, ctx.component_name);
+  append_key(constant_, "run_id");
+  append_string(constant_, ctx.run_id);
+  append_key(constant_, "session_id");
+  append_string(constant_, ctx.session_id);
+}
+
+void event_encoder::encode(const event_draft& ev, int64_t index, int64_t created_at,
+                           std::string& out) const {
+  out.reserve(out.size() + 64 + constant_.size() + ev.type.size()
+              + (ev.content ? ev.content->size() + 16 : 0));
+  out += "{\"created_at\":";
+  append_int(out, created_at);
+  out += ",\"event\":";
+  append_string(out, ev.type);
+  out += constant_;
+  if (ev.fields.is_object()) {
+    for (const auto& [key, value] : ev.fields.items()) {
+      // The event's own keys win, as they would in a JSON object built in this order.
+      if (key == "created_at" || key == "event" || key == kind_id_key_ || key == kind_name_key_
+          || key == "run_id" || key == "session_id" || key == "content"
+          || key == "event_index")
+        continue;
+      append_key(out, key);
+      out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+  }
+  if (ev.content) {
+    out += ",\"content\":";
+    append_string(out, *ev.content);
+  }
+  out += ",\"event_index\":";
+  append_int(out, index);
+  out.push_back('}');
+}
+
+} // namespace runcast
