@@ -52,6 +52,7 @@ int serve(const serve_options& o, const std::vector<component>& configured,
   runtime::engine_options eo;
   eo.lim = o.lim;
   eo.node_id = o.node_id;
+  eo.worker_threads = o.worker_threads;
   eo.cluster.port = o.cluster_port;
   eo.cluster.host = o.cluster_host;
   eo.cluster.peers = o.peers;

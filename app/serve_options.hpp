@@ -22,6 +22,7 @@ struct serve_options {
   std::string log_level = "info";
   std::string log_format = "text"; ///< "text" or "json" (one JSON object per line)
   size_t http_threads = 2;
+  size_t worker_threads = 0;              ///< CAF scheduler workers; 0: one per core (≥ 2)
   uint16_t cluster_port = 0;              ///< 0: single node
   std::string cluster_host = "127.0.0.1";
   std::vector<std::pair<std::string, uint16_t>> peers;

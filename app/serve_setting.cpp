@@ -81,6 +81,8 @@ std::vector<serve_setting> make_settings() {
          }),
     number("http-threads", "I/O threads (default 2)", 1, 64,
            [](o_t& o, int64_t v) { o.http_threads = static_cast<size_t>(v); }),
+    number("worker-threads", "actor scheduler threads (default 0: one per core, at least 2)",
+           0, 64, [](o_t& o, int64_t v) { o.worker_threads = static_cast<size_t>(v); }),
     number("cluster-port", "join a cluster: accept peers on this port (CAF middleman)", 1,
            65535, [](o_t& o, int64_t v) { o.cluster_port = static_cast<uint16_t>(v); }),
     text("cluster-host", "ADDR", "address of the cluster port (default 127.0.0.1)",

@@ -1,7 +1,8 @@
-// store_bench: events per second persisted through store::append_events, per backend and
-// batch size, one writer. The event log's group commit calls append_events with whatever
-// accumulated (1 event when runs are slow, hundreds when they are fast), so the batch sizes
-// bracket what a server sees.
+// store_bench: events per second persisted through store::append_events, per backend, batch
+// size and number of runs the events belong to, one writer. The event log's group commit
+// calls append_events with whatever accumulated (1 event when runs are slow, hundreds when
+// they are fast, from many runs at once when many are live), so the cells bracket what a
+// server sees.
 //
 //   store_bench [POSTGRESQL_URL]
 //
@@ -32,16 +33,18 @@ using runcast::persistence::open_store;
 using runcast::persistence::run_record;
 using runcast::persistence::store;
 
-constexpr int64_t events_per_cell = 20'000;
+constexpr int64_t events_per_cell = 100'000;
 constexpr size_t batch_sizes[] = {1, 64, 1024};
+// One run, and as many live runs as bench/run-all's LLM-shaped scenario.
+constexpr int run_counts[] = {1, 2000};
 // Each cell stops early after this long, so the whole bench stays well under a minute.
 constexpr std::chrono::seconds cell_time_cap{8};
 
-/// About 100 bytes, shaped like a RunContent event's data.
+/// 253 bytes, shaped like the RunContent event data bench/run-all streams.
 std::string payload(const std::string& run_id, int64_t index) {
   auto text = R"({"event":"RunContent","run_id":")" + run_id + R"(","index":)"
-              + std::to_string(index) + R"(,"content":"tok")";
-  text.resize(std::max<size_t>(text.size(), 96), 'x');
+              + std::to_string(index) + R"(,"content":"tok)";
+  text.resize(std::max<size_t>(text.size(), 251), 'x');
   return text + "\"}";
 }
 
@@ -50,40 +53,51 @@ struct cell {
   double seconds = 0;
 };
 
-cell measure(store& s, const std::string& run_id, size_t batch_size) {
-  run_record run;
-  run.run_id = run_id;
-  run.session_id = "bench";
-  run.kind = "agents";
-  run.component_id = "echo";
-  run.owner_node = "bench";
-  run.params_json = "{}";
-  s.create_run(run);
-
+cell measure(store& s, const std::string& name, size_t batch_size, int runs) {
+  // Events go to `runs` runs round-robin, as the event logs of that many live runs write
+  // them in one group commit: event k is index k / runs of run k % runs.
+  std::vector<std::string> ids;
+  for (int r = 0; r < runs; ++r) {
+    run_record run;
+    run.run_id = name + "-" + std::to_string(r);
+    run.session_id = "bench";
+    run.kind = "agents";
+    run.component_id = "echo";
+    run.owner_node = "bench";
+    run.params_json = "{}";
+    s.create_run(run);
+    ids.push_back(run.run_id);
+  }
   const auto start = std::chrono::steady_clock::now();
   int64_t next = 0;
   std::vector<stored_event> batch;
   while (next < events_per_cell
          && std::chrono::steady_clock::now() - start < cell_time_cap) {
     batch.clear();
-    for (size_t i = 0; i < batch_size && next < events_per_cell; ++i, ++next)
-      batch.push_back({run_id, next, "RunContent", payload(run_id, next), 1700000000.0});
+    for (size_t i = 0; i < batch_size && next < events_per_cell; ++i, ++next) {
+      const auto& id = ids[static_cast<size_t>(next % runs)];
+      auto index = next / runs;
+      batch.push_back({id, index, "RunContent", payload(id, index), 1700000000.0});
+    }
     s.append_events(batch);
   }
   cell result;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
                      .count();
   // The indices written are dense from 0, so the last one landed iff the next index is
-  // `next` (a hole would go unnoticed; counting every row would cost more than the check).
-  result.events = s.next_event_index(run_id);
-  if (result.events != next)
-    throw std::runtime_error(run_id + ": stored up to index " + std::to_string(result.events - 1)
-                             + ", wrote " + std::to_string(next) + " events");
+  // what was written (a hole would go unnoticed; counting every row would cost more).
+  int64_t stored = 0;
+  for (int r = 0; r < runs; ++r)
+    stored += s.next_event_index(ids[static_cast<size_t>(r)]);
+  if (stored != next)
+    throw std::runtime_error(name + ": stored " + std::to_string(stored) + " events, wrote "
+                             + std::to_string(next));
+  result.events = next;
   return result;
 }
 
-void print_row(const char* backend, size_t batch_size, const cell& c) {
-  std::printf("%-11s %6zu %8lld %9.3f %11.0f %10.0f\n", backend, batch_size,
+void print_row(const char* backend, int runs, size_t batch_size, const cell& c) {
+  std::printf("%-11s %5d %6zu %8lld %9.3f %11.0f %10.0f\n", backend, runs, batch_size,
               static_cast<long long>(c.events), c.seconds,
               static_cast<double>(c.events) / c.seconds,
               static_cast<double>(c.events) / static_cast<double>(batch_size) / c.seconds);
@@ -91,9 +105,13 @@ void print_row(const char* backend, size_t batch_size, const cell& c) {
 }
 
 void bench(const char* backend, store& s) {
-  for (auto batch_size : batch_sizes)
-    print_row(backend, batch_size,
-              measure(s, std::string{backend} + "-" + std::to_string(batch_size), batch_size));
+  for (auto runs : run_counts)
+    for (auto batch_size : batch_sizes)
+      print_row(backend, runs, batch_size,
+                measure(s,
+                        std::string{backend} + "-" + std::to_string(runs) + "-"
+                          + std::to_string(batch_size),
+                        batch_size, runs));
 }
 
 /// The admin URL with its database replaced by `database` (query parameters kept).
@@ -135,14 +153,15 @@ int main(int argc, char** argv) {
   for (auto b : batch_sizes)
     std::cout << ' ' << b;
   std::cout << ", ~" << payload("sqlite-1", 0).size()
-            << "-byte data, one writer thread, append_events only\n"
+            << "-byte data, one writer thread, append_events only, events spread over 1 or "
+               "2000 runs\n"
             << "sqlite: temp file, WAL, synchronous=NORMAL\n"
             << "postgresql: "
             << (pg_url.empty() ? "skipped (no URL argument, RUNCAST_TEST_PG_URL unset)"
                                : without_password(pg_url) + " (scratch database)")
             << "\n\n";
-  std::printf("%-11s %6s %8s %9s %11s %10s\n", "backend", "batch", "events", "seconds",
-              "events/s", "batches/s");
+  std::printf("%-11s %5s %6s %8s %9s %11s %10s\n", "backend", "runs", "batch", "events",
+              "seconds", "events/s", "batches/s");
 
   int status = 0;
   const auto dir = std::filesystem::temp_directory_path()

@@ -17,6 +17,8 @@ namespace {
 
 /// A client has no reason to send anything on an SSE connection; bound what we swallow.
 constexpr size_t max_watched_bytes = 64 * 1024;
+// The longest a written frame waits to be credited back (sse_stream::on_write).
+constexpr auto credit_interval = std::chrono::milliseconds{200};
 
 /// Most frames a stream may hold queued: a subscriber window or a store batch, with room.
 size_t max_queued(const limits& lim) {
@@ -179,8 +181,19 @@ void sse_stream::on_write(beast::error_code ec, size_t counted) {
   events_written_ += counted;
   if (counted > 0 && on_credit_)
     on_credit_(counted);
-  if (subscription_ && counted > 0)
-    subscription_->credit(counted);
+  uncredited_ += counted;
+  // A credit is two messages (to the subscriber, on to the event log): batch them. The
+  // window still moves: the log has a window of frames out, and at most a quarter window
+  // waits here, so frames keep coming and each write may send the credit; and a slow reader
+  // is credited at least every credit_interval, far inside the stall timeout.
+  auto now = std::chrono::steady_clock::now();
+  if (subscription_ && uncredited_ > 0
+      && (uncredited_ >= std::max<size_t>(1, lim_.subscriber_window / 4)
+          || now - credited_at_ >= credit_interval)) {
+    subscription_->credit(uncredited_);
+    uncredited_ = 0;
+    credited_at_ = now;
+  }
   do_write();
 }
 

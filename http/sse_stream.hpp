@@ -138,6 +138,10 @@ private:
   std::chrono::steady_clock::time_point started_; ///< ...
   size_t bytes_written_ = 0;                      ///< ...
   size_t events_written_ = 0;  ///< events (not meta frames or comments) written so far
+  /// Written frames not yet credited to the subscription: credits go back in batches (a
+  /// quarter window, or after credit_interval), not one message per write.
+  size_t uncredited_ = 0;
+  std::chrono::steady_clock::time_point credited_at_{};
 };
 
 } // namespace runcast::http

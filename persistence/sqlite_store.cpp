@@ -1,5 +1,6 @@
 #include "persistence/sqlite_store.hpp"
 
+#include "persistence/sqlite_checkpointer.hpp"
 #include "persistence/sqlite_connection.hpp"
 #include "persistence/sqlite_errors.hpp"
 #include "persistence/sqlite_read_pool.hpp"
@@ -25,6 +26,12 @@ using detail::run_columns;
 using detail::sqlite_statement_use;
 using detail::sqlite_transaction;
 
+namespace {
+// The WAL's size, in pages, at which the checkpointer copies it back: SQLite's own default
+// for its automatic checkpoint (about 4 MB).
+constexpr int checkpoint_pages = 1000;
+} // namespace
+
 // -- constructors, destructors ---------------------------------------------------------------
 
 sqlite_store::sqlite_store(const std::string& path, size_t read_connections)
@@ -45,9 +52,24 @@ sqlite_store::sqlite_store(const std::string& path, size_t read_connections)
   }
   // Only now: a read-only connection cannot create the file or the schema it reads.
   readers_ = std::make_unique<detail::sqlite_read_pool>(*writer_, path, read_connections);
+  if (detail::sqlite_read_pool::shareable(path)) {
+    // Checkpoints move off the writer (sqlite_checkpointer.hpp): no commit waits for one.
+    checkpointer_ = std::make_unique<detail::sqlite_checkpointer>(path, checkpoint_pages);
+    std::lock_guard<std::mutex> lock{writer_->mutex()};
+    exec(writer_->handle(), "PRAGMA wal_autocheckpoint = 0", "configure wal_autocheckpoint");
+    sqlite3_wal_hook(writer_->handle(), &detail::sqlite_checkpointer::hook, checkpointer_.get());
+  }
 }
 
-sqlite_store::~sqlite_store() = default;
+sqlite_store::~sqlite_store() {
+  if (checkpointer_) {
+    // No commit may reach the checkpointer once it is gone; the writer, closing last,
+    // checkpoints what is left.
+    std::lock_guard<std::mutex> lock{writer_->mutex()};
+    sqlite3_wal_hook(writer_->handle(), nullptr, nullptr);
+  }
+  checkpointer_.reset();
+}
 
 // -- store interface -------------------------------------------------------------------------
 

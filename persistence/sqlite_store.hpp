@@ -10,6 +10,7 @@ namespace runcast::persistence {
 
 namespace detail {
 
+class sqlite_checkpointer;
 class sqlite_connection;
 class sqlite_read_pool;
 
@@ -83,6 +84,9 @@ private:
   // last commit without waiting for a write in progress, so a resume's load_events does not
   // queue behind the event log's append_events batches.
   std::unique_ptr<detail::sqlite_read_pool> readers_;
+
+  // Checkpoints the WAL beside the writer (none for a private in-memory database).
+  std::unique_ptr<detail::sqlite_checkpointer> checkpointer_;
 };
 
 } // namespace runcast::persistence

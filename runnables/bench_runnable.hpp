@@ -12,7 +12,8 @@ namespace runcast::runnables {
 /// `bench`). Emits `events` content events of `bytes` bytes each, `rate` per second (0: as
 /// fast as the run's flow control lets it), after waiting `wait_ms` (so that clients can
 /// join before the first event). Each content starts with `ts=<ns since the epoch>;` — the
-/// wall clock when it was made — so a client on the same machine measures end-to-end latency.
+/// wall clock when it was made or, when paced, when it was due (so a server that falls
+/// behind shows its lag) — so a client on the same machine measures end-to-end latency.
 class bench_runnable : public actors::step_runnable {
 public:
   struct params {
@@ -27,14 +28,15 @@ public:
   actors::step next() override;
 
 private:
-  /// One event's content, stamped now.
-  std::string make_content() const;
+  /// One event's content, stamped `ns` (wall clock, ns since the epoch).
+  std::string make_content(int64_t ns) const;
 
   params p_;
   std::string content_event_;
   int64_t emitted_ = 0;
   bool waited_ = false;
   std::chrono::steady_clock::time_point start_{};
+  int64_t start_wall_ns_ = 0; ///< start_ on the wall clock
 };
 
 } // namespace runcast::runnables

@@ -76,7 +76,7 @@ class Runcast:
     def __init__(self, binary, workdir, extra=()):
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix="runcast-", dir=workdir)
-        args = [binary, "--port", str(self.port), "--db", f"sqlite:{self.dir}/bench.db",
+        args = [binary, "serve", "--port", str(self.port), "--db", f"sqlite:{self.dir}/bench.db",
                 "--bench-agent", "1", "--log-level", "warn",
                 "--max-starting-runs", "100000", "--max-live-runs", "100000",
                 "--max-streams", "60000", "--max-connections", "65000", *extra]
@@ -96,20 +96,27 @@ class Runcast:
             self.proc.kill()
 
     def start_run(self, **params):
+        """Starts a background `bench` run; returns (run_id, session_id)."""
         form = {"message": "bench", "stream": "false", "background": "true", **params}
-        return post_form(self.port, "/agents/bench/runs", form)["run_id"]
+        r = post_form(self.port, "/agents/bench/runs", form)
+        return r["run_id"], r["session_id"]
 
-    def wait_done(self, run_id, timeout=120):
+    @staticmethod
+    def stream_path(run):
+        return f"/agents/bench/runs/{run[0]}/stream?session_id={run[1]}"
+
+    def wait_done(self, run, timeout=120):
         until = time.time() + timeout
         while time.time() < until:
-            status = get_json(self.port, f"/agents/bench/runs/{run_id}")["status"]
+            status = get_json(self.port,
+                              f"/agents/bench/runs/{run[0]}?session_id={run[1]}")["status"]
             if status in ("COMPLETED", "ERROR", "CANCELLED"):
                 return status
             time.sleep(0.05)
-        raise RuntimeError(f"run {run_id} did not finish")
+        raise RuntimeError(f"run {run[0]} did not finish")
 
-    def cancel(self, run_id):
-        post_form(self.port, f"/agents/bench/runs/{run_id}/cancel", {})
+    def cancel(self, run):
+        post_form(self.port, f"/agents/bench/runs/{run[0]}/cancel", {"session_id": run[1]})
 
 
 class Nchan:

@@ -38,7 +38,9 @@ const char* load_options::usage() {
   --bytes N            payload size (200)
   --channels N         spread connections and messages over N channels (1)
   --rate N             messages per second in all (0: as fast as they are taken)
-  --pipeline N         publish requests in flight (64)
+  --pipeline N         publish requests in flight per connection (1: nchan drops
+                       messages for a subscriber that falls behind a pipelined publisher)
+  --publishers N       publishing connections (1)
   --raw-frames N       the loopback ceiling: read N pre-built frames from a private server
   --ready-file PATH    write PATH once every stream has its response head
 A payload event is a frame whose data holds "ts=<ns since the epoch>;". Prints one JSON
@@ -87,6 +89,8 @@ load_options load_options::parse(int argc, char** argv) {
       o.rate = number(flag, v, 0, INT64_MAX);
     else if (flag == "--pipeline")
       o.pipeline = static_cast<int>(number(flag, v, 1, 100'000));
+    else if (flag == "--publishers")
+      o.publishers = static_cast<int>(number(flag, v, 1, 1'000));
     else if (flag == "--ready-file")
       o.ready_file = v;
     else if (flag == "--raw-frames")

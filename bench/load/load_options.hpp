@@ -26,7 +26,8 @@ struct load_options {
   size_t bytes = 200;
   int channels = 1;
   int64_t rate = 0;
-  int pipeline = 64;     ///< publish requests in flight on one connection
+  int pipeline = 1;      ///< publish requests in flight on one connection
+  int publishers = 1;    ///< publishing connections, each its own thread
   /// The loopback ceiling: serve `raw_frames` pre-built frames of `bytes` bytes on a private
   /// port to one connection, as fast as the kernel takes them, and read them.
   int64_t raw_frames = 0;

@@ -25,7 +25,8 @@ std::string request_for(const load_options& o, int i) {
   auto path = o.path;
   if (auto at = path.find("{i}"); at != std::string::npos)
     path.replace(at, 3, std::to_string(i % o.channels));
-  std::string r = o.method + " " + path + " HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n";
+  std::string r =
+    o.method + " " + path + " HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n";
   for (const auto& h : o.headers)
     r += h + "\r\n";
   if (o.method == "POST")

@@ -11,7 +11,8 @@
 
 namespace bench {
 
-publisher::publisher(const load_options& o) : o_(o) {
+publisher::publisher(const load_options& o, int part, int parts)
+  : o_(o), part_(part), parts_(parts) {
 }
 
 int publisher::take_response() {
@@ -38,15 +39,18 @@ std::string publisher::run() {
   if (fd_ < 0)
     return "publisher: cannot connect";
   auto start = std::chrono::steady_clock::now();
+  auto start_wall = wall_ns();
   int64_t sent = 0;
   int64_t answered = 0;
+  const int64_t mine = (o_.messages - part_ + parts_ - 1) / parts_;
+  auto number = [&](int64_t n) { return part_ + n * parts_; }; // the n-th of mine, overall
   char buf[64 * 1024];
   std::string error;
-  while (answered < o_.messages) {
+  while (answered < mine) {
     std::string out;
-    while (sent < o_.messages && sent - answered < o_.pipeline) {
+    while (sent < mine && sent - answered < o_.pipeline) {
       if (o_.rate > 0) {
-        auto at = start + std::chrono::nanoseconds{sent * 1'000'000'000 / o_.rate};
+        auto at = start + std::chrono::nanoseconds{number(sent) * 1'000'000'000 / o_.rate};
         if (at > std::chrono::steady_clock::now()) {
           if (sent > answered)
             break; // read what is due first
@@ -55,8 +59,9 @@ std::string publisher::run() {
       }
       auto path = o_.publish_path;
       if (auto at = path.find("{i}"); at != std::string::npos)
-        path.replace(at, 3, std::to_string(sent % o_.channels));
-      auto body = stamped_payload(o_.bytes);
+        path.replace(at, 3, std::to_string(number(sent) % o_.channels));
+      auto body = stamped_payload(
+        o_.bytes, o_.rate > 0 ? start_wall + number(sent) * 1'000'000'000 / o_.rate : 0);
       out += "POST " + path + " HTTP/1.1\r\nHost: bench\r\nContent-Type: text/plain\r\n"
              + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
       ++sent;

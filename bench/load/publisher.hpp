@@ -9,10 +9,11 @@
 namespace bench {
 
 /// Publishes stamped payloads to a pub/sub server (nchan's `nchan_publisher`) over one
-/// keep-alive connection, `pipeline` requests in flight, paced to `rate` if set.
+/// keep-alive connection, `pipeline` requests in flight, paced to `rate` if set. With
+/// several publishers, publisher `part` of `parts` sends messages part, part + parts, ….
 class publisher {
 public:
-  explicit publisher(const load_options& o);
+  publisher(const load_options& o, int part, int parts);
 
   /// Publishes every message; returns an error text, empty on success.
   std::string run();
@@ -27,6 +28,8 @@ private:
   int take_response();
 
   const load_options& o_;
+  int part_;
+  int parts_;
   int fd_ = -1;
   std::string in_;
   std::atomic<int64_t> published_{0};

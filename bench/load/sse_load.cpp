@@ -18,6 +18,7 @@
 #include <memory>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 int main(int argc, char** argv) {
   bench::load_options o;
@@ -51,8 +52,18 @@ int main(int argc, char** argv) {
       while (!load.all_heads() && std::chrono::steady_clock::now() < until)
         std::this_thread::sleep_for(std::chrono::milliseconds{5});
       std::this_thread::sleep_for(std::chrono::milliseconds{100});
-      bench::publisher p{o};
-      error = p.run();
+      std::vector<std::thread> parts;
+      std::vector<std::string> errors(static_cast<size_t>(o.publishers));
+      for (int i = 0; i < o.publishers; ++i)
+        parts.emplace_back([&, i] {
+          bench::publisher p{o, i, o.publishers};
+          errors[static_cast<size_t>(i)] = p.run();
+        });
+      for (auto& t : parts)
+        t.join();
+      for (auto& e : errors)
+        if (!e.empty())
+          error = e;
     }};
   }
   load.run(port);

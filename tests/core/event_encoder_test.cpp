@@ -4,6 +4,7 @@
 
 #include "core/event_encoder.hpp"
 #include "core/event_json.hpp"
+#include "tests/support/tree_event_json.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -11,29 +12,9 @@
 #include <random>
 
 using namespace runcast;
+using runcast::test::tree_event_json;
 
 namespace {
-
-/// The reference: the tree-building encoder runcast used before event_encoder.
-std::string reference(const event_context& ctx, const event_draft& ev, int64_t index,
-                      int64_t created_at) {
-  nlohmann::ordered_json j;
-  auto kind = std::string{singular_kind(ctx.kind)};
-  j["created_at"] = created_at;
-  j["event"] = ev.type;
-  j[kind + "_id"] = ctx.component_id;
-  j[kind + "_name"] = ctx.component_name;
-  j["run_id"] = ctx.run_id;
-  j["session_id"] = ctx.session_id;
-  if (ev.fields.is_object())
-    for (const auto& [key, value] : ev.fields.items())
-      if (!j.contains(key) && key != "content" && key != "event_index")
-        j[key] = value;
-  if (ev.content)
-    j["content"] = *ev.content;
-  j["event_index"] = index;
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
 
 /// Random bytes drawn mostly from the interesting ones.
 std::string random_text(std::mt19937& rng) {
@@ -63,7 +44,7 @@ TEST_CASE("the encoder writes what nlohmann writes for chosen events") {
     {"RunCompleted", std::string{""}, {{"metrics", {{"tokens", 3}, {"s", "\x01"}}}}},
   };
   for (const auto& d : drafts)
-    CHECK(enc.encode(d, 7, 1700000000) == reference(ctx, d, 7, 1700000000));
+    CHECK(enc.encode(d, 7, 1700000000) == tree_event_json(ctx, d, 7, 1700000000));
 }
 
 TEST_CASE("the encoder writes what nlohmann writes for 20,000 random events") {
@@ -89,7 +70,8 @@ TEST_CASE("the encoder writes what nlohmann writes for 20,000 random events") {
     auto index = static_cast<int64_t>(rng()) - (1LL << 31);
     auto created = static_cast<int64_t>(rng());
     INFO("case " << i);
-    REQUIRE(event_encoder{ctx}.encode(d, index, created) == reference(ctx, d, index, created));
+    REQUIRE(event_encoder{ctx}.encode(d, index, created)
+            == tree_event_json(ctx, d, index, created));
   }
 }
 

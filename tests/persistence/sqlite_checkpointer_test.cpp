@@ -1,0 +1,72 @@
+// The SQLite store checkpoints its WAL on a thread of its own (the writer's automatic
+// checkpoint is off): the database file must still receive what was committed, and under
+// steady writes the WAL must still start over, instead of growing with every event written.
+
+#include "persistence/store.hpp"
+
+#include "tests/persistence/sample_rows.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+using runcast::stored_event;
+using runcast::persistence::open_store;
+using runcast::test::minimal_run;
+using runcast::test::temp_dir;
+
+namespace {
+
+constexpr int64_t events_per_round = 40'000;
+constexpr size_t data_bytes = 300; // 40,000 × ~330 B ≈ 13 MB a round, ~3,200 WAL pages
+
+/// Appends one round of events to `run_id`, from index `from`.
+void write_round(runcast::persistence::store& s, const std::string& run_id, int64_t from) {
+  std::vector<stored_event> batch;
+  for (int64_t i = 0; i < events_per_round; ++i) {
+    batch.push_back({run_id, from + i, "RunContent", std::string(data_bytes, 'x'), 1.0});
+    if (batch.size() == 1000) {
+      s.append_events(batch);
+      batch.clear();
+    }
+  }
+}
+
+/// Waits (up to 20 s: a loaded machine) until `path` holds at least `bytes`.
+bool grows_to(const std::filesystem::path& path, uintmax_t bytes) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds{20};
+  while (std::filesystem::file_size(path) < bytes) {
+    if (std::chrono::steady_clock::now() > until)
+      return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds{20}); // polling a file, not timing
+  }
+  return true;
+}
+
+} // namespace
+
+TEST_CASE("the SQLite store's checkpointer copies the WAL into the database and restarts it") {
+  temp_dir dir;
+  auto db = dir.path() / "runcast.db";
+  auto wal = dir.path() / "runcast.db-wal";
+  auto s = open_store("sqlite:" + db.string());
+  s->create_run(minimal_run("r1"));
+  auto empty = std::filesystem::file_size(db);
+  const uintmax_t round_bytes = events_per_round * data_bytes;
+
+  write_round(*s, "r1", 0);
+  // The writer never checkpoints (wal_autocheckpoint = 0): only the checkpointer can have
+  // moved the round into the database file.
+  REQUIRE(grows_to(db, empty + round_bytes));
+
+  // Steady writes: passive passes trail the newest commits, so only the restart keeps the
+  // WAL from holding every round (5 rounds ≈ 65 MB of events).
+  for (int round = 1; round < 5; ++round)
+    write_round(*s, "r1", round * events_per_round);
+  REQUIRE(grows_to(db, empty + 5 * round_bytes));
+  CHECK(std::filesystem::file_size(wal) < 3 * round_bytes);
+  CHECK(s->next_event_index("r1") == 5 * events_per_round);
+}
