@@ -28,6 +28,16 @@ constexpr const char* version_text = "runcast 0.1.0";
 
 int serve(const serve_options& o, const std::vector<component>& configured,
           actors::runnable_registry runnables, const std::vector<component>& extra_components) {
+  // Block the signals before any thread starts (the store starts its own: the SQLite
+  // checkpointer), so that every thread inherits the mask; the main thread waits for them
+  // below. A thread started earlier would take SIGTERM's default action: exit at once.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
   // The config file was read and checked whole by parse_command_line.
   auto registry = o.config.empty() ? component_registry::demo() : component_registry{};
   for (const auto& c : configured)
@@ -40,14 +50,6 @@ int serve(const serve_options& o, const std::vector<component>& configured,
                   "(0: as fast as allowed), after `wait_ms`; each stamped with the wall clock.",
                   "bench", nlohmann::json::object()});
   std::shared_ptr<persistence::store> db = persistence::open_store(o.db);
-
-  // Block the signals in every thread we start; the main thread waits for them below.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGUSR1);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   runtime::engine_options eo;
   eo.lim = o.lim;

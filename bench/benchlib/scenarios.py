@@ -117,6 +117,7 @@ def _ms(text):
 
 def first_event(b, srv, rep):
     """A new streamed run's first event, one start at a time on a quiet server."""
+    srv.wait_quiet()
     firsts = []
     for _ in range(b.size["samples"]):
         s = b.sse_load("--port", srv.port, "--method", "POST", "--path", "/agents/bench/runs",

@@ -115,6 +115,18 @@ class Runcast:
             time.sleep(0.05)
         raise RuntimeError(f"run {run[0]} did not finish")
 
+    def wait_quiet(self, timeout=60):
+        """Until no run is live (the previous scenario's runs have finished)."""
+        until = time.time() + timeout
+        while time.time() < until:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/metrics", timeout=5) as r:
+                for line in r.read().decode().splitlines():
+                    if line.startswith("runcast_live_runs "):
+                        if float(line.split()[1]) == 0:
+                            return
+            time.sleep(0.1)
+        raise RuntimeError("runs were still live after the wait")
+
     def cancel(self, run):
         post_form(self.port, f"/agents/bench/runs/{run[0]}/cancel", {"session_id": run[1]})
 
