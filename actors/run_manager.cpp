@@ -78,23 +78,20 @@ run_manager_actor::behavior_type run_manager(self_ptr self, log_services service
       return;
     }
     if (auto i = st.by_log.find(dm.source); i != st.by_log.end()) {
-      if (dm.reason && dm.reason != caf::exit_reason::normal)
-        st.ended_logs.insert(dm.source); // its exit message may still be on its way
+      st.held_logs->erase(dm.source);
       st.runs.erase(i->second);
       st.by_log.erase(i);
       maybe_finish_shutdown(self);
     }
   });
-  self->set_exit_handler([self](caf::exit_msg& msg) {
-    // Logs are linked so that stopping the manager stops them. A log that ends (normally
-    // after its retention, or by failing) is handled by its down message and must not take
-    // the manager and every other run's log with it. Down and exit messages of one log may
-    // come in either order, hence both maps. Anyone else's exit request is obeyed.
-    auto& st = self->state;
-    if (msg.reason == caf::exit_reason::normal || st.by_log.count(msg.source) > 0
-        || st.ended_logs.erase(msg.source) > 0)
-      return;
-    self->quit(msg.reason);
+  // Stopping the manager abnormally stops every log it holds, as a link to each would —
+  // without the links: CAF 0.17 checks a new link against every link the actor already has,
+  // and the manager would hold one per retained log, so each start would cost O(logs held)
+  // (half the CPU of a burst of starts once tens of thousands of runs are retained).
+  self->attach_functor([held = self->state.held_logs](const caf::error& reason) {
+    if (reason && reason != caf::exit_reason::normal)
+      for (auto& [addr, log] : *held)
+        caf::anon_send_exit(log, caf::exit_reason::user_shutdown);
   });
   return {
     [self](start_atom, run_spec& spec) -> caf::result<bool> {
@@ -118,9 +115,9 @@ run_manager_actor::behavior_type run_manager(self_ptr self, log_services service
             auto run = self->spawn(drive_run, run_events_actor{log}, body, std::move(info),
                                    st.env);
             self->send(log, watch_atom::value, caf::actor_cast<caf::actor>(run));
-            // Linked, so that stopping the manager stops every log it holds; monitored, to
-            // forget a log once its retention ends.
-            self->link_to(log);
+            // Held, so that stopping the manager stops it (above); monitored, to forget it
+            // once its retention ends.
+            st.held_logs->emplace(log.address(), caf::actor_cast<caf::actor>(log));
             self->monitor(log);
             self->monitor(run);
             st.runs[run_id] = {log, run};

@@ -11,6 +11,7 @@
 #include <caf/fwd.hpp>
 
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 
@@ -41,7 +42,10 @@ struct run_manager_state {
   std::map<std::string, entry> runs;
   std::map<caf::actor_addr, std::string> by_log;
   std::map<caf::actor_addr, std::string> by_run;
-  std::set<caf::actor_addr> ended_logs; ///< failed logs whose exit message is still due
+  /// The logs to stop should the manager stop abnormally; shared with the function
+  /// attached for that, which runs after the state is gone.
+  std::shared_ptr<std::map<caf::actor_addr, caf::actor>> held_logs =
+    std::make_shared<std::map<caf::actor_addr, caf::actor>>();
   size_t live = 0;     ///< runs running (their actor alive)
   size_t starting = 0; ///< starts waiting for the store to take their run
   bool draining = false;      ///< no new runs; live ones go on

@@ -116,3 +116,29 @@ TEST_CASE("a drained manager refuses starts and lets its live runs go on") {
   CHECK(fx.stored("r1").first.status == run_status::completed);
 }
 
+
+TEST_CASE("a manager that stops abnormally stops the logs it holds") {
+  // The manager holds no links to its logs (each new link would cost O(links held)); it
+  // stops them itself. A finished run's log would otherwise outlive it until its retention.
+  manager_fixture fx;
+  fx.start(fx.spec("r1", std::make_shared<runnables::echo_runnable>("a", 0ms)));
+  fx.start(fx.spec("r2", std::make_shared<idle_runnable>()));
+  std::vector<event_log_actor> logs;
+  for (const char* id : {"r1", "r2"}) {
+    auto found = fx.self->request(fx.manager, 5s, lookup_atom::value, std::string{id});
+    fx.run();
+    found.receive([&](event_log_actor& log) { logs.push_back(log); },
+                  [](caf::error& err) { FAIL(to_string(err)); });
+  }
+  REQUIRE(logs.size() == 2);
+  for (auto& log : logs) {
+    REQUIRE(log);
+    fx.self->monitor(log);
+  }
+  fx.self->send_exit(fx.manager, caf::exit_reason::kill);
+  fx.run();
+  int down = 0;
+  for (int i = 0; i < 2; ++i)
+    fx.self->receive([&](caf::down_msg&) { ++down; }, caf::after(0s) >> [] {});
+  CHECK(down == 2);
+}
