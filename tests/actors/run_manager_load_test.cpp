@@ -131,14 +131,16 @@ TEST_CASE("a manager that stops abnormally stops the logs it holds") {
                   [](caf::error& err) { FAIL(to_string(err)); });
   }
   REQUIRE(logs.size() == 2);
-  for (auto& log : logs) {
-    REQUIRE(log);
-    fx.self->monitor(log);
-  }
   fx.self->send_exit(fx.manager, caf::exit_reason::kill);
   fx.run();
-  int down = 0;
-  for (int i = 0; i < 2; ++i)
-    fx.self->receive([&](caf::down_msg&) { ++down; }, caf::after(0s) >> [] {});
-  CHECK(down == 2);
+  // A stopped log refuses the request at once; a live one would answer it.
+  int stopped = 0;
+  for (auto& log : logs) {
+    REQUIRE(log);
+    auto asked = fx.self->request(log, 5s, stats_atom::value);
+    fx.run();
+    asked.receive([](log_stats&) { FAIL("a log outlived its manager"); },
+                  [&](caf::error&) { ++stopped; });
+  }
+  CHECK(stopped == 2);
 }
