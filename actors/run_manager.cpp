@@ -85,9 +85,9 @@ run_manager_actor::behavior_type run_manager(self_ptr self, log_services service
     }
   });
   // Stopping the manager abnormally stops every log it holds, as a link to each would —
-  // without the links: CAF 0.17 checks a new link against every link the actor already has,
-  // and the manager would hold one per retained log, so each start would cost O(logs held)
-  // (half the CPU of a burst of starts once tens of thousands of runs are retained).
+  // without the links: CAF 0.17 removes an ended link by walking every link the actor
+  // holds, and the manager would hold one per retained log, so each log evicted to make
+  // room for a new run would cost O(logs held) (half the CPU of a burst of starts).
   self->attach_functor([held = self->state.held_logs](const caf::error& reason) {
     if (reason && reason != caf::exit_reason::normal)
       for (auto& [addr, log] : *held)
