@@ -11,7 +11,7 @@ namespace runcast {
 namespace {
 
 /// Well-formed UTF-8 as Unicode defines it (no overlongs, no surrogates, ≤ U+10FFFF): what
-/// nlohmann's decoder accepts. ASCII runs are skipped 8 bytes at a time.
+/// nlohmann's decoder accepts.
 bool valid_utf8(std::string_view s) {
   auto p = reinterpret_cast<const unsigned char*>(s.data());
   auto end = p + s.size();

@@ -77,9 +77,14 @@ void sqlite_checkpointer::run() {
                                      &wal_pages, &copied);
     }
     // BUSY only means a reader or the writer held what this pass needed: the next one
-    // copies it. Anything else is worth a line, once per failure.
-    if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
-      spdlog::warn("sqlite store: checkpoint failed: {}", sqlite3_errstr(rc));
+    // copies it. Anything else is logged when it starts and when it ends, not every second.
+    bool failed = rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED;
+    if (failed && rc != failing_)
+      spdlog::warn("sqlite store: checkpoint failed: {} (retried every second)",
+                   sqlite3_errstr(rc));
+    else if (!failed && failing_ != SQLITE_OK)
+      spdlog::info("sqlite store: checkpoints work again");
+    failing_ = failed ? rc : SQLITE_OK;
     lock.lock();
     // What a reader's snapshot kept back is copied by a later pass, within a second.
     if (rc != SQLITE_OK || copied < wal_pages)

@@ -43,6 +43,7 @@ private:
   std::condition_variable wake_;
   int pages_ = 0;    ///< the WAL's size at the last commit
   bool stop_ = false;
+  int failing_ = 0;  ///< the error of the last pass, 0 (SQLITE_OK) if it went well
   std::thread thread_;
 };
 

@@ -9,6 +9,12 @@ import time
 from benchlib.servers import Runcast, cpu_seconds, rss_kib
 
 
+def _pct(values, p):
+    """The p-quantile (0 ≤ p ≤ 1) of the values, nearest rank."""
+    v = sorted(values)
+    return v[min(len(v) - 1, int(p * len(v)))]
+
+
 def _check(summary, want_ok, what):
     if summary["ok"] < want_ok or summary.get("error"):
         raise RuntimeError(f"{what}: {summary}")
@@ -72,10 +78,9 @@ def replays(b, srv, rep):
         _check(one, 1, "replay")
         rates.append(one["stream_rate_p50"])
         firsts.append(one["first_event_ms"]["p50"])
-    firsts.sort()
-    out["replay_mem_eps"] = sorted(rates)[len(rates) // 2]
-    out["replay_mem_first_p50"] = firsts[len(firsts) // 2]
-    out["replay_mem_first_p99"] = firsts[min(len(firsts) - 1, int(0.99 * len(firsts)))]
+    out["replay_mem_eps"] = _pct(rates, 0.5)
+    out["replay_mem_first_p50"] = _pct(firsts, 0.5)
+    out["replay_mem_first_p99"] = _pct(firsts, 0.99)
     return out
 
 
@@ -89,9 +94,7 @@ def store_replay(b, srv, rep):
         _check(one, 1, "store replay")
         rates.append(one["stream_rate_p50"])
         firsts.append(one["first_event_ms"]["p50"])
-    firsts.sort()
-    return {"replay_store_eps": sorted(rates)[len(rates) // 2],
-            "replay_store_first_p99": firsts[min(len(firsts) - 1, int(0.99 * len(firsts)))]}
+    return {"replay_store_eps": _pct(rates, 0.5), "replay_store_first_p99": _pct(firsts, 0.99)}
 
 
 def starts(b, srv, rep):
@@ -124,9 +127,7 @@ def first_event(b, srv, rep):
                        "--body", "message=bench&stream=true&events=1&bytes=32")
         _check(s, 1, "first event")
         firsts.append(s["first_event_ms"]["p50"])
-    firsts.sort()
-    return {"new_first_p50": firsts[len(firsts) // 2],
-            "new_first_p99": firsts[min(len(firsts) - 1, int(0.99 * len(firsts)))]}
+    return {"new_first_p50": _pct(firsts, 0.5), "new_first_p99": _pct(firsts, 0.99)}
 
 
 def memory(b, srv, rep):

@@ -118,8 +118,8 @@ TEST_CASE("a drained manager refuses starts and lets its live runs go on") {
 
 
 TEST_CASE("a manager that stops abnormally stops the logs it holds") {
-  // The manager holds no links to its logs (each new link would cost O(links held)); it
-  // stops them itself. A finished run's log would otherwise outlive it until its retention.
+  // The manager holds no links to its logs (CAF 0.17 removes an ended link by walking all
+  // of them); it stops them itself. A log would otherwise outlive it until its retention.
   manager_fixture fx;
   fx.start(fx.spec("r1", std::make_shared<runnables::echo_runnable>("a", 0ms)));
   fx.start(fx.spec("r2", std::make_shared<idle_runnable>()));
