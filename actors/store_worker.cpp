@@ -13,80 +13,161 @@ namespace {
 
 using self_ptr = store_worker_actor::stateful_pointer<store_worker_state>;
 
-/// Runs one store operation, turning a store_error into a runcast error (logged once, here).
+/// What a store failure answers: unavailable for a database failure, internal for anything
+/// else (bad_alloc, …: the worker must not die with promises open). Logged here, once.
+caf::error failure_of(const char* what, const std::exception& e) {
+  if (dynamic_cast<const persistence::store_error*>(&e) != nullptr) {
+    spdlog::error("store: {} failed: {}", what, e.what());
+    return make_failure(errc::unavailable, std::string{what} + ": " + e.what());
+  }
+  spdlog::error("store: {} failed unexpectedly: {}", what, e.what());
+  return make_failure(errc::internal, std::string{what} + ": " + e.what());
+}
+
+/// Runs one store operation, turning a failure into a runcast error.
 template <class F>
 auto guarded(const char* what, F&& f) -> caf::result<decltype(f())> {
   try {
     return f();
-  } catch (const persistence::store_error& e) {
-    spdlog::error("store: {} failed: {}", what, e.what());
-    return make_failure(errc::unavailable, std::string{what} + ": " + e.what());
   } catch (const std::exception& e) {
-    // Anything else (bad_alloc, …) answers too: the worker must not die with promises open.
-    spdlog::error("store: {} failed unexpectedly: {}", what, e.what());
-    return make_failure(errc::internal, std::string{what} + ": " + e.what());
+    return failure_of(what, e);
   }
 }
 
-/// Writes the waiting batches (up to max_group_events) in one transaction and answers each.
+/// Runs one store operation and answers `promise` with its result or its failure.
+template <class T, class F>
+void answer(caf::typed_response_promise<T>& promise, const char* what, F&& f) {
+  try {
+    promise.deliver(f());
+  } catch (const std::exception& e) {
+    promise.deliver(failure_of(what, e));
+  }
+}
+
+/// The writes taken into one group, with the promises to answer.
+struct taken_group {
+  persistence::write_group writes;
+  std::vector<store_worker_state::create> creates;
+  std::vector<store_worker_state::append> appends;
+  std::vector<store_worker_state::status> statuses;
+};
+
+/// Takes every waiting create and status and the appends up to max_group_events. Creates and
+/// statuses are never left behind: a member run's status may follow its create in the same
+/// group, and must not be applied before it.
+taken_group take_group(store_worker_state& st) {
+  taken_group g;
+  g.creates = std::move(st.creates);
+  g.statuses = std::move(st.statuses);
+  st.creates.clear();
+  st.statuses.clear();
+  size_t taken = 0;
+  while (taken < st.appends.size()
+         && (g.writes.events.empty()
+             || g.writes.events.size() + st.appends[taken].count <= max_group_events)) {
+    auto& w = st.appends[taken++];
+    g.writes.events.insert(g.writes.events.end(),
+                           std::make_move_iterator(w.batch.events.begin()),
+                           std::make_move_iterator(w.batch.events.end()));
+    g.appends.push_back(std::move(w));
+  }
+  st.appends.erase(st.appends.begin(), st.appends.begin() + static_cast<std::ptrdiff_t>(taken));
+  for (auto& c : g.creates)
+    g.writes.runs.push_back(c.run);
+  for (auto& s : g.statuses)
+    g.writes.statuses.push_back(s.change);
+  return g;
+}
+
+/// A failed group: each write is tried alone, so that one run's bad write (a run id that
+/// exists, …) fails only that run. The events of the appends lie one after the other in
+/// `g.writes.events`.
+void write_one_by_one(store_worker_state& st, taken_group& g) {
+  for (auto& c : g.creates)
+    answer(c.promise, "create run", [&] {
+      st.db->create_run(c.run);
+      return true;
+    });
+  auto begin = g.writes.events.begin();
+  for (auto& w : g.appends) {
+    auto end = begin + static_cast<std::ptrdiff_t>(w.count);
+    answer(w.promise, "append events", [&] {
+      st.db->append_events(
+        std::vector<stored_event>(std::make_move_iterator(begin), std::make_move_iterator(end)));
+      return static_cast<int64_t>(w.count);
+    });
+    begin = end;
+  }
+  for (auto& s : g.statuses)
+    answer(s.promise, "update run status", [&] {
+      const auto& c = s.change;
+      return st.db->update_run_status(c.run_id, c.status, c.content, c.error, c.updated_at);
+    });
+}
+
+/// A failed group of one write: answered with the failure, not tried again (a store that
+/// is down would make its caller wait twice).
+void fail_single(taken_group& g, const std::exception& e) {
+  if (!g.creates.empty())
+    g.creates.front().promise.deliver(failure_of("create run", e));
+  else if (!g.appends.empty())
+    g.appends.front().promise.deliver(failure_of(
+      ("append events of run " + g.appends.front().run_id).c_str(), e));
+  else
+    g.statuses.front().promise.deliver(failure_of("update run status", e));
+}
+
+/// Queues a flush behind what is in the mailbox now, unless one is queued: writes that
+/// arrive meanwhile join its group.
+void schedule_flush(self_ptr self) {
+  if (!self->state.flush_queued) {
+    self->state.flush_queued = true;
+    self->send(self, flush_atom::value);
+  }
+}
+
+/// After a group: the next one for what was left behind (events past max_group_events).
+void schedule_next(self_ptr self) {
+  auto& st = self->state;
+  if (!st.creates.empty() || !st.appends.empty() || !st.statuses.empty())
+    schedule_flush(self);
+}
+
+/// Writes the waiting writes (up to max_group_events events) in one transaction and answers
+/// each.
 void commit_group(self_ptr self) {
   auto& st = self->state;
   st.flush_queued = false;
-  std::vector<store_worker_state::waiting> group;
-  std::vector<stored_event> events;
-  size_t taken = 0;
-  while (taken < st.appends.size()
-         && (events.empty()
-             || events.size() + st.appends[taken].count <= max_group_events)) {
-    auto& w = st.appends[taken++];
-    events.insert(events.end(), std::make_move_iterator(w.batch.events.begin()),
-                  std::make_move_iterator(w.batch.events.end()));
-    group.push_back(std::move(w));
-  }
-  st.appends.erase(st.appends.begin(), st.appends.begin() + static_cast<std::ptrdiff_t>(taken));
+  auto g = take_group(st);
   auto started = std::chrono::steady_clock::now();
   try {
-    st.db->append_events(events);
+    auto found = st.db->write(g.writes);
     if (st.metrics) {
-      st.metrics->store_batch_events.observe(static_cast<double>(events.size()));
+      if (!g.writes.events.empty())
+        st.metrics->store_batch_events.observe(static_cast<double>(g.writes.events.size()));
       st.metrics->store_write_seconds.observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     }
-    for (auto& w : group)
+    for (auto& c : g.creates)
+      c.promise.deliver(true);
+    for (auto& w : g.appends)
       w.promise.deliver(static_cast<int64_t>(w.count));
+    for (size_t i = 0; i < g.statuses.size(); ++i)
+      g.statuses[i].promise.deliver(i < found.size() && found[i]);
   } catch (const std::exception& e) {
     if (st.metrics)
       st.metrics->store_errors.fetch_add(1, std::memory_order_relaxed);
-    if (group.size() == 1) {
-      spdlog::error("store: append events ({} events) failed: {}", events.size(), e.what());
-      group.front().promise.deliver(
-        make_failure(errc::unavailable, std::string{"append events: "} + e.what()));
-    } else {
-      // One run's batch must not fail the others: each is tried alone (the batches lie one
-      // after the other in `events`).
-      spdlog::warn("store: a group of {} runs' events failed ({}); writing them one by one",
-                   group.size(), e.what());
-      auto begin = events.begin();
-      for (auto& w : group) {
-        auto end = begin + static_cast<std::ptrdiff_t>(w.count);
-        try {
-          st.db->append_events(std::vector<stored_event>(std::make_move_iterator(begin),
-                                                         std::make_move_iterator(end)));
-          w.promise.deliver(static_cast<int64_t>(w.count));
-        } catch (const std::exception& alone) {
-          spdlog::error("store: append events ({} events of run {}) failed: {}", w.count,
-                        w.run_id, alone.what());
-          w.promise.deliver(
-            make_failure(errc::unavailable, std::string{"append events: "} + alone.what()));
-        }
-        begin = end;
-      }
+    if (g.creates.size() + g.appends.size() + g.statuses.size() == 1) {
+      fail_single(g, e);
+      return schedule_next(self);
     }
+    // write_one_by_one logs each write that fails again.
+    spdlog::warn("store: a group of {} runs created, {} events and {} statuses failed ({});"
+                 " writing them one by one",
+                 g.creates.size(), g.writes.events.size(), g.statuses.size(), e.what());
+    write_one_by_one(st, g);
   }
-  if (!st.appends.empty()) {
-    st.flush_queued = true;
-    self->send(self, flush_atom::value);
-  }
+  schedule_next(self);
 }
 
 } // namespace
@@ -95,30 +176,28 @@ store_worker_actor::behavior_type store_worker(self_ptr self,
                                                std::shared_ptr<persistence::store> db) {
   self->state.db = db;
   return {
-    [db](create_atom, const persistence::run_record& run) -> caf::result<bool> {
-      return guarded("create run", [&] {
-        db->create_run(run);
-        return true;
-      });
+    [self](create_atom, persistence::run_record& run) -> caf::result<bool> {
+      auto promise = self->make_response_promise<bool>();
+      self->state.creates.push_back({std::move(run), promise});
+      schedule_flush(self);
+      return promise;
     },
     [self](append_atom, event_batch& batch) -> caf::result<int64_t> {
-      auto& st = self->state;
       auto promise = self->make_response_promise<int64_t>();
       auto count = batch.events.size();
       auto run_id = count > 0 ? batch.events.front().run_id : std::string{};
-      st.appends.push_back({std::move(batch), count, std::move(run_id), promise});
-      // Behind whatever is in the mailbox now: appends that arrive meanwhile join the group.
-      if (!st.flush_queued) {
-        st.flush_queued = true;
-        self->send(self, flush_atom::value);
-      }
+      self->state.appends.push_back({std::move(batch), count, std::move(run_id), promise});
+      schedule_flush(self);
       return promise;
     },
     [self](flush_atom) { commit_group(self); },
-    [db](status_atom, const std::string& run_id, const run_outcome& o) -> caf::result<bool> {
-      return guarded("update run status", [&] {
-        return db->update_run_status(run_id, o.status, o.content, o.error, now_seconds());
-      });
+    [self](status_atom, std::string& run_id, run_outcome& o) -> caf::result<bool> {
+      auto promise = self->make_response_promise<bool>();
+      self->state.statuses.push_back(
+        {{std::move(run_id), o.status, std::move(o.content), std::move(o.error), now_seconds()},
+         promise});
+      schedule_flush(self);
+      return promise;
     },
     [db](load_atom, const std::string& run_id, int64_t from,
          uint64_t limit) -> caf::result<event_batch> {

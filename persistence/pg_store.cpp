@@ -82,6 +82,69 @@ void append_element(std::string& array, std::string_view text) {
   array += '"';
 }
 
+// -- statements (the caller holds the connection and the transaction) ------------------------
+
+void insert_run(pg_connection& c, pqxx::transaction_base& tx, const run_record& run) {
+  // The session upsert (new session, or updated_at moved; who created it stays) is undone
+  // with the run's insert if the run id exists: one statement.
+  static const std::string sql =
+    "WITH session AS ("
+    " INSERT INTO sessions (session_id, user_id, kind, component_id, created_at, updated_at)"
+    " VALUES ($2, $3, $4, $5, $12, $12)"
+    " ON CONFLICT (session_id)"
+    " DO UPDATE SET updated_at = GREATEST(sessions.updated_at, excluded.updated_at))"
+    " INSERT INTO runs ("
+    + std::string{run_columns}
+    + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+  try {
+    tx.exec_prepared(c.prepared(sql), run.run_id, run.session_id, run.user_id, run.kind,
+                     run.component_id, run.owner_node, run.input, run.params_json,
+                     status_text(run.status), nullable(run.content), nullable(run.error),
+                     real_text(run.created_at), real_text(run.updated_at), run.parent_run_id);
+  } catch (const pqxx::unique_violation&) {
+    // runs_pkey is the only unique constraint the statement can violate.
+    throw store_error("pg store: create_run: run '" + run.run_id + "' exists already");
+  }
+}
+
+bool change_status(pg_connection& c, pqxx::transaction_base& tx, const status_change& change) {
+  // COALESCE keeps an earlier content/error when this update does not carry one.
+  static const std::string sql =
+    "UPDATE runs SET status = $2, content = COALESCE($3, content),"
+    " error = COALESCE($4, error), updated_at = $5 WHERE run_id = $1";
+  auto result = tx.exec_prepared(c.prepared(sql), change.run_id, status_text(change.status),
+                                 nullable(change.content), nullable(change.error),
+                                 real_text(change.updated_at));
+  return result.affected_rows() > 0;
+}
+
+/// Inserts events, events_per_statement to a statement: five array literals, one element
+/// per event.
+void insert_events(pg_connection& c, pqxx::transaction_base& tx,
+                   const std::vector<stored_event>& events) {
+  const auto& statement = c.prepared(insert_events_sql);
+  for (auto first = events.begin(); first != events.end();) {
+    auto left = static_cast<size_t>(events.end() - first);
+    auto last = first + static_cast<std::ptrdiff_t>(std::min(left, events_per_statement));
+    std::string run_ids = "{", indices = "{", types = "{", data = "{", created = "{";
+    const char* glue = "";
+    for (auto i = first; i != last; ++i) {
+      append_element(run_ids, i->run_id);
+      indices += glue;
+      indices += std::to_string(i->index);
+      append_element(types, i->type);
+      append_element(data, i->data);
+      created += glue;
+      created += real_text(i->created_at);
+      glue = ",";
+    }
+    for (auto* array : {&run_ids, &indices, &types, &data, &created})
+      *array += '}';
+    tx.exec_prepared(statement, run_ids, indices, types, data, created);
+    first = last;
+  }
+}
+
 } // namespace
 
 // -- constructors, destructors ---------------------------------------------------------------
@@ -107,89 +170,56 @@ size_t pg_store::pool_size() const noexcept {
 // -- store interface -------------------------------------------------------------------------
 
 void pg_store::create_run(const run_record& run) {
-  // One statement, so it is atomic without BEGIN/COMMIT round trips: the session upsert
-  // (new session, or updated_at moved; who created it stays) is undone if the run id exists.
-  static const std::string sql =
-    "WITH session AS ("
-    " INSERT INTO sessions (session_id, user_id, kind, component_id, created_at, updated_at)"
-    " VALUES ($2, $3, $4, $5, $12, $12)"
-    " ON CONFLICT (session_id)"
-    " DO UPDATE SET updated_at = GREATEST(sessions.updated_at, excluded.updated_at))"
-    " INSERT INTO runs ("
-    + std::string{run_columns}
-    + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
   pool_->run("create_run", [&](pg_connection& c) {
+    // One statement, so it is atomic without BEGIN/COMMIT round trips.
     pqxx::nontransaction tx{c.conn};
-    try {
-      tx.exec_prepared(c.prepared(sql), run.run_id, run.session_id, run.user_id, run.kind,
-                       run.component_id, run.owner_node, run.input, run.params_json,
-                       status_text(run.status), nullable(run.content), nullable(run.error),
-                       real_text(run.created_at), real_text(run.updated_at),
-                       run.parent_run_id);
-    } catch (const pqxx::unique_violation&) {
-      // runs_pkey is the only unique constraint the statement can violate.
-      throw store_error("pg store: create_run: run '" + run.run_id + "' exists already");
-    }
+    insert_run(c, tx, run);
   });
 }
 
 bool pg_store::update_run_status(const std::string& run_id, run_status status,
                                  const std::optional<std::string>& content,
                                  const std::optional<std::string>& error, double updated_at) {
-  // COALESCE keeps an earlier content/error when this update does not carry one.
-  static const std::string sql =
-    "UPDATE runs SET status = $2, content = COALESCE($3, content),"
-    " error = COALESCE($4, error), updated_at = $5 WHERE run_id = $1";
   return pool_->run("update_run_status", [&](pg_connection& c) {
     pqxx::nontransaction tx{c.conn};
-    auto result = tx.exec_prepared(c.prepared(sql), run_id, status_text(status),
-                                   nullable(content), nullable(error), real_text(updated_at));
-    return result.affected_rows() > 0;
+    return change_status(c, tx, {run_id, status, content, error, updated_at});
   });
 }
 
 void pg_store::append_events(const std::vector<stored_event>& events) {
   if (events.empty())
     return;
-  // Runs one statement for events [first, last): five array literals, one element per event.
-  auto insert = [](pqxx::transaction_base& tx, const std::string& statement,
-                   std::vector<stored_event>::const_iterator first,
-                   std::vector<stored_event>::const_iterator last) {
-    std::string run_ids = "{", indices = "{", types = "{", data = "{", created = "{";
-    const char* glue = "";
-    for (auto i = first; i != last; ++i) {
-      append_element(run_ids, i->run_id);
-      indices += glue;
-      indices += std::to_string(i->index);
-      append_element(types, i->type);
-      append_element(data, i->data);
-      created += glue;
-      created += real_text(i->created_at);
-      glue = ",";
-    }
-    for (auto* array : {&run_ids, &indices, &types, &data, &created})
-      *array += '}';
-    tx.exec_prepared(statement, run_ids, indices, types, data, created);
-  };
   pool_->run("append_events", [&](pg_connection& c) {
-    const auto& statement = c.prepared(insert_events_sql);
     if (events.size() <= events_per_statement) {
       // A single statement is atomic by itself; skipping BEGIN/COMMIT saves two round
       // trips, which is most of the cost of a small batch.
       pqxx::nontransaction tx{c.conn};
-      insert(tx, statement, events.begin(), events.end());
+      insert_events(c, tx, events);
       return;
     }
     // One transaction for the batch: a retry after a failure finds none or all of it, and
     // ON CONFLICT makes both cases (and a retry after an unknown commit outcome) safe.
     pqxx::work tx{c.conn};
-    for (auto first = events.begin(); first != events.end();) {
-      auto left = static_cast<size_t>(events.end() - first);
-      auto last = first + static_cast<std::ptrdiff_t>(std::min(left, events_per_statement));
-      insert(tx, statement, first, last);
-      first = last;
-    }
+    insert_events(c, tx, events);
     tx.commit();
+  });
+}
+
+std::vector<bool> pg_store::write(const write_group& group) {
+  if (group.empty())
+    return {};
+  return pool_->run("write", [&](pg_connection& c) {
+    // One commit (one WAL flush) for many runs' rows: what makes a burst of starts cheap.
+    pqxx::work tx{c.conn};
+    for (const auto& run : group.runs)
+      insert_run(c, tx, run);
+    insert_events(c, tx, group.events);
+    std::vector<bool> found;
+    found.reserve(group.statuses.size());
+    for (const auto& change : group.statuses)
+      found.push_back(change_status(c, tx, change));
+    tx.commit();
+    return found;
   });
 }
 

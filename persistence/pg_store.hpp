@@ -71,6 +71,9 @@ public:
   /// See store::append_events.
   void append_events(const std::vector<stored_event>& events) override;
 
+  /// See store::write.
+  std::vector<bool> write(const write_group& group) override;
+
   /// See store::find_run.
   std::optional<run_record> find_run(const std::string& run_id) override;
 

@@ -74,12 +74,55 @@ sqlite_store::~sqlite_store() {
 // -- store interface -------------------------------------------------------------------------
 
 void sqlite_store::create_run(const run_record& run) {
-  constexpr const char* operation = "create_run";
   std::lock_guard<std::mutex> lock{writer_->mutex()};
-  auto* db = writer_->handle();
   // Session and run land together or not at all: a duplicate run id rolls back the
   // session's updated_at too.
-  sqlite_transaction tx{db, operation};
+  sqlite_transaction tx{writer_->handle(), "create_run"};
+  insert_run(run);
+  tx.commit();
+}
+
+bool sqlite_store::update_run_status(const std::string& run_id, run_status status,
+                                     const std::optional<std::string>& content,
+                                     const std::optional<std::string>& error,
+                                     double updated_at) {
+  std::lock_guard<std::mutex> lock{writer_->mutex()};
+  return change_status({run_id, status, content, error, updated_at});
+}
+
+void sqlite_store::append_events(const std::vector<stored_event>& events) {
+  if (events.empty())
+    return;
+  std::lock_guard<std::mutex> lock{writer_->mutex()};
+  // One transaction per batch: one WAL commit for the lot, which is the whole point of the
+  // event log's group commit. OR IGNORE makes a retried batch a no-op for rows already in.
+  sqlite_transaction tx{writer_->handle(), "append_events"};
+  insert_events(events);
+  tx.commit();
+}
+
+std::vector<bool> sqlite_store::write(const write_group& group) {
+  std::vector<bool> found;
+  if (group.empty())
+    return found;
+  found.reserve(group.statuses.size());
+  std::lock_guard<std::mutex> lock{writer_->mutex()};
+  // One WAL commit for many runs' rows: what makes a burst of starts cheap.
+  sqlite_transaction tx{writer_->handle(), "write"};
+  for (const auto& run : group.runs)
+    insert_run(run);
+  insert_events(group.events);
+  for (const auto& change : group.statuses)
+    found.push_back(change_status(change));
+  tx.commit();
+  return found;
+}
+
+// -- writes inside a transaction (the writer's mutex held) -----------------------------------
+
+void sqlite_store::insert_run(const run_record& run) {
+  constexpr const char* operation = "create_run";
+  auto* db = writer_->handle();
   {
     // An existing session keeps who and what created it; only updated_at moves.
     sqlite_statement_use insert_session{
@@ -98,40 +141,33 @@ void sqlite_store::create_run(const run_record& run) {
     insert_session.bind(5, run.created_at);
     insert_session.run();
   }
-  {
-    static const std::string sql =
-      "INSERT INTO runs (" + std::string{run_columns}
-      + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
-    sqlite_statement_use insert_run{db, writer_->prepared(sql, operation), operation};
-    insert_run.bind(1, run.run_id);
-    insert_run.bind(2, run.session_id);
-    insert_run.bind(3, run.user_id);
-    insert_run.bind(4, run.kind);
-    insert_run.bind(5, run.component_id);
-    insert_run.bind(6, run.owner_node);
-    insert_run.bind(7, run.input);
-    insert_run.bind(8, run.params_json);
-    insert_run.bind(9, run.status);
-    insert_run.bind(10, run.content);
-    insert_run.bind(11, run.error);
-    insert_run.bind(12, run.created_at);
-    insert_run.bind(13, run.updated_at);
-    insert_run.bind(14, run.parent_run_id);
-    int rc = insert_run.step_unchecked();
-    if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-      throw store_error("sqlite store: create_run: run '" + run.run_id + "' exists already");
-    if (rc != SQLITE_DONE)
-      fail(db, operation);
-  }
-  tx.commit();
+  static const std::string sql =
+    "INSERT INTO runs (" + std::string{run_columns}
+    + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+  sqlite_statement_use insert{db, writer_->prepared(sql, operation), operation};
+  insert.bind(1, run.run_id);
+  insert.bind(2, run.session_id);
+  insert.bind(3, run.user_id);
+  insert.bind(4, run.kind);
+  insert.bind(5, run.component_id);
+  insert.bind(6, run.owner_node);
+  insert.bind(7, run.input);
+  insert.bind(8, run.params_json);
+  insert.bind(9, run.status);
+  insert.bind(10, run.content);
+  insert.bind(11, run.error);
+  insert.bind(12, run.created_at);
+  insert.bind(13, run.updated_at);
+  insert.bind(14, run.parent_run_id);
+  int rc = insert.step_unchecked();
+  if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+    throw store_error("sqlite store: create_run: run '" + run.run_id + "' exists already");
+  if (rc != SQLITE_DONE)
+    fail(db, operation);
 }
 
-bool sqlite_store::update_run_status(const std::string& run_id, run_status status,
-                                     const std::optional<std::string>& content,
-                                     const std::optional<std::string>& error,
-                                     double updated_at) {
+bool sqlite_store::change_status(const status_change& change) {
   constexpr const char* operation = "update_run_status";
-  std::lock_guard<std::mutex> lock{writer_->mutex()};
   auto* db = writer_->handle();
   // COALESCE keeps an earlier content/error when this update does not carry one.
   sqlite_statement_use update{
@@ -141,24 +177,18 @@ bool sqlite_store::update_run_status(const std::string& run_id, run_status statu
                       " WHERE run_id = ?1",
                       operation),
     operation};
-  update.bind(1, run_id);
-  update.bind(2, status);
-  update.bind(3, content);
-  update.bind(4, error);
-  update.bind(5, updated_at);
+  update.bind(1, change.run_id);
+  update.bind(2, change.status);
+  update.bind(3, change.content);
+  update.bind(4, change.error);
+  update.bind(5, change.updated_at);
   update.run();
   return sqlite3_changes(db) > 0;
 }
 
-void sqlite_store::append_events(const std::vector<stored_event>& events) {
+void sqlite_store::insert_events(const std::vector<stored_event>& events) {
   constexpr const char* operation = "append_events";
-  if (events.empty())
-    return;
-  std::lock_guard<std::mutex> lock{writer_->mutex()};
   auto* db = writer_->handle();
-  // One transaction per batch: one WAL commit for the lot, which is the whole point of the
-  // event log's group commit. OR IGNORE makes a retried batch a no-op for rows already in.
-  sqlite_transaction tx{db, operation};
   auto* insert = writer_->prepared("INSERT OR IGNORE INTO run_events"
                                    " (run_id, event_index, event_type, data, created_at)"
                                    " VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -172,7 +202,6 @@ void sqlite_store::append_events(const std::vector<stored_event>& events) {
     use.bind(5, event.created_at);
     use.run();
   }
-  tx.commit();
 }
 
 bool sqlite_store::delete_session(const std::string& session_id) {

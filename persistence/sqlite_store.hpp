@@ -46,6 +46,9 @@ public:
   /// See store::append_events.
   void append_events(const std::vector<stored_event>& events) override;
 
+  /// See store::write.
+  std::vector<bool> write(const write_group& group) override;
+
   /// See store::find_run.
   std::optional<run_record> find_run(const std::string& run_id) override;
 
@@ -73,6 +76,12 @@ public:
   std::vector<run_record> unfinished_runs(const std::string& owner_node) override;
 
 private:
+  // -- writes, inside a transaction with the writer's mutex held ---------------------------
+
+  void insert_run(const run_record& run);
+  bool change_status(const status_change& change);
+  void insert_events(const std::vector<stored_event>& events);
+
   // -- member variables ------------------------------------------------------------------
 
   // SQLite admits one writer per database, so every write (and the schema migration) goes

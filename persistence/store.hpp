@@ -4,6 +4,7 @@
 #include "core/run_record.hpp"
 #include "core/session_record.hpp"
 #include "core/run_status.hpp"
+#include "persistence/write_group.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -49,6 +50,12 @@ public:
   /// Appends events in one transaction. Idempotent: an event whose (run_id, index) exists
   /// already is skipped, so a retried batch never duplicates.
   virtual void append_events(const std::vector<stored_event>& events) = 0;
+
+  /// Writes a group in one transaction, all of it or nothing: as create_run for each run,
+  /// then append_events, then update_run_status for each status change. Throws store_error
+  /// if any part fails (a run id that exists, …), and then nothing of the group is stored.
+  /// Returns, for each status change, whether its run existed.
+  virtual std::vector<bool> write(const write_group& group) = 0;
 
   /// The run, or nullopt.
   virtual std::optional<run_record> find_run(const std::string& run_id) = 0;

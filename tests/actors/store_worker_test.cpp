@@ -87,3 +87,70 @@ TEST_CASE("store worker: a group holds at most max_group_events events and the r
   CHECK(a == big);
   CHECK(b == 5);
 }
+
+namespace {
+
+persistence::run_record record_of(const std::string& run_id) {
+  persistence::run_record r;
+  r.run_id = run_id;
+  r.session_id = "s-" + run_id;
+  r.kind = "agents";
+  r.component_id = "echo";
+  r.created_at = r.updated_at = 1700000000;
+  return r;
+}
+
+} // namespace
+
+TEST_CASE("store worker: creates, appends and statuses that wait together are one group") {
+  worker_fixture fx;
+  store_actor store = fx.worker;
+  fx.db->create_run(record_of("old"));
+  auto c1 = fx.self->request(store, caf::infinite, create_atom::value, record_of("r1"));
+  auto c2 = fx.self->request(store, caf::infinite, create_atom::value, record_of("r2"));
+  auto ev = fx.self->request(store, caf::infinite, append_atom::value, batch_of("old", 2));
+  auto st = fx.self->request(store, caf::infinite, status_atom::value, std::string{"old"},
+                             run_outcome{run_status::completed, std::string{"out"}});
+  for (int i = 0; i < 4; ++i)
+    fx.sched.run_once(); // the four writes only queue
+  CHECK_FALSE(fx.db->find_run("r1"));
+  fx.sched.run_once(); // the one flush behind them writes them all
+  CHECK(fx.db->find_run("r1"));
+  CHECK(fx.db->find_run("r2"));
+  CHECK(fx.db->next_event_index("old") == 2);
+  CHECK(fx.db->find_run("old")->status == run_status::completed);
+  fx.run();
+  auto fail = [](caf::error& err) { FAIL(caf::to_string(err)); };
+  int created = 0;
+  bool moved = false;
+  int64_t written = 0;
+  c1.receive([&](bool ok) { created += ok; }, fail);
+  c2.receive([&](bool ok) { created += ok; }, fail);
+  ev.receive([&](int64_t n) { written = n; }, fail);
+  st.receive([&](bool ok) { moved = ok; }, fail);
+  CHECK(created == 2);
+  CHECK(written == 2);
+  CHECK(moved);
+}
+
+TEST_CASE("store worker: a bad write in a group fails alone and the others are stored") {
+  worker_fixture fx;
+  store_actor store = fx.worker;
+  fx.db->create_run(record_of("taken"));
+  auto good = fx.self->request(store, caf::infinite, create_atom::value, record_of("fresh"));
+  auto bad = fx.self->request(store, caf::infinite, create_atom::value, record_of("taken"));
+  auto ev = fx.self->request(store, caf::infinite, append_atom::value, batch_of("fresh", 3));
+  fx.run();
+  CHECK(fx.db->find_run("fresh"));
+  CHECK(fx.db->next_event_index("fresh") == 3);
+  bool good_ok = false;
+  std::string bad_error;
+  int64_t written = 0;
+  good.receive([&](bool ok) { good_ok = ok; }, [](caf::error& err) { FAIL(caf::to_string(err)); });
+  bad.receive([](bool) { FAIL("a duplicate run id was accepted"); },
+              [&](caf::error& err) { bad_error = caf::to_string(err); });
+  ev.receive([&](int64_t n) { written = n; }, [](caf::error& err) { FAIL(caf::to_string(err)); });
+  CHECK(good_ok);
+  CHECK(bad_error.find("exists already") != std::string::npos);
+  CHECK(written == 3);
+}

@@ -43,6 +43,8 @@ void list_sessions_sort_keys_and_directions(store_backend& backend);
 void delete_session_removes_its_runs_and_events_only(store_backend& backend);
 void list_runs_by_user_fills_pages(store_backend& backend);
 void child_runs_keep_their_parent(store_backend& backend);
+void write_group_lands_together(store_backend& backend);
+void write_group_is_all_or_nothing(store_backend& backend);
 
 } // namespace store_suite
 
@@ -76,4 +78,6 @@ void child_runs_keep_their_parent(store_backend& backend);
   RUNCAST_STORE_CASE(prefix, tags, backend_type, list_sessions_sort_keys_and_directions)        \
   RUNCAST_STORE_CASE(prefix, tags, backend_type, delete_session_removes_its_runs_and_events_only) \
   RUNCAST_STORE_CASE(prefix, tags, backend_type, list_runs_by_user_fills_pages)                \
-  RUNCAST_STORE_CASE(prefix, tags, backend_type, child_runs_keep_their_parent)
+  RUNCAST_STORE_CASE(prefix, tags, backend_type, child_runs_keep_their_parent)                 \
+  RUNCAST_STORE_CASE(prefix, tags, backend_type, write_group_lands_together)                   \
+  RUNCAST_STORE_CASE(prefix, tags, backend_type, write_group_is_all_or_nothing)
