@@ -31,10 +31,13 @@ void publish(self_ptr self, std::vector<event_draft>& drafts) {
   auto created = static_cast<int64_t>(now_seconds());
   for (auto& d : drafts) {
     auto index = st.frames.end();
-    auto data = st.encoder.encode(d, index, created);
-    st.frames.append(make_frame(encode_event_frame(index, d.type, data)));
-    st.writes.push({st.ctx.run_id, index, std::move(d.type), std::move(data),
-                    static_cast<double>(created)});
+    // Encoded into a reused buffer, then copied once into a frame of exactly its size: the
+    // frame is all an event costs in memory (its subscribers and its store write share it).
+    st.scratch.clear();
+    auto layout = st.encoder.encode_frame(d, index, created, st.scratch);
+    auto frame = make_frame(st.scratch);
+    st.frames.append(frame);
+    st.writes.push({std::move(frame), index, static_cast<double>(created), layout});
   }
   st.services.metrics->events_emitted.fetch_add(drafts.size(), std::memory_order_relaxed);
   st.report_memory();

@@ -94,7 +94,7 @@ void flush(self_ptr self) {
     return; // a failed write waits for its back-off; new events join it then
   if (const auto* batch = st.writes.begin_events()) {
     self->request(st.services.writer, st.lim.store_timeout, append_atom::value,
-                  event_batch{*batch})
+                  pending_batch{st.ctx.run_id, *batch})
       .then(
         [self](int64_t written) {
           auto& st = self->state;
@@ -128,7 +128,8 @@ void flush(self_ptr self) {
 
 void check_pressure(self_ptr self) {
   auto& st = self->state;
-  auto mine = static_cast<int64_t>(st.frames.unpersisted_bytes() + st.writes.unwritten_bytes());
+  // The write-behind queue holds the same frames: their bytes are counted once, here.
+  auto mine = static_cast<int64_t>(st.frames.unpersisted_bytes());
   auto counted = st.outlasted_outage ? 0 : mine;
   st.services.budget->add_unpersisted(counted - st.reported_unpersisted);
   st.reported_unpersisted = counted;

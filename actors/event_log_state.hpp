@@ -33,6 +33,7 @@ struct subscriber_entry {
 struct event_log_state {
   event_context ctx;
   event_encoder encoder; ///< ctx's fields escaped once, for every event's data
+  std::string scratch;   ///< where each event's frame is encoded (reused: no allocation)
   limits lim;
   log_services services;
   caf::actor run;

@@ -29,9 +29,31 @@ struct frame_batch {
   std::vector<frame_ptr> frames;
 };
 
-/// Events handed to the store in one transaction.
+/// Events read from the store.
 struct event_batch {
   std::vector<stored_event> events;
+};
+
+/// An event waiting to be stored, seen in its frame: the frame the event log keeps for its
+/// subscribers also holds the event's type and data, so storing it copies nothing.
+struct pending_event {
+  frame_ptr frame;
+  int64_t index = 0;
+  double created_at = 0;
+  event_frame_layout layout;
+
+  std::string_view type() const {
+    return frame->view().substr(layout.type_at, layout.type_size);
+  }
+  std::string_view data() const {
+    return frame->view().substr(layout.data_at, layout.data_size);
+  }
+};
+
+/// A run's events handed to the store in one write.
+struct pending_batch {
+  std::string run_id;
+  std::vector<pending_event> events;
 };
 
 /// A run's status with its final output or error.

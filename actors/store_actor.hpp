@@ -19,7 +19,7 @@ namespace runcast::actors {
 /// - `load`: events of a run from an index, at most `limit`.
 using store_actor = caf::typed_actor<
   caf::replies_to<create_atom, persistence::run_record>::with<bool>,
-  caf::replies_to<append_atom, event_batch>::with<int64_t>,
+  caf::replies_to<append_atom, pending_batch>::with<int64_t>,
   caf::replies_to<status_atom, std::string, run_outcome>::with<bool>,
   caf::replies_to<load_atom, std::string, int64_t, uint64_t>::with<event_batch>>;
 

@@ -44,6 +44,16 @@ void answer(caf::typed_response_promise<T>& promise, const char* what, F&& f) {
   }
 }
 
+/// Rows viewing the appends' events, one append after the other.
+std::vector<persistence::event_row>
+rows_of(const std::vector<store_worker_state::append>& appends) {
+  std::vector<persistence::event_row> rows;
+  for (const auto& w : appends)
+    for (const auto& e : w.batch.events)
+      rows.push_back({w.batch.run_id, e.index, e.type(), e.data(), e.created_at});
+  return rows;
+}
+
 /// The writes taken into one group, with the promises to answer.
 struct taken_group {
   persistence::write_group writes;
@@ -61,17 +71,15 @@ taken_group take_group(store_worker_state& st) {
   g.statuses = std::move(st.statuses);
   st.creates.clear();
   st.statuses.clear();
-  size_t taken = 0;
+  size_t taken = 0, events = 0;
   while (taken < st.appends.size()
-         && (g.writes.events.empty()
-             || g.writes.events.size() + st.appends[taken].count <= max_group_events)) {
-    auto& w = st.appends[taken++];
-    g.writes.events.insert(g.writes.events.end(),
-                           std::make_move_iterator(w.batch.events.begin()),
-                           std::make_move_iterator(w.batch.events.end()));
-    g.appends.push_back(std::move(w));
-  }
+         && (events == 0 || events + st.appends[taken].count <= max_group_events))
+    events += st.appends[taken++].count;
+  g.appends.assign(std::make_move_iterator(st.appends.begin()),
+                   std::make_move_iterator(st.appends.begin() + static_cast<std::ptrdiff_t>(taken)));
   st.appends.erase(st.appends.begin(), st.appends.begin() + static_cast<std::ptrdiff_t>(taken));
+  // Rows that view the batches' frames, which g holds until the write is done.
+  g.writes.events = rows_of(g.appends);
   for (auto& c : g.creates)
     g.writes.runs.push_back(c.run);
   for (auto& s : g.statuses)
@@ -91,9 +99,10 @@ void write_one_by_one(store_worker_state& st, taken_group& g) {
   auto begin = g.writes.events.begin();
   for (auto& w : g.appends) {
     auto end = begin + static_cast<std::ptrdiff_t>(w.count);
-    answer(w.promise, "append events", [&] {
-      st.db->append_events(
-        std::vector<stored_event>(std::make_move_iterator(begin), std::make_move_iterator(end)));
+    answer(w.promise, ("append events of run " + w.batch.run_id).c_str(), [&] {
+      persistence::write_group alone;
+      alone.events.assign(begin, end);
+      st.db->write(alone);
       return static_cast<int64_t>(w.count);
     });
     begin = end;
@@ -112,7 +121,7 @@ void fail_single(taken_group& g, const std::exception& e) {
     g.creates.front().promise.deliver(failure_of("create run", e));
   else if (!g.appends.empty())
     g.appends.front().promise.deliver(failure_of(
-      ("append events of run " + g.appends.front().run_id).c_str(), e));
+      ("append events of run " + g.appends.front().batch.run_id).c_str(), e));
   else
     g.statuses.front().promise.deliver(failure_of("update run status", e));
 }
@@ -182,11 +191,10 @@ store_worker_actor::behavior_type store_worker(self_ptr self,
       schedule_flush(self);
       return promise;
     },
-    [self](append_atom, event_batch& batch) -> caf::result<int64_t> {
+    [self](append_atom, pending_batch& batch) -> caf::result<int64_t> {
       auto promise = self->make_response_promise<int64_t>();
       auto count = batch.events.size();
-      auto run_id = count > 0 ? batch.events.front().run_id : std::string{};
-      self->state.appends.push_back({std::move(batch), count, std::move(run_id), promise});
+      self->state.appends.push_back({std::move(batch), count, promise});
       schedule_flush(self);
       return promise;
     },

@@ -23,9 +23,8 @@ struct store_worker_state {
     caf::typed_response_promise<bool> promise;
   };
   struct append {
-    event_batch batch;
-    size_t count;       ///< events in the batch (it is moved into the group's write)
-    std::string run_id; ///< whose (for the log)
+    pending_batch batch; ///< holds the frames the group's rows view until it is written
+    size_t count;        ///< events in the batch
     caf::typed_response_promise<int64_t> promise;
   };
   struct status {

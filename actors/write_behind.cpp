@@ -9,8 +9,7 @@ write_behind::write_behind(size_t batch_max, std::chrono::milliseconds retry_max
   : batch_max_(std::max<size_t>(1, batch_max)), retry_max_(retry_max) {
 }
 
-void write_behind::push(stored_event ev) {
-  bytes_ += ev.data.size() + ev.type.size();
+void write_behind::push(pending_event ev) {
   queued_.push_back(std::move(ev));
 }
 
@@ -18,7 +17,7 @@ void write_behind::set_status(run_outcome outcome) {
   status_ = std::move(outcome);
 }
 
-const std::vector<stored_event>* write_behind::begin_events() {
+const std::vector<pending_event>* write_behind::begin_events() {
   if (busy() || queued_.empty())
     return nullptr;
   // At most one batch per transaction, even after an outage let thousands pile up: each
@@ -39,8 +38,6 @@ std::optional<run_outcome> write_behind::begin_status() {
 
 int64_t write_behind::events_written() {
   auto upto = writing_.back().index + 1;
-  for (auto& ev : writing_)
-    bytes_ -= ev.data.size() + ev.type.size();
   writing_.clear();
   retry_delay_ = std::chrono::milliseconds{0};
   failing_since_.reset();

@@ -27,7 +27,7 @@ public:
   write_behind(size_t batch_max, std::chrono::milliseconds retry_max);
 
   /// Queues an event (indices in order, no holes).
-  void push(stored_event ev);
+  void push(pending_event ev);
 
   /// Queues the run's status: written once every event queued before it is in.
   void set_status(run_outcome outcome);
@@ -39,7 +39,7 @@ public:
 
   /// Starts the next event write: the batch to hand to the store, or null when busy or no
   /// event waits.
-  const std::vector<stored_event>* begin_events();
+  const std::vector<pending_event>* begin_events();
 
   /// Starts the status write when no event waits: the status, or nullopt.
   std::optional<run_outcome> begin_status();
@@ -64,11 +64,6 @@ public:
     return queued_.size() + writing_.size();
   }
 
-  /// Bytes of their data.
-  size_t unwritten_bytes() const {
-    return bytes_;
-  }
-
   /// Nothing left to write: every event and the last status are in the store.
   bool idle() const {
     return !busy() && queued_.empty() && !status_;
@@ -78,9 +73,9 @@ private:
   size_t batch_max_;
   std::chrono::milliseconds retry_max_;
   std::chrono::milliseconds retry_delay_{0};
-  std::deque<stored_event> queued_;
-  std::vector<stored_event> writing_;
-  size_t bytes_ = 0;
+  // The events' bytes are their frames, which the event log holds anyway (and counts).
+  std::deque<pending_event> queued_;
+  std::vector<pending_event> writing_;
   std::optional<run_outcome> status_; ///< to write, after the queued events
   bool status_writing_ = false;
   std::optional<clock::time_point> failing_since_;

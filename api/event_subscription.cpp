@@ -59,7 +59,7 @@ void event_subscription::state::attach(std::shared_ptr<subscription> sub) {
   sub_ = std::move(sub);
 }
 
-void event_subscription::state::deliver(const std::string& frame) {
+void event_subscription::state::deliver(std::string_view frame) {
   auto id = field(frame, "id");
   if (!id)
     return; // a meta frame
@@ -80,7 +80,7 @@ void event_subscription::state::on_frames(std::vector<frame_ptr> frames) {
     if (done_)
       return;
     for (const auto& f : frames)
-      deliver(*f);
+      deliver(f->view());
     sub = sub_;
   }
   // Delivered is written, for flow control: the handler has them.
@@ -94,7 +94,7 @@ void event_subscription::state::on_end(frame_ptr last, bool abort) {
     if (done_)
       return;
     if (last)
-      deliver(*last);
+      deliver(last->view());
   }
   if (abort)
     finish({false, "the run's event log stopped the subscription"});

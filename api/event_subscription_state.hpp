@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace runcast {
 
@@ -41,7 +42,7 @@ struct event_subscription::state : frame_sink,
 
 private:
   /// Delivers one SSE frame if it is an event at or after `next_` (meta frames are not).
-  void deliver(const std::string& frame);
+  void deliver(std::string_view frame);
 
   std::recursive_mutex mutex_; ///< held around handler calls; close() takes it too
   event_handler handler_;

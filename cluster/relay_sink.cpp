@@ -28,12 +28,12 @@ void relay_sink::on_frames(std::vector<frame_ptr> frames) {
   std::vector<std::string> wire;
   wire.reserve(frames.size());
   for (auto& f : frames)
-    wire.push_back(*f);
+    wire.push_back(f->str());
   caf::anon_send(remote_, frames_atom::value, std::move(wire));
 }
 
 void relay_sink::on_end(frame_ptr last, bool abort) {
-  caf::anon_send(remote_, end_atom::value, last ? *last : std::string{}, abort);
+  caf::anon_send(remote_, end_atom::value, last ? last->str() : std::string{}, abort);
 }
 
 } // namespace runcast::cluster

@@ -137,4 +137,21 @@ void event_encoder::encode(const event_draft& ev, int64_t index, int64_t created
   out.push_back('}');
 }
 
+event_frame_layout event_encoder::encode_frame(const event_draft& ev, int64_t index,
+                                               int64_t created_at, std::string& out) const {
+  event_frame_layout at;
+  out += "id: ";
+  append_int(out, index);
+  out += "\nevent: ";
+  at.type_at = static_cast<uint32_t>(out.size());
+  out += ev.type;
+  at.type_size = static_cast<uint32_t>(ev.type.size());
+  out += "\ndata: ";
+  at.data_at = static_cast<uint32_t>(out.size());
+  encode(ev, index, created_at, out);
+  at.data_size = static_cast<uint32_t>(out.size() - at.data_at);
+  out += "\n\n";
+  return at;
+}
+
 } // namespace runcast

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/event.hpp"
+#include "core/sse.hpp"
 
 #include <cstdint>
 #include <string>
@@ -29,6 +30,11 @@ public:
     encode(ev, index, created_at, out);
     return out;
   }
+
+  /// Appends the event's whole SSE frame to `out` (what encode_event_frame writes for this
+  /// data) and says where its type and data lie in `out`.
+  event_frame_layout encode_frame(const event_draft& ev, int64_t index, int64_t created_at,
+                                  std::string& out) const;
 
   /// Appends `s` as a JSON string, as nlohmann writes it (control characters escaped,
   /// UTF-8 kept, invalid UTF-8 replaced by U+FFFD).

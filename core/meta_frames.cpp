@@ -8,7 +8,7 @@ namespace runcast {
 
 namespace {
 
-std::string frame(const char* type, const nlohmann::ordered_json& j) {
+std::string meta_frame(const char* type, const nlohmann::ordered_json& j) {
   return encode_meta_frame(type, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
@@ -30,7 +30,7 @@ std::string catch_up_frame(const std::string& run_id, int64_t missed, int64_t to
   add_gap(j, gap);
   j["message"] = "Run is still active. Sending " + std::to_string(missed)
                  + " missed events, then live events.";
-  return frame("catch_up", j);
+  return meta_frame("catch_up", j);
 }
 
 std::string subscribed_frame(const std::string& run_id, int64_t total) {
@@ -40,7 +40,7 @@ std::string subscribed_frame(const std::string& run_id, int64_t total) {
   j["status"] = "running";
   j["current_event_count"] = total;
   j["message"] = "Caught up. Now receiving live events.";
-  return frame("subscribed", j);
+  return meta_frame("subscribed", j);
 }
 
 std::string replay_frame(const std::string& run_id, run_status status, int64_t missed,
@@ -53,7 +53,7 @@ std::string replay_frame(const std::string& run_id, run_status status, int64_t m
   j["missed_events"] = missed;
   add_gap(j, gap);
   j["message"] = "Run has finished. Replaying " + std::to_string(missed) + " missed events.";
-  return frame("replay", j);
+  return meta_frame("replay", j);
 }
 
 std::string error_frame(const std::string& run_id, const std::string& message) {
@@ -62,7 +62,7 @@ std::string error_frame(const std::string& run_id, const std::string& message) {
   if (!run_id.empty())
     j["run_id"] = run_id;
   j["error"] = message;
-  return frame("error", j);
+  return meta_frame("error", j);
 }
 
 } // namespace runcast

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/frame.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -8,13 +10,18 @@
 
 namespace runcast {
 
-/// An encoded SSE frame. Built once and shared by every subscriber that sends it.
-using frame_ptr = std::shared_ptr<const std::string>;
-
-/// Wraps an encoded frame for sharing.
-inline frame_ptr make_frame(std::string encoded) {
-  return std::make_shared<const std::string>(std::move(encoded));
+/// Wraps an encoded frame for sharing (a copy of its bytes in a frame of their own).
+inline frame_ptr make_frame(std::string_view encoded) {
+  return frame::make(encoded);
 }
+
+/// Where an event frame's type and data lie in it.
+struct event_frame_layout {
+  uint32_t type_at = 0;
+  uint32_t type_size = 0;
+  uint32_t data_at = 0;
+  uint32_t data_size = 0;
+};
 
 /// `id: <index>\nevent: <type>\ndata: <data>\n\n`. `data` must be one line (compact JSON).
 std::string encode_event_frame(int64_t index, std::string_view type, std::string_view data);

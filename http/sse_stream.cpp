@@ -25,7 +25,7 @@ size_t max_queued(const limits& lim) {
   return std::max<size_t>(4 * lim.subscriber_window, 2048) + 16;
 }
 
-const frame_ptr keepalive_frame = std::make_shared<const std::string>(encode_comment("keepalive"));
+const frame_ptr keepalive_frame = make_frame(encode_comment("keepalive"));
 
 } // namespace
 
@@ -42,7 +42,7 @@ sse_stream::sse_stream(beast::tcp_stream&& stream, unsigned version, limits lim,
 void sse_stream::start() {
   // Long-lived by design: the stall cut-off and keepalives bound it, not a deadline.
   stream_.expires_never();
-  enqueue(std::make_shared<const std::string>(encode_retry(lim_.sse_retry)), false);
+  enqueue(make_frame(encode_retry(lim_.sse_retry)), false);
   bhttp::async_write_header(
     stream_, serializer_,
     [self = shared_from_this()](beast::error_code ec, size_t) {

@@ -121,7 +121,7 @@ bool change_status(pg_connection& c, pqxx::transaction_base& tx, const status_ch
 /// Inserts events, events_per_statement to a statement: five array literals, one element
 /// per event.
 void insert_events(pg_connection& c, pqxx::transaction_base& tx,
-                   const std::vector<stored_event>& events) {
+                   const std::vector<event_row>& events) {
   const auto& statement = c.prepared(insert_events_sql);
   for (auto first = events.begin(); first != events.end();) {
     auto left = static_cast<size_t>(events.end() - first);
@@ -189,18 +189,19 @@ bool pg_store::update_run_status(const std::string& run_id, run_status status,
 void pg_store::append_events(const std::vector<stored_event>& events) {
   if (events.empty())
     return;
+  auto rows = rows_of(events);
   pool_->run("append_events", [&](pg_connection& c) {
-    if (events.size() <= events_per_statement) {
+    if (rows.size() <= events_per_statement) {
       // A single statement is atomic by itself; skipping BEGIN/COMMIT saves two round
       // trips, which is most of the cost of a small batch.
       pqxx::nontransaction tx{c.conn};
-      insert_events(c, tx, events);
+      insert_events(c, tx, rows);
       return;
     }
     // One transaction for the batch: a retry after a failure finds none or all of it, and
     // ON CONFLICT makes both cases (and a retry after an unknown commit outcome) safe.
     pqxx::work tx{c.conn};
-    insert_events(c, tx, events);
+    insert_events(c, tx, rows);
     tx.commit();
   });
 }

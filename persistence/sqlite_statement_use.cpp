@@ -29,6 +29,12 @@ void sqlite_statement_use::bind(int index, const std::string& text) {
         db_, operation_);
 }
 
+void sqlite_statement_use::bind_view(int index, std::string_view text) {
+  check(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC,
+                            SQLITE_UTF8),
+        db_, operation_);
+}
+
 void sqlite_statement_use::bind(int index, const std::optional<std::string>& text) {
   if (text)
     bind(index, *text);

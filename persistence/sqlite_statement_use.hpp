@@ -37,6 +37,9 @@ public:
   void bind(int index, const std::string& text);
   void bind(int index, std::string&&) = delete;
 
+  /// Binds text that lives elsewhere (an event's frame): it must outlive this use.
+  void bind_view(int index, std::string_view text);
+
   /// Binds text, or NULL if there is none.
   void bind(int index, const std::optional<std::string>& text);
   void bind(int index, std::optional<std::string>&&) = delete;

@@ -97,7 +97,7 @@ void sqlite_store::append_events(const std::vector<stored_event>& events) {
   // One transaction per batch: one WAL commit for the lot, which is the whole point of the
   // event log's group commit. OR IGNORE makes a retried batch a no-op for rows already in.
   sqlite_transaction tx{writer_->handle(), "append_events"};
-  insert_events(events);
+  insert_events(rows_of(events));
   tx.commit();
 }
 
@@ -186,7 +186,7 @@ bool sqlite_store::change_status(const status_change& change) {
   return sqlite3_changes(db) > 0;
 }
 
-void sqlite_store::insert_events(const std::vector<stored_event>& events) {
+void sqlite_store::insert_events(const std::vector<event_row>& events) {
   constexpr const char* operation = "append_events";
   auto* db = writer_->handle();
   auto* insert = writer_->prepared("INSERT OR IGNORE INTO run_events"
@@ -195,10 +195,10 @@ void sqlite_store::insert_events(const std::vector<stored_event>& events) {
                                    operation);
   for (const auto& event : events) {
     sqlite_statement_use use{db, insert, operation};
-    use.bind(1, event.run_id);
+    use.bind_view(1, event.run_id);
     use.bind(2, event.index);
-    use.bind(3, event.type);
-    use.bind(4, event.data);
+    use.bind_view(3, event.type);
+    use.bind_view(4, event.data);
     use.bind(5, event.created_at);
     use.run();
   }

@@ -192,3 +192,48 @@ def llm(b, srv, rep):
     return {"llm_dps": s["deliveries_per_s"],
             "llm_e2e_p50": s["e2e_ms"]["p50"], "llm_e2e_p99": s["e2e_ms"]["p99"],
             "llm_cpu_us": cpu * 1e6 / max(1, s["payloads"])}
+
+
+def starts_pg(b, srv, rep):
+    """Background starts on PostgreSQL (fsync on), a fresh database each rep."""
+    s = starts(b, srv, rep)
+    return {"starts_pg_per_s": s["starts_per_s"], "starts_pg_p99": s["starts_p99"]}
+
+
+def cluster(b, nodes, rep):
+    """Two nodes on one store: a run on n1 followed from n1 (local) and from n2
+    (remote, frames relayed by the owner over CAF's middleman), live and resumed."""
+    n1, n2 = nodes
+    out = {}
+    # Live tail as fast as it goes: one client on each node, both joined before the first
+    # event.
+    rid = n1.start_run(events=b.size["cluster_events"], bytes=b.content_bytes, wait_ms=1000)
+    local, remote = b.sse_load_together(
+        ["--port", n1.port, "--path", n1.stream_path(rid)],
+        ["--port", n2.port, "--path", n2.stream_path(rid)])
+    _check(local, 1, "cluster local tail")
+    _check(remote, 1, "cluster remote tail")
+    out["cluster_local_eps"] = local["stream_rate_p50"]
+    out["cluster_remote_eps"] = remote["stream_rate_p50"]
+    n1.wait_done(rid)
+    # Paced (1,000 events/s), so latency is not queueing behind a flood.
+    paced = n1.start_run(events=1000, bytes=b.content_bytes, rate=1000, wait_ms=1000)
+    local, remote = b.sse_load_together(
+        ["--port", n1.port, "--path", n1.stream_path(paced)],
+        ["--port", n2.port, "--path", n2.stream_path(paced)])
+    _check(remote, 1, "cluster paced remote")
+    out["cluster_local_e2e_p99"] = local["e2e_ms"]["p99"]
+    out["cluster_remote_e2e_p99"] = remote["e2e_ms"]["p99"]
+    n1.wait_done(paced)
+    # Resumes of the finished run from its middle, one at a time, on each node.
+    middle = b.size["cluster_events"] // 2
+    for name, node in (("local", n1), ("remote", n2)):
+        firsts = []
+        for _ in range(b.size["samples"]):
+            one = b.sse_load("--port", node.port, "--path", node.stream_path(rid),
+                             "--header", f"Last-Event-ID: {middle}")
+            _check(one, 1, f"cluster resume {name}")
+            firsts.append(one["first_event_ms"]["p50"])
+        out[f"cluster_resume_{name}_p50"] = _pct(firsts, 0.5)
+        out[f"cluster_resume_{name}_p99"] = _pct(firsts, 0.99)
+    return out

@@ -73,10 +73,11 @@ def get_json(port, path):
 class Runcast:
     name = "runcast"
 
-    def __init__(self, binary, workdir, extra=()):
+    def __init__(self, binary, workdir, extra=(), db=None):
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix="runcast-", dir=workdir)
-        args = [binary, "serve", "--port", str(self.port), "--db", f"sqlite:{self.dir}/bench.db",
+        db = db or f"sqlite:{self.dir}/bench.db"
+        args = [binary, "serve", "--port", str(self.port), "--db", db,
                 "--bench-agent", "1", "--log-level", "warn",
                 "--max-starting-runs", "100000", "--max-live-runs", "100000",
                 "--max-streams", "60000", "--max-connections", "65000", *extra]
@@ -129,6 +130,58 @@ class Runcast:
 
     def cancel(self, run):
         post_form(self.port, f"/agents/bench/runs/{run[0]}/cancel", {"session_id": run[1]})
+
+
+def cluster_pair(binary, workdir, db):
+    """Two runcast nodes on one store, joined as a cluster; returns them once each sees the
+    other."""
+    p1, p2 = free_port(), free_port()
+    nodes = []
+    for node, port, peer in (("n1", p1, p2), ("n2", p2, p1)):
+        nodes.append(Runcast(binary, workdir, db=db, extra=[
+            "--node-id", node, "--cluster-port", str(port), "--peers", f"127.0.0.1:{peer}",
+            "--cluster-secret", "bench"]))
+    until = time.time() + 30
+    while any(not get_json(n.port, "/health")["peers"] for n in nodes):
+        if time.time() > until:
+            for n in nodes:
+                n.stop()
+            raise RuntimeError("the two nodes did not see each other")
+        time.sleep(0.1)
+    return nodes
+
+
+class Postgres:
+    """A throwaway PostgreSQL server (scripts/pg-test-server), with fsync back on: the
+    test server turns it off, a production server does not, and a commit's cost is what
+    group commit saves. database() makes a fresh database on it."""
+
+    def __init__(self, workdir):
+        self.dir = tempfile.mkdtemp(prefix="pg-", dir=workdir)
+        # Run as root, the script starts the server as the postgres user: it must reach DIR.
+        for d in (workdir, self.dir):
+            os.chmod(d, 0o755)
+        out = subprocess.run([os.path.join(ROOT, "scripts/pg-test-server"), "start", self.dir],
+                             check=True, capture_output=True, text=True).stdout
+        env = dict(line.split("=", 1) for line in out.split())
+        self.url = env["RUNCAST_TEST_PG_URL"]
+        self.count = 0
+        self.sql("ALTER SYSTEM SET fsync = on")
+        self.sql("SELECT pg_reload_conf()")
+
+    def sql(self, statement):
+        subprocess.run(["psql", self.url, "-qXc", statement], check=True,
+                       stdout=subprocess.DEVNULL)
+
+    def database(self):
+        self.count += 1
+        name = f"bench{self.count}"
+        self.sql(f"CREATE DATABASE {name}")
+        return self.url.rsplit("/", 1)[0] + "/" + name
+
+    def stop(self):
+        subprocess.run([os.path.join(ROOT, "scripts/pg-test-server"), "stop", self.dir],
+                       stdout=subprocess.DEVNULL)
 
 
 class Nchan:

@@ -24,8 +24,8 @@ TEST_CASE("frame_buffer: indices are dense from 0 and frames are kept as appende
   std::vector<frame_ptr> out;
   buf.copy(0, 2, out);
   REQUIRE(out.size() == 2);
-  CHECK(*out[0] == "a");
-  CHECK(*out[1] == "b");
+  CHECK(out[0]->view() == "a");
+  CHECK(out[1]->view() == "b");
 }
 
 TEST_CASE("frame_buffer: nothing unpersisted is ever dropped, whatever the bounds") {

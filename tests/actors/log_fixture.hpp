@@ -33,7 +33,7 @@ inline store_actor::behavior_type switched_store(store_actor::pointer self, stor
     [=](create_atom, persistence::run_record& run) -> caf::result<bool> {
       return self->delegate(real, create_atom::value, std::move(run));
     },
-    [=](append_atom, event_batch& batch) -> caf::result<int64_t> {
+    [=](append_atom, pending_batch& batch) -> caf::result<int64_t> {
       if (*down)
         return make_failure(errc::unavailable, "append events: the test took the store down");
       return self->delegate(real, append_atom::value, std::move(batch));
@@ -140,13 +140,13 @@ inline received receive_frames(caf::scoped_actor& sub, const event_log_actor& lo
     sub->receive(
       [&](frames_atom, frame_batch& b) {
         for (auto& f : b.frames)
-          r.frames.push_back(*f);
+          r.frames.push_back(f->str());
         if (credit)
           sub->send(log, credit_atom::value, static_cast<uint64_t>(b.frames.size()));
       },
       [&](end_atom, frame_ptr& last, bool abort) {
         if (last)
-          r.frames.push_back(*last);
+          r.frames.push_back(last->str());
         r.ended = true;
         r.aborted = abort;
       },

@@ -16,10 +16,17 @@ using namespace runcast::actors;
 
 namespace {
 
-event_batch batch_of(const std::string& run_id, int64_t n) {
-  event_batch b;
-  for (int64_t i = 0; i < n; ++i)
-    b.events.push_back({run_id, i, "RunContent", "{\"i\":" + std::to_string(i) + "}", 0});
+pending_batch batch_of(const std::string& run_id, int64_t n) {
+  pending_batch b{run_id, {}};
+  for (int64_t i = 0; i < n; ++i) {
+    auto data = "{\"i\":" + std::to_string(i) + "}";
+    auto frame = encode_event_frame(i, "RunContent", data);
+    // id: <i>\nevent: RunContent\ndata: <data>\n\n
+    auto type_at = static_cast<uint32_t>(frame.find("RunContent"));
+    auto data_at = static_cast<uint32_t>(frame.find("data: ") + 6);
+    b.events.push_back({make_frame(frame), i, 0,
+                        {type_at, 10, data_at, static_cast<uint32_t>(data.size())}});
+  }
   return b;
 }
 
@@ -44,7 +51,7 @@ TEST_CASE("store worker: appends of several runs that wait together are written 
   worker_fixture fx;
   store_actor store = fx.worker;
   std::vector<decltype(fx.self->request(store, caf::infinite, append_atom::value,
-                                         event_batch{}))>
+                                         pending_batch{}))>
     handles;
   for (auto run : {"a", "b", "c"})
     handles.push_back(fx.self->request(store, caf::infinite, append_atom::value,
@@ -66,6 +73,12 @@ TEST_CASE("store worker: appends of several runs that wait together are written 
     h.receive([&](int64_t n) { answers.push_back(n); },
               [](caf::error& err) { FAIL(caf::to_string(err)); });
   CHECK(answers == std::vector<int64_t>{3, 3, 3});
+  // What is stored is read out of the frames: type and data, byte for byte.
+  auto stored = fx.db->load_events("b", 0, 10);
+  REQUIRE(stored.size() == 3);
+  CHECK(stored[2].type == "RunContent");
+  CHECK(stored[2].data == "{\"i\":2}");
+  CHECK(stored[2].run_id == "b");
 }
 
 TEST_CASE("store worker: a group holds at most max_group_events events and the rest follow") {

@@ -82,3 +82,19 @@ TEST_CASE("the encoder appends to what the buffer holds") {
   CHECK(out.rfind("data: {\"created_at\":1,", 0) == 0);
   CHECK(out.back() == '}');
 }
+
+TEST_CASE("the encoder writes an event's whole frame and says where its type and data lie") {
+  event_encoder enc{{"r", "s", "agents", "a", "A"}};
+  std::mt19937 rng{7};
+  std::string out;
+  for (int i = 0; i < 200; ++i) {
+    event_draft d{random_text(rng), random_text(rng)};
+    int64_t index = i * 977;
+    out.clear();
+    auto at = enc.encode_frame(d, index, 1700000000, out);
+    auto data = enc.encode(d, index, 1700000000);
+    REQUIRE(out == encode_event_frame(index, d.type, data));
+    CHECK(out.substr(at.type_at, at.type_size) == d.type);
+    CHECK(out.substr(at.data_at, at.data_size) == data);
+  }
+}

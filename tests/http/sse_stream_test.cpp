@@ -43,9 +43,6 @@ struct socket_pair {
   std::thread thread;
 };
 
-frame_ptr frame(const std::string& text) {
-  return std::make_shared<const std::string>(text);
-}
 
 } // namespace
 
@@ -59,10 +56,10 @@ TEST_CASE("an SSE stream writes its header, the retry hint and frames in order, 
   stream->set_credit_handler([&](size_t n) { credited += n; });
   stream->set_close_handler([&](bool clean) { closed.set_value(clean); });
   stream->start();
-  stream->send({frame("id: 0\ndata: a\n\n"), frame("id: 1\ndata: b\n\n"),
-                frame("id: 2\ndata: c\n\n")});
-  stream->send({frame("id: 3\ndata: d\n\n"), frame("id: 4\ndata: e\n\n")});
-  stream->finish(frame("event: end\ndata: {}\n\n"), false);
+  stream->send({make_frame("id: 0\ndata: a\n\n"), make_frame("id: 1\ndata: b\n\n"),
+                make_frame("id: 2\ndata: c\n\n")});
+  stream->send({make_frame("id: 3\ndata: d\n\n"), make_frame("id: 4\ndata: e\n\n")});
+  stream->finish(make_frame("event: end\ndata: {}\n\n"), false);
 
   beast::flat_buffer buffer;
   bhttp::response<bhttp::string_body> res;
@@ -87,7 +84,7 @@ TEST_CASE("an SSE stream whose client leaves closes unclean") {
   std::promise<bool> closed;
   stream->set_close_handler([&](bool clean) { closed.set_value(clean); });
   stream->start();
-  stream->send({frame("id: 0\ndata: a\n\n")});
+  stream->send({make_frame("id: 0\ndata: a\n\n")});
   io.client.close(); // the browser tab is gone
   auto clean = closed.get_future();
   REQUIRE(clean.wait_for(std::chrono::seconds{5}) == std::future_status::ready);
@@ -105,8 +102,8 @@ TEST_CASE("an SSE stream whose client half-closes still ends with its last chunk
   // A whole request sent, the client shuts its write side: end of stream, not a departure.
   io.client.shutdown(tcp::socket::shutdown_send);
   std::this_thread::sleep_for(std::chrono::milliseconds{200}); // the watch sees it first
-  stream->send({frame("id: 0\ndata: a\n\n")});
-  stream->finish(frame("event: end\ndata: {}\n\n"), false);
+  stream->send({make_frame("id: 0\ndata: a\n\n")});
+  stream->finish(make_frame("event: end\ndata: {}\n\n"), false);
 
   beast::flat_buffer buffer;
   bhttp::response<bhttp::string_body> res;

@@ -24,7 +24,8 @@ void write_group_lands_together(store_backend& backend) {
     run.session_id = "session-" + std::to_string(i % 5); // several runs to a session
     group.runs.push_back(run);
   }
-  group.events = sample_events("old", 0, 3);
+  auto events = sample_events("old", 0, 3);
+  group.events = persistence::rows_of(events); // rows view `events`
   // A run created in this group may have its status changed in it too (a member's record).
   group.statuses.push_back({"run-7", run_status::completed, "done", std::nullopt, 1700000200.0});
   group.statuses.push_back({"old", run_status::running, std::nullopt, std::nullopt, 1700000201.0});
@@ -57,7 +58,8 @@ void write_group_is_all_or_nothing(store_backend& backend) {
   write_group group;
   group.runs.push_back(sample_run("fresh-1"));
   group.runs.push_back(sample_run("taken")); // exists: the whole group must fail
-  group.events = sample_events("taken", 0, 2);
+  auto events = sample_events("taken", 0, 2);
+  group.events = persistence::rows_of(events);
   group.statuses.push_back({"taken", run_status::error, std::nullopt, "boom", 1700000300.0});
   CHECK_THROWS_AS(s->write(group), store_error);
 
