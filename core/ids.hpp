@@ -5,7 +5,8 @@
 
 namespace runcast {
 
-/// Returns a random (version 4) UUID in its canonical 36-character text form.
+/// Returns a new UUID in its canonical 36-character text form: version 7, time-ordered
+/// (milliseconds) with 74 random bits from the kernel's CSPRNG.
 std::string make_uuid();
 
 /// True for ids a client may send us: 1..128 characters of [A-Za-z0-9._:-].
