@@ -52,8 +52,16 @@ int sqlite_checkpointer::hook(void* self, sqlite3* writer, const char*, int page
     // the WAL starts over only when a write begins with all of it copied. So past four
     // thresholds the writer copies the (short) rest itself, as SQLite's own checkpoint
     // would have at every threshold, and the WAL stays bounded.
-    sqlite3_wal_checkpoint_v2(writer, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    pages = 0;
+    int wal_pages = 0;
+    int copied = 0;
+    int rc = sqlite3_wal_checkpoint_v2(writer, nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_pages,
+                                       &copied);
+    // Copied all: nothing is left for the thread. Else (the thread's own pass held the
+    // lock, or commits came meanwhile) 1: below the threshold, so the thread does not
+    // start at once and contend with the writer's next checkpoint, but above 0, so it
+    // copies the rest within a second even if no write follows (with 0 the rest stayed in
+    // the WAL until the next write).
+    pages = rc == SQLITE_OK && copied >= wal_pages ? 0 : 1;
   }
   c->wal_written(pages);
   return SQLITE_OK;

@@ -37,6 +37,13 @@ void configure_actor_system(caf::actor_system_config& cfg, const engine_options&
   if (workers == 0)
     workers = std::max<size_t>(2, std::thread::hardware_concurrency());
   cfg.set("scheduler.max-threads", workers);
+  // An idle CAF worker spins briefly, then (by default) polls 500 times with a 50 µs sleep
+  // before it waits on its condition variable. Each of those sleeps is a system call and a
+  // timer; on a small machine the polling workers took the CPU from the threads with work
+  // (the store, the HTTP threads): ~20 % of the server's time in live 1→1. Without the
+  // moderate phase a worker goes from spinning to waiting, and is woken when work is
+  // enqueued for it: live 1→1 +30 %, CPU per event −30 % (bench/RESULTS.md).
+  cfg.set("work-stealing.moderate-poll-attempts", size_t{0});
   if (opts.cluster.port != 0) {
     cfg.load<caf::io::middleman>();
     // Heartbeats make a hung peer (SIGSTOP, partition) visible: without them only a closed

@@ -60,7 +60,10 @@ TEST_CASE("the SQLite store's checkpointer copies the WAL into the database and 
   write_round(*s, "r1", 0);
   // The writer never checkpoints (wal_autocheckpoint = 0): only the checkpointer can have
   // moved the round into the database file.
-  REQUIRE(grows_to(db, empty + round_bytes));
+  bool grew = grows_to(db, empty + round_bytes);
+  INFO("database " << std::filesystem::file_size(db) << " B, WAL "
+                   << std::filesystem::file_size(wal) << " B, a round " << round_bytes << " B");
+  REQUIRE(grew);
 
   // Steady writes: passive passes trail the newest commits, so only the restart keeps the
   // WAL from holding every round (5 rounds ≈ 65 MB of events).
