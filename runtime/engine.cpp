@@ -44,6 +44,11 @@ void configure_actor_system(caf::actor_system_config& cfg, const engine_options&
   // moderate phase a worker goes from spinning to waiting, and is woken when work is
   // enqueued for it: live 1→1 +30 %, CPU per event −30 % (bench/RESULTS.md).
   cfg.set("work-stealing.moderate-poll-attempts", size_t{0});
+  // A waiting worker is woken when work is enqueued from outside the scheduler, but not when
+  // the other worker enqueues for itself and stays busy: then the waiting one only steals
+  // after its wait times out. CAF's 10 ms showed as 10–20 ms tails at low load; 1 ms bounds
+  // that at the cost of ~1,000 wake-ups a second per idle worker.
+  cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{std::chrono::milliseconds{1}});
   if (opts.cluster.port != 0) {
     cfg.load<caf::io::middleman>();
     // Heartbeats make a hung peer (SIGSTOP, partition) visible: without them only a closed
