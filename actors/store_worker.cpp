@@ -46,8 +46,9 @@ void answer(caf::typed_response_promise<T>& promise, const char* what, F&& f) {
 
 /// Rows viewing the appends' events, one append after the other.
 std::vector<persistence::event_row>
-rows_of(const std::vector<store_worker_state::append>& appends) {
+rows_of(const std::vector<store_worker_state::append>& appends, size_t events) {
   std::vector<persistence::event_row> rows;
+  rows.reserve(events);
   for (const auto& w : appends)
     for (const auto& e : w.batch.events)
       rows.push_back({w.batch.run_id, e.index, e.type(), e.data(), e.created_at});
@@ -75,11 +76,11 @@ taken_group take_group(store_worker_state& st) {
   while (taken < st.appends.size()
          && (events == 0 || events + st.appends[taken].count <= max_group_events))
     events += st.appends[taken++].count;
-  g.appends.assign(std::make_move_iterator(st.appends.begin()),
-                   std::make_move_iterator(st.appends.begin() + static_cast<std::ptrdiff_t>(taken)));
-  st.appends.erase(st.appends.begin(), st.appends.begin() + static_cast<std::ptrdiff_t>(taken));
+  auto end = st.appends.begin() + static_cast<std::ptrdiff_t>(taken);
+  g.appends.assign(std::make_move_iterator(st.appends.begin()), std::make_move_iterator(end));
+  st.appends.erase(st.appends.begin(), end);
   // Rows that view the batches' frames, which g holds until the write is done.
-  g.writes.events = rows_of(g.appends);
+  g.writes.events = rows_of(g.appends, events);
   for (auto& c : g.creates)
     g.writes.runs.push_back(c.run);
   for (auto& s : g.statuses)
