@@ -8,6 +8,8 @@
 #include "http/sse_sink.hpp"
 
 #include <algorithm>
+#include <array>
+#include <sstream>
 
 #include <spdlog/spdlog.h>
 
@@ -25,27 +27,37 @@ size_t max_queued(const limits& lim) {
   return std::max<size_t>(4 * lim.subscriber_window, 2048) + 16;
 }
 
+/// The bytes of `header`, as written before the first chunk.
+frame_ptr serialize(const bhttp::response<bhttp::empty_body>& header) {
+  std::ostringstream text;
+  text << header.base();
+  return make_frame(text.str());
+}
+
 const frame_ptr keepalive_frame = make_frame(encode_comment("keepalive"));
 
 } // namespace
 
 sse_stream::sse_stream(beast::tcp_stream&& stream, unsigned version, limits lim,
                        std::shared_ptr<connection_slot> slot)
-  : stream_(std::move(stream)),
-    lim_(lim),
+  : socket_(stream.release_socket()),
+    lim_{lim.subscriber_window, lim.write_max_frames, lim.write_max_bytes, max_queued(lim),
+         lim.keepalive, lim.sse_retry},
     header_(event_stream_header(version)),
-    serializer_(header_),
-    keepalive_(stream_.get_executor()),
+    keepalive_(socket_.get_executor()),
     slot_(std::move(slot)) {
 }
 
 void sse_stream::start() {
-  // Long-lived by design: the stall cut-off and keepalives bound it, not a deadline.
-  stream_.expires_never();
-  enqueue(make_frame(encode_retry(lim_.sse_retry)), false);
-  bhttp::async_write_header(
-    stream_, serializer_,
-    [self = shared_from_this()](beast::error_code ec, size_t) {
+  // The watch reads only what is already there (do_watch); never block a strand on it.
+  beast::error_code ignored;
+  socket_.non_blocking(true, ignored);
+  enqueue(make_frame(encode_retry(lim_.retry)), false);
+  auto head = serialize(*header_);
+  header_.reset();
+  net::async_write(
+    socket_, net::buffer(head->data(), head->size()),
+    [self = shared_from_this(), head](beast::error_code ec, size_t) {
       if (ec) {
         self->fail(ec, "write header");
         self->close(false);
@@ -60,14 +72,15 @@ void sse_stream::start() {
 
 void sse_stream::send(std::vector<frame_ptr> frames) {
   // Post our work to the strand: the actor side calls this from CAF threads.
-  net::post(stream_.get_executor(), [self = shared_from_this(), frames = std::move(frames)] {
+  net::post(socket_.get_executor(), [self = shared_from_this(),
+                                     frames = std::move(frames)]() mutable {
     if (self->closed_ || self->finishing_ || self->cut_)
       return;
     for (auto& f : frames)
-      self->queue_.push_back({f, true});
+      self->queue_.push(std::move(f), true);
     // The event log never has more than a window in flight to us, a store replay one batch;
     // more means a bug upstream, and an unbounded queue is what we promise not to have.
-    if (self->queue_.size() > max_queued(self->lim_)) {
+    if (self->queue_.size() > self->lim_.max_queued) {
       spdlog::error("sse: send queue over its bound ({} frames), closing", self->queue_.size());
       self->close(false);
       return;
@@ -77,7 +90,7 @@ void sse_stream::send(std::vector<frame_ptr> frames) {
 }
 
 void sse_stream::finish(frame_ptr last, bool abort) {
-  net::post(stream_.get_executor(), [self = shared_from_this(), last = std::move(last), abort] {
+  net::post(socket_.get_executor(), [self = shared_from_this(), last = std::move(last), abort] {
     if (self->closed_ || self->finishing_)
       return;
     if (abort) {
@@ -85,7 +98,7 @@ void sse_stream::finish(frame_ptr last, bool abort) {
       return;
     }
     if (last)
-      self->queue_.push_back({last, false});
+      self->queue_.push(last, false);
     self->finishing_ = true;
     self->do_write();
   });
@@ -111,11 +124,11 @@ sse_stream::make_sink(std::function<void(const std::string&)> on_not_found) {
 }
 
 net::any_io_executor sse_stream::executor() {
-  return stream_.get_executor();
+  return socket_.get_executor();
 }
 
 void sse_stream::enqueue(frame_ptr frame, bool counted) {
-  queue_.push_back({std::move(frame), counted});
+  queue_.push(std::move(frame), counted);
   do_write();
 }
 
@@ -132,7 +145,7 @@ void sse_stream::do_write() {
   if (queue_.empty()) {
     if (finishing_) {
       write_active_ = true;
-      net::async_write(stream_, bhttp::make_chunk_last(),
+      net::async_write(socket_, bhttp::make_chunk_last(),
                        [self = shared_from_this()](beast::error_code ec, size_t) {
                          if (ec)
                            self->fail(ec, "write last chunk");
@@ -155,11 +168,11 @@ void sse_stream::do_write() {
     counted += q.counted ? 1 : 0;
     buffers.emplace_back(q.frame->data(), q.frame->size());
     writing_.push_back(std::move(q.frame));
-    queue_.pop_front();
+    queue_.pop();
   }
   write_active_ = true;
   wrote_since_tick_ = true;
-  net::async_write(stream_, bhttp::make_chunk(buffers),
+  net::async_write(socket_, bhttp::make_chunk(buffers),
                    [self = shared_from_this(), counted](beast::error_code ec, size_t n) {
                      self->bytes_written_ += n;
                      if (self->metrics_ && !ec) {
@@ -188,7 +201,7 @@ void sse_stream::on_write(beast::error_code ec, size_t counted) {
   // is credited at least every credit_interval, far inside the stall timeout.
   auto now = std::chrono::steady_clock::now();
   if (subscription_ && uncredited_ > 0
-      && (uncredited_ >= std::max<size_t>(1, lim_.subscriber_window / 4)
+      && (uncredited_ >= std::max<size_t>(1, lim_.window / 4)
           || now - credited_at_ >= credit_interval)) {
     subscription_->credit(uncredited_);
     uncredited_ = 0;
@@ -208,14 +221,25 @@ void sse_stream::fault_cut() {
   if (subscription_)
     subscription_->close();
   beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
 }
 
 void sse_stream::do_watch() {
-  stream_.async_read_some(net::buffer(watch_buffer_), [self = shared_from_this()](
-                                                        beast::error_code ec, size_t n) {
+  // Waits for readability, then reads what came into a buffer on the stack: a pending read
+  // would hold a buffer and Beast's read operation (~1 KiB) per idle stream.
+  socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](
+                                                        beast::error_code ec) {
     if (self->closed_)
       return;
+    size_t n = 0;
+    if (!ec) {
+      std::array<char, 512> scratch;
+      n = self->socket_.read_some(net::buffer(scratch), ec);
+      if (ec == net::error::would_block) {
+        self->do_watch(); // readable was spurious
+        return;
+      }
+    }
     if (ec == net::error::eof && !self->cut_) {
       // End of stream says only that the client will send nothing more: it may have shut
       // its write side after a whole request (a half-close) and still read the answer, which
@@ -223,7 +247,7 @@ void sse_stream::do_watch() {
       // to a closed socket draws one. A comment written now is that probe, so a client that
       // closed is noticed (its inline run cancelled) without waiting for the next event or
       // keepalive, and any later write fails as well.
-      self->stream_.socket().async_wait(tcp::socket::wait_error, [self](beast::error_code e) {
+      self->socket_.async_wait(tcp::socket::wait_error, [self](beast::error_code e) {
         if (!self->closed_ && e != net::error::operation_aborted)
           self->close(false); // the client's reset (or our own cut): it left
       });
@@ -282,8 +306,8 @@ void sse_stream::close(bool clean) {
                   bytes_written_);
   keepalive_.cancel();
   beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-  stream_.close();
+  socket_.shutdown(tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
   if (subscription_)
     subscription_->close();
   ticket_.reset();

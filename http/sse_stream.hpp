@@ -5,12 +5,12 @@
 #include "core/node_metrics.hpp"
 #include "core/sse.hpp"
 #include "http/beast.hpp"
+#include "http/frame_queue.hpp"
 
-#include <array>
 #include <chrono>
-#include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,8 +19,9 @@ namespace runcast::http {
 /// One SSE response on a connection taken over from its http_session: a chunked
 /// `text/event-stream` body written frame batch by frame batch. Single writer: frames queue
 /// up and one gathered write is in flight at a time (Beast's chat-multi `on_send` shape).
-/// A read stays pending to notice a client that leaves; an idle stream gets keepalive
-/// comments. Public functions marked "thread-safe" post to the stream's strand; the others
+/// A wait for readability stays pending to notice a client that leaves; an idle stream gets
+/// keepalive comments. What an idle stream holds is kept small (a few thousand of them per
+/// node is normal): no read buffer, no serializer, its header released once written. Public functions marked "thread-safe" post to the stream's strand; the others
 /// must be called on it.
 class connection_slot;
 class stream_ticket;
@@ -73,7 +74,7 @@ public:
 
   /// The response header, for fields a request adds (CORS). Before start().
   bhttp::response<bhttp::empty_body>& header() {
-    return header_;
+    return *header_;
   }
 
   /// Counts this stream against `max_streams` until it closes. Before start().
@@ -97,9 +98,14 @@ public:
   }
 
 private:
-  struct queued {
-    frame_ptr frame;
-    bool counted; ///< came through `send`, so its writing is credited
+  /// The few limits a stream reads (all of `limits` is a few hundred bytes per stream).
+  struct bounds {
+    size_t window;           ///< limits::subscriber_window
+    size_t write_max_frames; ///< limits::write_max_frames
+    size_t write_max_bytes;  ///< limits::write_max_bytes
+    size_t max_queued;       ///< frames queued before the stream counts it a bug and closes
+    std::chrono::milliseconds keepalive;
+    std::chrono::milliseconds retry;
   };
 
   void enqueue(frame_ptr frame, bool counted);
@@ -111,11 +117,13 @@ private:
   void fail(beast::error_code ec, char const* what);
   void close(bool clean);
 
-  beast::tcp_stream stream_;
-  limits lim_;
-  bhttp::response<bhttp::empty_body> header_;
-  bhttp::response_serializer<bhttp::empty_body> serializer_;
-  std::deque<queued> queue_;
+  /// Taken out of the session's tcp_stream: a stream sets no deadlines (the stall cut-off
+  /// and keepalives bound it), and Beast's stream keeps timers for them (~0.5 KiB).
+  tcp::socket socket_;
+  bounds lim_;
+  /// Until start() writes it; then released.
+  std::optional<bhttp::response<bhttp::empty_body>> header_;
+  frame_queue queue_;
   std::vector<frame_ptr> writing_; ///< keeps the frames of the write in flight alive
   bool header_written_ = false;
   bool write_active_ = false;
@@ -123,7 +131,6 @@ private:
   bool closed_ = false;
   bool wrote_since_tick_ = false;
   net::steady_timer keepalive_;
-  std::array<char, 512> watch_buffer_{};
   size_t watched_bytes_ = 0;
   std::function<void(size_t)> on_credit_;
   std::function<void(bool)> on_close_;
