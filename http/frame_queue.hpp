@@ -50,6 +50,11 @@ public:
     return size() == 0;
   }
 
+  /// Slots allocated (for tests: what an empty queue keeps).
+  size_t capacity() const {
+    return entries_.capacity();
+  }
+
   void clear() {
     std::vector<entry>{}.swap(entries_);
     head_ = 0;
