@@ -16,16 +16,17 @@
 
 namespace runcast::http {
 
+class connection_slot;
+class stream_ticket;
+
 /// One SSE response on a connection taken over from its http_session: a chunked
 /// `text/event-stream` body written frame batch by frame batch. Single writer: frames queue
 /// up and one gathered write is in flight at a time (Beast's chat-multi `on_send` shape).
 /// A wait for readability stays pending to notice a client that leaves; an idle stream gets
 /// keepalive comments. What an idle stream holds is kept small (a few thousand of them per
-/// node is normal): no read buffer, no serializer, its header released once written. Public functions marked "thread-safe" post to the stream's strand; the others
-/// must be called on it.
-class connection_slot;
-class stream_ticket;
-
+/// node is normal): no read buffer, no serializer, its header released once written.
+/// Public functions marked "thread-safe" post to the stream's strand; the others must be
+/// called on it.
 class sse_stream : public std::enable_shared_from_this<sse_stream> {
 public:
   /// Takes over `stream` (already on a strand) to answer a request of HTTP `version`.
