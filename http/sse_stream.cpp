@@ -227,8 +227,7 @@ void sse_stream::fault_cut() {
 void sse_stream::do_watch() {
   // Waits for readability, then reads what came into a buffer on the stack: a pending read
   // would hold a buffer and Beast's read operation (~1 KiB) per idle stream.
-  socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](
-                                                        beast::error_code ec) {
+  socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
     if (self->closed_)
       return;
     size_t n = 0;
