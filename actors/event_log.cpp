@@ -63,6 +63,22 @@ void set_status(self_ptr self, run_outcome outcome) {
   flush(self);
 }
 
+/// A subscriber left without an end from us (its actor went down, or its client closed).
+void subscriber_gone(self_ptr self) {
+  self->state.services.metrics->subscriber_removed(node_metrics::subscriber_kind::local);
+  quit_if_expired(self);
+}
+
+/// `n` more frames were written by the subscriber's client: its window reopens.
+void credit(self_ptr self, const subscriber_key& key, uint64_t n) {
+  auto& st = self->state;
+  auto i = st.subscribers.find(key);
+  if (i == st.subscribers.end())
+    return;
+  i->second.window.credited(static_cast<size_t>(n));
+  pump(self, key);
+}
+
 } // namespace
 
 event_log_impl::behavior_type event_log(self_ptr self, event_context ctx, limits lim,
@@ -91,10 +107,10 @@ event_log_impl::behavior_type event_log(self_ptr self, event_context ctx, limits
       set_status(self, {run_status::error, std::nullopt, std::string{"run failed unexpectedly"}});
       return;
     }
-    if (self->state.subscribers.erase(dm.source) > 0)
-      self->state.services.metrics->subscriber_removed(node_metrics::subscriber_kind::local);
-    quit_if_expired(self);
+    if (self->state.subscribers.erase(subscriber_key{dm.source}) > 0)
+      subscriber_gone(self);
   });
+
   return {
     [self](publish_atom, draft_batch& batch) {
       publish(self, batch.events);
@@ -109,45 +125,33 @@ event_log_impl::behavior_type event_log(self_ptr self, event_context ctx, limits
       self->monitor(run);
     },
     [self](subscribe_atom, int64_t from, bool meta) -> subscription_info {
-      auto& st = self->state;
       // The sender is the subscriber: frames go back to it.
-      auto handle = caf::actor_cast<subscriber_actor>(self->current_sender());
-      auto key = handle.address();
-      // Only stored events are shown, so a cursor past them has nothing to wait for here
-      // that another node could not give it: it starts at the visible head.
-      auto head = st.visible();
-      from = std::clamp<int64_t>(from, 0, head);
       subscriber_entry sub;
-      sub.handle = handle;
+      sub.handle = caf::actor_cast<subscriber_actor>(self->current_sender());
       sub.cursor = from;
       sub.meta = meta;
-      sub.window = flow_window{st.lim.subscriber_window};
-      self->monitor(handle);
-      if (st.retained)
-        st.services.budget->touch(*st.retained);
-      auto& metrics = *st.services.metrics;
-      metrics.subscriber_added(node_metrics::subscriber_kind::local);
-      if (meta) {
-        metrics.resumed(st.finished_persisted ? node_metrics::resume::replay
-                                              : node_metrics::resume::catch_up);
-        auto missed = head - from;
-        auto first = st.finished_persisted
-                       ? replay_frame(st.ctx.run_id, st.status, missed, head)
-                       : catch_up_frame(st.ctx.run_id, missed, head);
-        send_frames(self, sub, frame_batch{{make_frame(std::move(first))}});
-      }
-      st.subscribers[key] = std::move(sub);
-      pump(self, key);
-      return {st.status, head, from};
+      auto key = subscriber_key{sub.handle.address()};
+      return add_subscriber(self, key, std::move(sub));
     },
     [self](credit_atom, uint64_t n) {
-      auto& st = self->state;
-      auto key = caf::actor_cast<caf::actor_addr>(self->current_sender());
-      auto i = st.subscribers.find(key);
-      if (i == st.subscribers.end())
-        return;
-      i->second.window.credited(static_cast<size_t>(n));
-      pump(self, key);
+      auto key = subscriber_key{caf::actor_cast<caf::actor_addr>(self->current_sender())};
+      credit(self, key, n);
+    },
+    [self](subscribe_atom, direct_request_ptr& req) {
+      auto sink = req->take();
+      if (req->client_left())
+        return; // closed before it reached us: nothing to serve, nothing to end
+      subscriber_entry sub;
+      sub.sink = std::move(sink);
+      sub.cursor = req->from();
+      sub.meta = req->meta();
+      add_subscriber(self, subscriber_key{req->id()}, std::move(sub));
+    },
+    [self](credit_atom, uint64_t id, uint64_t n) { credit(self, subscriber_key{id}, n); },
+    [self](close_atom, uint64_t id) {
+      // The client left: its stream is closed, so there is nobody to send an end to.
+      if (self->state.subscribers.erase(subscriber_key{id}) > 0)
+        subscriber_gone(self);
     },
     [self](flush_atom) {
       self->state.retry_scheduled = false;

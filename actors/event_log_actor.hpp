@@ -16,6 +16,9 @@ namespace runcast::actors {
 ///   the run ERROR);
 /// - from a subscriber_actor: `subscribe` from an index (`meta`: the resume meta frames);
 ///   frames then go to the sender within its credit window, which `credit` reopens;
+/// - from a local client (runtime/direct_subscription.hpp): `subscribe` with a
+///   direct_request — the log calls its sink itself — then `credit` and `close` by the
+///   request's id;
 /// - anyone: `stats`; `shutdown` skips the retention.
 using event_log_actor = caf::typed_actor<
   caf::reacts_to<publish_atom, draft_batch>,
@@ -23,6 +26,9 @@ using event_log_actor = caf::typed_actor<
   caf::reacts_to<watch_atom, caf::actor>,
   caf::replies_to<subscribe_atom, int64_t, bool>::with<subscription_info>,
   caf::reacts_to<credit_atom, uint64_t>,
+  caf::reacts_to<subscribe_atom, direct_request_ptr>,
+  caf::reacts_to<credit_atom, uint64_t, uint64_t>,
+  caf::reacts_to<close_atom, uint64_t>,
   caf::replies_to<stats_atom>::with<log_stats>,
   caf::reacts_to<shutdown_atom>>;
 

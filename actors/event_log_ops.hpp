@@ -24,17 +24,25 @@ void check_pressure(self_ptr self);
 
 // -- subscribers (event_log_subscribers.cpp) ---------------------------------------------------
 
+/// Adds a subscriber from `sub.cursor` on (clamped to what is stored): the resume meta frame
+/// first if `sub.meta`, then what it may have. Answers what the subscription starts from.
+subscription_info add_subscriber(self_ptr self, const subscriber_key& key, subscriber_entry sub);
+
+/// Ends every local client's subscription with an error frame: the log is stopping with
+/// them still reading (called as its state goes).
+void end_direct_subscribers(event_log_state& st);
+
 /// Sends frames to a subscriber and counts them in its window.
 void send_frames(self_ptr self, subscriber_entry& sub, frame_batch batch);
 
 /// Ends a subscription: `last` (may be null) is its final frame; `abort` asks the connection
 /// to drop without a clean end, so the client knows to resume.
-void end_subscriber(self_ptr self, const caf::actor_addr& key, frame_ptr last,
+void end_subscriber(self_ptr self, const subscriber_key& key, frame_ptr last,
                     bool abort = false);
 
 /// Sends a subscriber what it may have (memory within its window, or a store read), then
 /// `subscribed` or the end when it reaches the head.
-void pump(self_ptr self, const caf::actor_addr& key);
+void pump(self_ptr self, const subscriber_key& key);
 
 /// Quits once the log expired and its last subscriber is gone.
 void quit_if_expired(self_ptr self);

@@ -167,6 +167,7 @@ void event_log_state::report_memory() {
 }
 
 event_log_state::~event_log_state() {
+  log_ops::end_direct_subscribers(*this);
   // However the log ends, the node's budget and metrics forget it.
   if (services.metrics) {
     for (size_t i = 0; i < subscribers.size(); ++i)

@@ -3,6 +3,7 @@
 #include "actors/flow_window.hpp"
 #include "actors/frame_buffer.hpp"
 #include "actors/log_services.hpp"
+#include "core/frame_sink.hpp"
 #include "actors/subscriber_actor.hpp"
 #include "actors/type_ids.hpp"
 #include "actors/write_behind.hpp"
@@ -14,19 +15,27 @@
 #include <caf/actor_addr.hpp>
 
 #include <map>
+#include <memory>
 #include <optional>
+#include <variant>
 
 namespace runcast::actors {
 
-/// A subscriber as the event log sees it: a cursor and a credit window.
+/// A subscriber as the event log sees it: a cursor and a credit window, and where frames go:
+/// a subscriber actor (a remote client's, or one following a run across nodes) or a local
+/// client's sink, called directly (actors/direct_request.hpp).
 struct subscriber_entry {
-  subscriber_actor handle;
+  subscriber_actor handle;         ///< or:
+  std::shared_ptr<frame_sink> sink; ///< a local client's
   int64_t cursor = 0;          ///< next index to send
   flow_window window{0};
   bool meta = false;           ///< send meta frames (resume) or only events (first stream)
   bool announced_live = false; ///< `subscribed` already sent
   bool loading = false;        ///< a store read for this subscriber is under way
 };
+
+/// A subscriber actor by its address; a local client by its request's id.
+using subscriber_key = std::variant<caf::actor_addr, uint64_t>;
 
 /// State of one event log actor (see event_log.hpp). The parts are plain C++ with their own
 /// tests (frame_buffer, write_behind, flow_window, log_budget); the actor glues them.
@@ -60,7 +69,7 @@ struct event_log_state {
   bool expiring = false;           ///< retention over or evicted: quit with the last reader
 
   // -- subscribers ---------------------------------------------------------------------------
-  std::map<caf::actor_addr, subscriber_entry> subscribers;
+  std::map<subscriber_key, subscriber_entry> subscribers;
   bool tick_scheduled = false;
 
   /// The head subscribers may reach: only what the store holds is streamed.

@@ -25,21 +25,68 @@ void send_frames(self_ptr self, subscriber_entry& sub, frame_batch batch) {
   for (const auto& f : batch.frames)
     tsan_release(f.get()); // read on the subscriber's side (core/tsan_handoff.hpp)
   sub.window.sent(batch.frames.size());
-  self->send(sub.handle, frames_atom::value, std::move(batch));
+  if (sub.sink)
+    sub.sink->on_frames(std::move(batch.frames));
+  else
+    self->send(sub.handle, frames_atom::value, std::move(batch));
 }
 
 /// Ends a subscription: `last` (may be null) is its final frame; `abort` asks the connection
 /// to drop without a clean end, so the client knows to resume.
-void end_subscriber(self_ptr self, const caf::actor_addr& key, frame_ptr last, bool abort) {
+void end_subscriber(self_ptr self, const subscriber_key& key, frame_ptr last, bool abort) {
   auto& st = self->state;
   auto i = st.subscribers.find(key);
   if (i == st.subscribers.end())
     return;
-  self->send(i->second.handle, end_atom::value, std::move(last), abort);
-  self->demonitor(i->second.handle.address());
+  if (i->second.sink) {
+    i->second.sink->on_end(std::move(last), abort);
+  } else {
+    self->send(i->second.handle, end_atom::value, std::move(last), abort);
+    self->demonitor(i->second.handle.address());
+  }
   st.subscribers.erase(i);
   st.services.metrics->subscriber_removed(node_metrics::subscriber_kind::local);
   quit_if_expired(self);
+}
+
+subscription_info add_subscriber(self_ptr self, const subscriber_key& key, subscriber_entry sub) {
+  auto& st = self->state;
+  // Only stored events are shown, so a cursor past them has nothing to wait for here
+  // that another node could not give it: it starts at the visible head.
+  auto head = st.visible();
+  sub.cursor = std::clamp<int64_t>(sub.cursor, 0, head);
+  sub.window = flow_window{st.lim.subscriber_window};
+  if (sub.handle)
+    self->monitor(sub.handle);
+  if (st.retained)
+    st.services.budget->touch(*st.retained);
+  auto& metrics = *st.services.metrics;
+  metrics.subscriber_added(node_metrics::subscriber_kind::local);
+  if (sub.meta) {
+    metrics.resumed(st.finished_persisted ? node_metrics::resume::replay
+                                          : node_metrics::resume::catch_up);
+    auto missed = head - sub.cursor;
+    auto first = st.finished_persisted ? replay_frame(st.ctx.run_id, st.status, missed, head)
+                                       : catch_up_frame(st.ctx.run_id, missed, head);
+    send_frames(self, sub, frame_batch{{make_frame(std::move(first))}});
+  }
+  auto from = sub.cursor;
+  st.subscribers[key] = std::move(sub);
+  pump(self, key);
+  return {st.status, head, from};
+}
+
+void end_direct_subscribers(event_log_state& st) {
+  frame_ptr stopped;
+  for (auto& [key, sub] : st.subscribers) {
+    if (!sub.sink)
+      continue; // a subscriber actor sees the log go down and says the same
+    if (!stopped)
+      stopped = make_frame(
+        error_frame(st.ctx.run_id, "The run's event log stopped; resume to continue."));
+    // Not an abort: the client has everything that was stored, then this frame.
+    sub.sink->on_end(stopped, false);
+  }
 }
 
 void quit_if_expired(self_ptr self) {
@@ -67,7 +114,7 @@ std::string gap_frame(const event_log_state& st, const index_gap& gap) {
 /// Reads up to `count` events from the subscriber's cursor on, for what memory no longer
 /// holds, through the store cursor every store replay uses (core/store_cursor.hpp): a hole
 /// in the store becomes a meta frame naming the missing range.
-void load_from_store(self_ptr self, const caf::actor_addr& key, subscriber_entry& sub,
+void load_from_store(self_ptr self, const subscriber_key& key, subscriber_entry& sub,
                      int64_t count) {
   auto& st = self->state;
   sub.loading = true;
@@ -123,7 +170,7 @@ void load_from_store(self_ptr self, const caf::actor_addr& key, subscriber_entry
 /// Sends a subscriber what it may have: stored frames from memory up to its window, or a
 /// store read for what memory no longer holds; then `subscribed` or the end when it reaches
 /// the head.
-void pump(self_ptr self, const caf::actor_addr& key) {
+void pump(self_ptr self, const subscriber_key& key) {
   auto& st = self->state;
   auto i = st.subscribers.find(key);
   if (i == st.subscribers.end())
@@ -166,7 +213,7 @@ void pump(self_ptr self, const caf::actor_addr& key) {
 
 void pump_all(self_ptr self) {
   // pump() may erase the entry it is given, so iterate over a copy of the keys.
-  std::vector<caf::actor_addr> keys;
+  std::vector<subscriber_key> keys;
   keys.reserve(self->state.subscribers.size());
   for (auto& kv : self->state.subscribers)
     keys.push_back(kv.first);
@@ -179,7 +226,7 @@ void cut_stalled(self_ptr self) {
   auto& st = self->state;
   st.tick_scheduled = false;
   auto now = clock::now();
-  std::vector<caf::actor_addr> stalled;
+  std::vector<subscriber_key> stalled;
   bool still_blocked = false;
   for (auto& [key, sub] : st.subscribers) {
     if (sub.window.stalled(now, st.lim.stall_timeout))

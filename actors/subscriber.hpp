@@ -36,7 +36,9 @@ struct subscriber_state {
   static inline const char* name = "subscriber";
 };
 
-/// One per subscription (protocol: subscriber_actor.hpp). It asks the locator where the
+/// One per subscription that crosses nodes (protocol: subscriber_actor.hpp; a local client
+/// is served by the event log directly, actors/direct_request.hpp): on the client's node
+/// and on the owner's, where the gateway spawns one for it. It asks the locator where the
 /// run's events are — this node's event log (it subscribes there), or the owner node, where
 /// a subscriber like itself streams back in wire form — hands what arrives to `sink` and
 /// returns the sink's credits upstream. It quits when the subscription ends, when upstream

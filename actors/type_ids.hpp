@@ -4,6 +4,7 @@
 // enum that crosses actor boundaries, and the local message types. Atoms are at most 10
 // characters (CAF 0.17).
 
+#include "actors/direct_request.hpp"
 #include "actors/protocol.hpp"
 #include "core/errc.hpp"
 
@@ -68,3 +69,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(runcast::actors::cancel_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(runcast::actors::log_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(runcast::persistence::run_record)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(runcast::frame_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(runcast::actors::direct_request_ptr)

@@ -8,8 +8,10 @@
 namespace runcast {
 
 /// Where a subscription delivers: implemented by an SSE connection (http/) or a test.
-/// Called from CAF worker threads, one call at a time and in order, by the subscription's
-/// actor. Implementations must not block: they hand the work to their own executor.
+/// Called from CAF worker threads, one call at a time and in order, by the run's event log
+/// (a local client's) or the subscription's actor; `on_not_found` may also come from the
+/// thread that subscribed, before `subscribe` returns. Implementations must not block: they
+/// hand the work to their own executor.
 class frame_sink {
 public:
   virtual ~frame_sink() = default;

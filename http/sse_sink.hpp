@@ -10,8 +10,8 @@ namespace runcast::http {
 class sse_stream;
 
 /// Adapts an sse_stream to the actor side's frame_sink. Holds the stream weakly: the
-/// subscriber actor owns the sink, the stream owns the subscription, and a strong pointer
-/// back would make a cycle that outlives a client who left.
+/// event log (or a subscriber actor) owns the sink, the stream owns the subscription, and a
+/// strong pointer back would make a cycle that outlives a client who left.
 class sse_sink : public frame_sink {
 public:
   sse_sink(std::weak_ptr<sse_stream> stream,

@@ -195,7 +195,7 @@ void sse_stream::on_write(beast::error_code ec, size_t counted) {
   if (counted > 0 && on_credit_)
     on_credit_(counted);
   uncredited_ += counted;
-  // A credit is two messages (to the subscriber, on to the event log): batch them. The
+  // A credit is a message to the event log (two across nodes): batch them. The
   // window still moves: the log has a window of frames out, and at most a quarter window
   // waits here, so frames keep coming and each write may send the credit; and a slow reader
   // is credited at least every credit_interval, far inside the stall timeout.

@@ -8,11 +8,13 @@
 #include "actors/run_recovery.hpp"
 #include "actors/store_worker.hpp"
 #include "actors/errors.hpp"
+#include "actors/log_directory.hpp"
 #include "actors/subscriber.hpp"
 #include "cluster/gateway.hpp"
 #include "cluster/locator.hpp"
 #include "cluster/membership.hpp"
 #include "runtime/actor_subscription.hpp"
+#include "runtime/direct_subscription.hpp"
 #include "runtime/io_pool.hpp"
 #include "runtime/run_builder.hpp"
 #include "runtime/store_pool.hpp"
@@ -140,7 +142,7 @@ struct engine::impl {
     budget = std::make_shared<log_budget>(l.node_unpersisted_bytes, l.finished_logs,
                                           l.finished_bytes);
     run_environment env{io, std::move(children), std::move(history), opts.lim, opts.node_id};
-    manager = sys.spawn(run_manager, log_services{store, reader, budget, metrics},
+    manager = sys.spawn(run_manager, log_services{store, reader, budget, metrics, directory},
                         std::move(env));
     bool clustered = opts.cluster.port != 0;
     if (clustered)
@@ -189,6 +191,9 @@ struct engine::impl {
   std::shared_ptr<log_budget> budget; ///< the node's bounds on event logs' memory
   /// What /metrics shows; made first, since the store worker and the logs count into it.
   std::shared_ptr<node_metrics> metrics = std::make_shared<node_metrics>();
+  /// The event logs in memory, for local clients to subscribe to without a round trip.
+  std::shared_ptr<log_directory> directory = std::make_shared<log_directory>();
+  std::atomic<uint64_t> next_subscription{1}; ///< ids of direct subscriptions
   run_manager_actor manager;
   locator_actor locator;
   cluster::gateway_actor gateway;     ///< with a cluster
@@ -310,8 +315,21 @@ std::shared_ptr<subscription> engine::subscribe(const run_record& run, int64_t f
                                                 std::shared_ptr<frame_sink> sink) {
   // A finished run is all in the (shared) store, so any node serves it itself; a live one
   // is followed where it runs.
-  subscription_spec spec{run.run_id, is_terminal(run.status) ? std::string{} : run.owner_node,
-                         from, meta, caf::actor{}};
+  auto owner = is_terminal(run.status) ? std::string{} : run.owner_node;
+  if (owner.empty() || owner == impl_->opts.node_id || !impl_->members) {
+    // Here: the run's event log serves the sink itself, or the store has the run.
+    auto closed = std::make_shared<std::atomic<bool>>(false);
+    auto log = impl_->directory->find(run.run_id);
+    if (!log) {
+      sink->on_not_found({});
+      return std::make_shared<direct_subscription>(event_log_actor{}, 0, std::move(closed));
+    }
+    auto id = impl_->next_subscription.fetch_add(1, std::memory_order_relaxed);
+    caf::anon_send(log, subscribe_atom::value,
+                   std::make_shared<direct_request>(id, std::move(sink), from, meta, closed));
+    return std::make_shared<direct_subscription>(std::move(log), id, std::move(closed));
+  }
+  subscription_spec spec{run.run_id, std::move(owner), from, meta, caf::actor{}};
   auto sub = impl_->sys.spawn(subscriber, std::move(sink), impl_->locator, std::move(spec),
                               impl_->opts.lim);
   return std::make_shared<actor_subscription>(std::move(sub));

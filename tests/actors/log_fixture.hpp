@@ -6,6 +6,7 @@
 #include "actors/errors.hpp"
 #include "actors/event_log.hpp"
 #include "actors/event_log_state.hpp"
+#include "actors/log_directory.hpp"
 #include "actors/store_worker.hpp"
 #include "actors/type_ids.hpp"
 #include "persistence/store.hpp"
@@ -60,6 +61,7 @@ struct log_fixture {
     create_run();
     log = sys.spawn(event_log, event_context{"r1", "s1", "agents", "echo", "Echo"}, lim,
                     log_services{store, store, budget});
+    list_until_exit(directory, "r1", log); // as the run manager does
   }
 
   /// Stores the run "r1" of session "s1" (the log's run).
@@ -120,6 +122,7 @@ struct log_fixture {
   store_actor real_store;
   store_actor store;
   std::shared_ptr<log_budget> budget;
+  std::shared_ptr<log_directory> directory = std::make_shared<log_directory>();
   event_log_actor log;
 };
 

@@ -1,0 +1,186 @@
+// A local client's subscription, served by the event log itself (actors/direct_request.hpp):
+// frames, credits, close, and what the client hears when the log is gone or goes.
+
+#include "tests/actors/log_fixture.hpp"
+
+#include <condition_variable>
+#include <mutex>
+
+using namespace runcast;
+using namespace runcast::actors;
+using namespace runcast::actors::log_testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// A frame_sink that records what it is told, for the test thread to read.
+class recording_sink : public frame_sink {
+public:
+  void on_not_found(const std::string& lost_owner) override {
+    std::lock_guard<std::mutex> lock{mutex_};
+    not_found_ = true;
+    lost_owner_ = lost_owner;
+  }
+  void on_frames(std::vector<frame_ptr> frames) override {
+    std::lock_guard<std::mutex> lock{mutex_};
+    for (auto& f : frames)
+      frames_.push_back(f->str());
+  }
+  void on_end(frame_ptr last, bool abort) override {
+    std::lock_guard<std::mutex> lock{mutex_};
+    if (last)
+      frames_.push_back(last->str());
+    ends_ += 1;
+    aborted_ = abort;
+  }
+
+  std::vector<std::string> frames() const {
+    std::lock_guard<std::mutex> lock{mutex_};
+    return frames_;
+  }
+  size_t count() const {
+    return frames().size();
+  }
+  int ends() const {
+    std::lock_guard<std::mutex> lock{mutex_};
+    return ends_;
+  }
+  bool not_found() const {
+    std::lock_guard<std::mutex> lock{mutex_};
+    return not_found_;
+  }
+  bool aborted() const {
+    std::lock_guard<std::mutex> lock{mutex_};
+    return aborted_;
+  }
+
+private:
+  mutable std::mutex mutex_;
+  std::vector<std::string> frames_;
+  int ends_ = 0;
+  bool not_found_ = false;
+  bool aborted_ = false;
+  std::string lost_owner_;
+};
+
+/// A client's request: the sink, and the flag its handle sets when the client leaves.
+struct client {
+  std::shared_ptr<recording_sink> sink = std::make_shared<recording_sink>();
+  std::shared_ptr<std::atomic<bool>> closed = std::make_shared<std::atomic<bool>>(false);
+
+  direct_request_ptr request(uint64_t id, int64_t from, bool meta) {
+    return std::make_shared<direct_request>(id, sink, from, meta, closed);
+  }
+};
+
+} // namespace
+
+TEST_CASE("a listed log leaves the directory as it terminates, and one listed after it "
+          "ended is not kept") {
+  log_fixture fx;
+  CHECK(fx.directory->find("r1") == fx.log);
+  CHECK_FALSE(fx.directory->find("r2"));
+  fx.self->monitor(fx.log);
+  fx.self->send_exit(fx.log, caf::exit_reason::user_shutdown);
+  fx.self->receive([](caf::down_msg&) {}, caf::after(5s) >> [] { FAIL("the log did not stop"); });
+  CHECK(test::eventually([&] { return fx.directory->size() == 0; }, 5s));
+  list_until_exit(fx.directory, "r1", fx.log); // a log that stopped before it was listed
+  CHECK(fx.directory->size() == 0);
+}
+
+TEST_CASE("a local client's sink gets the stored events from the log itself, then the end") {
+  log_fixture fx;
+  fx.publish(5);
+  fx.finish();
+  REQUIRE(test::eventually([&] { return fx.stats().finished_persisted; }, 5s));
+  client c;
+  caf::anon_send(fx.log, subscribe_atom::value, c.request(7, 2, true));
+  REQUIRE(test::eventually([&] { return c.sink->ends() == 1; }, 5s));
+  auto got = c.sink->frames();
+  REQUIRE(got.size() == 4); // the replay meta frame, then events 2..4
+  CHECK(frame_event(got[0]) == "replay");
+  CHECK(got[0].find("\"missed_events\":3") != std::string::npos);
+  CHECK(frame_id(got[1]) == 2);
+  CHECK(frame_id(got[3]) == 4);
+  CHECK_FALSE(c.sink->aborted());
+  CHECK_FALSE(c.sink->not_found());
+  CHECK(fx.stats().subscribers == 0);
+}
+
+TEST_CASE("a local client gets a window of frames, and more as its credits come back") {
+  limits l;
+  l.subscriber_window = 4;
+  log_fixture fx{l};
+  fx.publish(10);
+  fx.await_persisted(10);
+  client c;
+  caf::anon_send(fx.log, subscribe_atom::value, c.request(1, 0, false));
+  REQUIRE(test::eventually([&] { return c.sink->count() == 4; }, 5s));
+  CHECK(fx.stats().subscribers == 1);
+  CHECK(c.sink->count() == 4); // the window holds until credited
+  caf::anon_send(fx.log, credit_atom::value, uint64_t{1}, uint64_t{4});
+  REQUIRE(test::eventually([&] { return c.sink->count() == 8; }, 5s));
+  caf::anon_send(fx.log, credit_atom::value, uint64_t{99}, uint64_t{4}); // no such client
+  caf::anon_send(fx.log, credit_atom::value, uint64_t{1}, uint64_t{4});
+  REQUIRE(test::eventually([&] { return c.sink->count() == 10; }, 5s));
+  auto got = c.sink->frames();
+  for (int64_t i = 0; i < 10; ++i)
+    CHECK(frame_id(got[static_cast<size_t>(i)]) == i);
+  CHECK(c.sink->ends() == 0); // live: the run goes on
+}
+
+TEST_CASE("close removes a local client, and a request closed before the log read it is "
+          "dropped without an answer") {
+  log_fixture fx;
+  fx.publish(3);
+  fx.await_persisted(3);
+  client open;
+  caf::anon_send(fx.log, subscribe_atom::value, open.request(1, 0, false));
+  REQUIRE(test::eventually([&] { return open.sink->count() == 3; }, 5s));
+  REQUIRE(fx.stats().subscribers == 1);
+  caf::anon_send(fx.log, close_atom::value, uint64_t{1});
+  CHECK(test::eventually([&] { return fx.stats().subscribers == 0; }, 5s));
+
+  client gone;
+  gone.closed->store(true);
+  caf::anon_send(fx.log, subscribe_atom::value, gone.request(2, 0, false));
+  fx.publish(1); // read after the request: the log has handled it by then
+  fx.await_persisted(4);
+  CHECK(fx.stats().subscribers == 0);
+  CHECK(gone.sink->count() == 0);
+  CHECK_FALSE(gone.sink->not_found());
+  CHECK(open.sink->count() == 3); // nothing after its close
+}
+
+TEST_CASE("a request to a log that has quit tells the sink the run is in the store") {
+  log_fixture fx;
+  fx.self->monitor(fx.log);
+  fx.self->send_exit(fx.log, caf::exit_reason::user_shutdown);
+  bool down = false;
+  fx.self->receive([&](caf::down_msg&) { down = true; },
+                   caf::after(5s) >> [] { FAIL("the log did not stop"); });
+  REQUIRE(down);
+  client c;
+  caf::anon_send(fx.log, subscribe_atom::value, c.request(1, 0, false));
+  CHECK(test::eventually([&] { return c.sink->not_found(); }, 5s));
+  CHECK(c.sink->count() == 0);
+}
+
+TEST_CASE("a log that stops with local clients reading ends each with an error frame") {
+  log_fixture fx;
+  fx.publish(2);
+  fx.await_persisted(2);
+  client a, b;
+  caf::anon_send(fx.log, subscribe_atom::value, a.request(1, 0, false));
+  caf::anon_send(fx.log, subscribe_atom::value, b.request(2, 1, false));
+  REQUIRE(test::eventually([&] { return a.sink->count() == 2 && b.sink->count() == 1; }, 5s));
+  fx.self->send_exit(fx.log, caf::exit_reason::user_shutdown);
+  REQUIRE(test::eventually([&] { return a.sink->ends() == 1 && b.sink->ends() == 1; }, 5s));
+  for (auto* c : {&a, &b}) {
+    auto got = c->sink->frames();
+    CHECK(frame_event(got.back()) == "error");
+    CHECK(got.back().find("event log stopped") != std::string::npos);
+    CHECK_FALSE(c->sink->aborted());
+    CHECK_FALSE(c->sink->not_found());
+  }
+}
