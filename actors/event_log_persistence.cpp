@@ -1,4 +1,5 @@
 #include "actors/event_log_ops.hpp"
+#include "actors/log_directory.hpp"
 
 #include "actors/run_actor.hpp"
 #include "actors/type_ids.hpp"
@@ -68,6 +69,8 @@ void write_succeeded(self_ptr self) {
 void on_finished_persisted(self_ptr self) {
   auto& st = self->state;
   st.finished_persisted = true;
+  if (st.services.directory) // a resume of this run now knows it is over without the store
+    st.services.directory->finished(st.ctx.run_id, st.status, st.frames.persisted());
   st.frames.trim();
   st.report_memory();
   pump_all(self); // subscribers at the head can now end

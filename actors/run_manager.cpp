@@ -103,7 +103,7 @@ run_manager_actor::behavior_type run_manager(self_ptr self, log_services service
       auto run_id = spec.record.run_id;
       auto log = self->spawn(event_log, spec.context, st.lim, st.services);
       if (st.services.directory) // local clients find it there (runtime::engine::subscribe)
-        list_until_exit(st.services.directory, run_id, log);
+        list_until_exit(st.services.directory, identity_of(spec.record), log);
       auto rp = self->make_response_promise<bool>();
       // The run exists for clients only once it is persisted: 202 means "it is stored".
       self->request(st.services.writer, st.lim.store_timeout, create_atom::value, spec.record)

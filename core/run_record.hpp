@@ -26,6 +26,23 @@ struct run_record {
   double updated_at = 0;
 };
 
+/// Who a run is, without its input, parameters or output (a prompt may be a megabyte):
+/// what is kept of a run for as long as it is followed or listed.
+inline run_record identity_of(const run_record& run) {
+  run_record id;
+  id.run_id = run.run_id;
+  id.parent_run_id = run.parent_run_id;
+  id.session_id = run.session_id;
+  id.user_id = run.user_id;
+  id.kind = run.kind;
+  id.component_id = run.component_id;
+  id.owner_node = run.owner_node;
+  id.status = run.status;
+  id.created_at = run.created_at;
+  id.updated_at = run.updated_at;
+  return id;
+}
+
 /// Filter for listing runs.
 struct run_filter {
   std::optional<std::string> session_id;

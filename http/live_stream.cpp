@@ -8,28 +8,6 @@
 
 namespace runcast::http {
 
-namespace {
-
-/// What a stream's handlers keep of its run for as long as it is followed: who it is, not
-/// its input, parameters or output (a prompt may be a megabyte, and thousands of clients
-/// may follow one run).
-run_record identity_of(const run_record& run) {
-  run_record id;
-  id.run_id = run.run_id;
-  id.parent_run_id = run.parent_run_id;
-  id.session_id = run.session_id;
-  id.user_id = run.user_id;
-  id.kind = run.kind;
-  id.component_id = run.component_id;
-  id.owner_node = run.owner_node;
-  id.status = run.status;
-  id.created_at = run.created_at;
-  id.updated_at = run.updated_at;
-  return id;
-}
-
-} // namespace
-
 void serve_run_events(server_context& ctx, const std::shared_ptr<sse_stream>& stream,
                       const run_record& run, int64_t from, bool meta, bool cancel_on_disconnect) {
   std::weak_ptr<sse_stream> weak = stream;

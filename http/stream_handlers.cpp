@@ -32,9 +32,23 @@ void serve_resume(const std::shared_ptr<http_session>& s, const target& t, int64
                   runtime::access who, bool event_source) {
   if (!s->reserve_stream())
     return;
+  auto serve = [s, from](run_record r) {
+    s->stream([s, r = std::move(r), from](std::shared_ptr<sse_stream> st) {
+      serve_run_events(s->ctx(), st, r, from, true, false);
+    });
+  };
+  auto& engine = s->ctx().engine;
+  // A run whose log this node holds is answered from memory: no store read before the
+  // stream opens (the common resume: a client that dropped comes back within the
+  // retention).
+  if (auto held = engine.find_held_run(t.ref(), who)) {
+    if (event_source && is_terminal(held->run.status) && held->stored <= from)
+      return s->respond_with(bhttp::status::no_content, {}, {});
+    return serve(std::move(held->run));
+  }
   auto run_id = t.run_id;
-  s->ctx().engine.find_run(t.ref(), std::move(who), [s, run_id, from,
-                                                     event_source](outcome<run_record> run) {
+  engine.find_run(t.ref(), std::move(who), [s, run_id, from, event_source,
+                                            serve](outcome<run_record> run) {
     if (!run) {
       const auto& f = run.error();
       if (f.code != errc::not_found)
@@ -43,11 +57,6 @@ void serve_resume(const std::shared_ptr<http_session>& s, const target& t, int64
       auto refusal = make_frame(error_frame(run_id, f.detail));
       return s->stream([refusal](std::shared_ptr<sse_stream> st) { st->finish(refusal, false); });
     }
-    auto serve = [s, from](run_record r) {
-      s->stream([s, r = std::move(r), from](std::shared_ptr<sse_stream> st) {
-        serve_run_events(s->ctx(), st, r, from, true, false);
-      });
-    };
     if (!event_source || !is_terminal(run->status))
       return serve(std::move(*run));
     s->ctx().engine.next_event_index(run_id,

@@ -311,6 +311,22 @@ void engine::cancel_on_owner(const std::string& run_id, const std::string& owner
     cancel_atom::value, run_id, owner);
 }
 
+std::optional<held_run> engine::find_held_run(const run_ref& ref, const access& who) const {
+  if (impl_->members)
+    return std::nullopt; // see engine.hpp: a deletion elsewhere does not reach this directory
+  auto listed = impl_->directory->lookup(ref.run_id);
+  if (!listed || !authorize(listed->identity, who)
+      || (!ref.kind.empty()
+          && (listed->identity.kind != ref.kind
+              || listed->identity.component_id != ref.component_id)))
+    return std::nullopt; // find_run gives the one answer for unknown and refused
+  return held_run{std::move(listed->identity), listed->stored};
+}
+
+void engine::forget_session_runs(const std::string& session_id) {
+  impl_->directory->forget_session(session_id);
+}
+
 std::shared_ptr<subscription> engine::subscribe(const run_record& run, int64_t from, bool meta,
                                                 std::shared_ptr<frame_sink> sink) {
   // A finished run is all in the (shared) store, so any node serves it itself; a live one

@@ -70,6 +70,12 @@ struct run_ref {
   std::string run_id;
 };
 
+/// A run whose event log this node holds (engine::find_held_run).
+struct held_run {
+  run_record run;     ///< its identity_of(); status pending until the run is over
+  int64_t stored = 0; ///< once over: the events in the store (one past the last index)
+};
+
 /// Which runs of a component to list, for whom.
 struct run_query {
   std::string kind;
@@ -144,6 +150,13 @@ public:
 
   /// The run, if `who` may see it (see `authorize`).
   void find_run(run_ref ref, access who, callback<run_record> done);
+
+  /// The run, if this node holds its event log and `who` may see it — without a store
+  /// read: its identity (no input or output; status pending until the run is over) and,
+  /// once over, its final status and how many events it stored. Empty otherwise (ask
+  /// find_run), and always in a cluster: a session deleted through another node leaves
+  /// this node's directory as it was, and only the store knows the run is gone.
+  std::optional<held_run> find_held_run(const run_ref& ref, const access& who) const;
 
   /// Runs of a component in the caller's session, newest first.
   void list_runs(run_query query, callback<std::vector<run_record>> done);
@@ -245,6 +258,10 @@ private:
   /// as int32_t, or -1 if the owner (or the locator) did not answer.
   void cancel_on_owner(const std::string& run_id, const std::string& owner,
                        std::function<void(int32_t)> done = {});
+
+  /// The session was deleted: its runs leave this node's log directory, so a resume of one
+  /// is answered from the store (not found), not from memory.
+  void forget_session_runs(const std::string& session_id);
 
   std::shared_ptr<persistence::store> db_;
   component_registry components_;

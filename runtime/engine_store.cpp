@@ -164,6 +164,7 @@ void engine::delete_session(const std::string& session_id, callback<bool> done) 
       return failure{errc::conflict,
                      "Session " + session_id + " still has running runs; try again"};
     db_->delete_session(session_id);
+    forget_session_runs(session_id);
     return true;
   });
 }

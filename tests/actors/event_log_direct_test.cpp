@@ -80,11 +80,16 @@ TEST_CASE("a listed log leaves the directory as it terminates, and one listed af
   log_fixture fx;
   CHECK(fx.directory->find("r1") == fx.log);
   CHECK_FALSE(fx.directory->find("r2"));
+  fx.directory->forget_session("s2"); // another session's: r1 stays
+  CHECK(fx.directory->find("r1") == fx.log);
+  fx.directory->forget_session("s1"); // its session was deleted
+  CHECK_FALSE(fx.directory->find("r1"));
+  list_until_exit(fx.directory, fx.identity(), fx.log);
   fx.self->monitor(fx.log);
   fx.self->send_exit(fx.log, caf::exit_reason::user_shutdown);
   fx.self->receive([](caf::down_msg&) {}, caf::after(5s) >> [] { FAIL("the log did not stop"); });
   CHECK(test::eventually([&] { return fx.directory->size() == 0; }, 5s));
-  list_until_exit(fx.directory, "r1", fx.log); // a log that stopped before it was listed
+  list_until_exit(fx.directory, fx.identity(), fx.log); // stopped before it was listed
   CHECK(fx.directory->size() == 0);
 }
 
@@ -105,6 +110,12 @@ TEST_CASE("a local client's sink gets the stored events from the log itself, the
   CHECK_FALSE(c.sink->aborted());
   CHECK_FALSE(c.sink->not_found());
   CHECK(fx.stats().subscribers == 0);
+  // The directory knows the run is over, and where it ends, without the store.
+  auto listed = fx.directory->lookup("r1");
+  REQUIRE(listed);
+  CHECK(listed->identity.status == run_status::completed);
+  CHECK(listed->stored == 5);
+  CHECK(listed->identity.session_id == "s1");
 }
 
 TEST_CASE("a local client gets a window of frames, and more as its credits come back") {

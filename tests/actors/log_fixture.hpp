@@ -60,19 +60,25 @@ struct log_fixture {
                                           lim.finished_bytes);
     create_run();
     log = sys.spawn(event_log, event_context{"r1", "s1", "agents", "echo", "Echo"}, lim,
-                    log_services{store, store, budget});
-    list_until_exit(directory, "r1", log); // as the run manager does
+                    log_services{store, store, budget, std::make_shared<node_metrics>(),
+                                 directory});
+    list_until_exit(directory, identity(), log); // as the run manager does
   }
 
-  /// Stores the run "r1" of session "s1" (the log's run).
-  void create_run() {
+  /// The log's run: "r1" of session "s1".
+  static persistence::run_record identity() {
     persistence::run_record run;
     run.run_id = "r1";
     run.session_id = "s1";
     run.kind = "agents";
     run.component_id = "echo";
     run.owner_node = "n1";
-    db->create_run(run);
+    return run;
+  }
+
+  /// Stores the log's run.
+  void create_run() {
+    db->create_run(identity());
   }
 
   ~log_fixture() {
@@ -108,7 +114,8 @@ struct log_fixture {
   subscription_info subscribe(caf::scoped_actor& sub, int64_t from, bool meta) {
     subscription_info out;
     sub->request(log, 5s, subscribe_atom::value, from, meta)
-      .receive([&](subscription_info& i) { out = i; }, [](caf::error&) { FAIL("subscribe failed"); });
+      .receive([&](subscription_info& i) { out = i; },
+               [](caf::error&) { FAIL("subscribe failed"); });
     return out;
   }
 
@@ -135,8 +142,9 @@ struct received {
 
 /// Receives frames until `n` frames arrived or the subscription ended (bounded by `timeout`).
 /// Credits each batch back when `credit` is set.
-inline received receive_frames(caf::scoped_actor& sub, const event_log_actor& log, size_t n, bool credit,
-                        std::chrono::milliseconds timeout = 5s) {
+inline received receive_frames(caf::scoped_actor& sub, const event_log_actor& log, size_t n,
+                               bool credit,
+                               std::chrono::milliseconds timeout = 5s) {
   received r;
   bool timed_out = false;
   while (!r.ended && !timed_out && r.frames.size() < n) {

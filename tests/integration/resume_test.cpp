@@ -154,6 +154,30 @@ TEST_CASE("the EventSource endpoint resumes from Last-Event-ID and answers 204 w
   CHECK(tail.begin()->first == 6);
 }
 
+TEST_CASE("the EventSource endpoint answers the same from the store once the node no longer "
+          "holds the run") {
+  // The case above is answered from the log this node holds (no store read); this one from
+  // the store's record and its next index.
+  server_fixture fx{{"--retention-ms", "0"}};
+  auto first = start_stream(fx.port(), {{"message", words(5)},
+                                        {"background", "true"},
+                                        {"delay_ms", "0"}});
+  auto frames = read_to_end(*first);
+  auto run_id = frames[0].json()["run_id"].get<std::string>();
+  auto session_id = frames[0].json()["session_id"].get<std::string>();
+  await_no_event_logs(fx.port());
+  auto target = "/agents/echo/runs/" + run_id + "/stream?session_id=" + session_id;
+  sse_client es{fx.port(), "GET", target, "", "", {{"Last-Event-ID", "3"}}};
+  REQUIRE(es.status() == 200);
+  auto got = read_to_end(es);
+  CHECK(got.front().event == "replay");
+  auto events = events_by_index(got);
+  REQUIRE(events.size() == 3);
+  CHECK(events.begin()->first == 4);
+  CHECK(request(fx.port(), "GET", target, "", "", {{"Last-Event-ID", "6"}}).status == 204);
+  CHECK(request(fx.port(), "GET", target, "", "", {{"Last-Event-ID", "5"}}).status == 200);
+}
+
 TEST_CASE("an idle stream gets keepalive comments, and the retry hint once") {
   server_fixture fx{{"--keepalive-ms", "200"}};
   sse_options opts;
