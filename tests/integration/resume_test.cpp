@@ -30,6 +30,21 @@ void check_resumed(const std::vector<sse_frame>& frames, int64_t k, int64_t tota
   CHECK(expected == total);
 }
 
+/// An EventSource reconnecting to a finished 7-event run (indices 0..6): after index 3 it
+/// gets the replay frame and 4..6 (with the retry hint); caught up, 204, which tells a
+/// browser to stop reconnecting.
+void check_event_source_after_3(uint16_t port, const std::string& target) {
+  sse_client es{port, "GET", target, "", "", {{"Last-Event-ID", "3"}}};
+  REQUIRE(es.status() == 200);
+  auto got = read_to_end(es);
+  CHECK(got.front().event == "replay");
+  auto events = events_by_index(got);
+  REQUIRE(events.size() == 3);
+  CHECK(events.begin()->first == 4);
+  CHECK(es.retry().has_value());
+  CHECK(request(port, "GET", target, "", "", {{"Last-Event-ID", "6"}}).status == 204);
+}
+
 } // namespace
 
 TEST_CASE("resume during the run, after completion and after retention expiry yields k+1..n "
@@ -136,17 +151,7 @@ TEST_CASE("the EventSource endpoint resumes from Last-Event-ID and answers 204 w
   auto run_id = frames[0].json()["run_id"].get<std::string>();
   auto session_id = frames[0].json()["session_id"].get<std::string>();
   auto target = "/agents/echo/runs/" + run_id + "/stream?session_id=" + session_id;
-  sse_client es{fx.port(), "GET", target, "", "", {{"Last-Event-ID", "3"}}};
-  REQUIRE(es.status() == 200);
-  auto got = read_to_end(es);
-  CHECK(got.front().event == "replay");
-  auto events = events_by_index(got);
-  REQUIRE(events.size() == 3);
-  CHECK(events.begin()->first == 4);
-  CHECK(es.retry().has_value());
-  // Caught up on a finished run: 204 tells a browser to stop reconnecting.
-  auto done = request(fx.port(), "GET", target, "", "", {{"Last-Event-ID", "6"}});
-  CHECK(done.status == 204);
+  check_event_source_after_3(fx.port(), target);
   // The query parameter works as a first-connection cursor.
   sse_client q{fx.port(), "GET", target + "&last_event_id=5"};
   auto tail = events_by_index(read_to_end(q));
@@ -167,14 +172,7 @@ TEST_CASE("the EventSource endpoint answers the same from the store once the nod
   auto session_id = frames[0].json()["session_id"].get<std::string>();
   await_no_event_logs(fx.port());
   auto target = "/agents/echo/runs/" + run_id + "/stream?session_id=" + session_id;
-  sse_client es{fx.port(), "GET", target, "", "", {{"Last-Event-ID", "3"}}};
-  REQUIRE(es.status() == 200);
-  auto got = read_to_end(es);
-  CHECK(got.front().event == "replay");
-  auto events = events_by_index(got);
-  REQUIRE(events.size() == 3);
-  CHECK(events.begin()->first == 4);
-  CHECK(request(fx.port(), "GET", target, "", "", {{"Last-Event-ID", "6"}}).status == 204);
+  check_event_source_after_3(fx.port(), target);
   CHECK(request(fx.port(), "GET", target, "", "", {{"Last-Event-ID", "5"}}).status == 200);
 }
 
