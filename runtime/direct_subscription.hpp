@@ -13,7 +13,7 @@ namespace runcast::runtime {
 /// The client side's handle on a subscription its run's event log serves directly
 /// (actors/direct_request.hpp): credits and close become messages to the log, by the
 /// request's id. Thread-safe; closing is idempotent and also happens on destruction.
-/// Without a log (the run is in the store only) it does nothing.
+/// Without a log (the run is in the store only; `closed` is then null) it does nothing.
 class direct_subscription : public subscription {
 public:
   direct_subscription(actors::event_log_actor log, uint64_t id,

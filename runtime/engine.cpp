@@ -315,10 +315,7 @@ std::optional<held_run> engine::find_held_run(const run_ref& ref, const access& 
   if (impl_->members)
     return std::nullopt; // see engine.hpp: a deletion elsewhere does not reach this directory
   auto listed = impl_->directory->lookup(ref.run_id);
-  if (!listed || !authorize(listed->identity, who)
-      || (!ref.kind.empty()
-          && (listed->identity.kind != ref.kind
-              || listed->identity.component_id != ref.component_id)))
+  if (!listed || !may_see(listed->identity, ref, who))
     return std::nullopt; // find_run gives the one answer for unknown and refused
   return held_run{std::move(listed->identity), listed->stored};
 }
@@ -334,12 +331,12 @@ std::shared_ptr<subscription> engine::subscribe(const run_record& run, int64_t f
   auto owner = is_terminal(run.status) ? std::string{} : run.owner_node;
   if (owner.empty() || owner == impl_->opts.node_id || !impl_->members) {
     // Here: the run's event log serves the sink itself, or the store has the run.
-    auto closed = std::make_shared<std::atomic<bool>>(false);
     auto log = impl_->directory->find(run.run_id);
     if (!log) {
       sink->on_not_found({});
-      return std::make_shared<direct_subscription>(event_log_actor{}, 0, std::move(closed));
+      return std::make_shared<direct_subscription>(event_log_actor{}, 0, nullptr);
     }
+    auto closed = std::make_shared<std::atomic<bool>>(false);
     auto id = impl_->next_subscription.fetch_add(1, std::memory_order_relaxed);
     caf::anon_send(log, subscribe_atom::value,
                    std::make_shared<direct_request>(id, std::move(sink), from, meta, closed));

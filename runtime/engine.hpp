@@ -70,6 +70,10 @@ struct run_ref {
   std::string run_id;
 };
 
+/// Whether `who` may see `run` when it is named as `ref` (a kind and component, when given,
+/// must be the run's): the one rule for a stored record and a run held in memory.
+bool may_see(const run_record& run, const run_ref& ref, const access& who);
+
 /// A run whose event log this node holds (engine::find_held_run).
 struct held_run {
   run_record run;     ///< its identity_of(); status pending until the run is over
@@ -148,7 +152,7 @@ public:
   /// `not_found` for an unknown component, `unavailable` when the store refuses.
   void start_run(run_request req, callback<run_record> done);
 
-  /// The run, if `who` may see it (see `authorize`).
+  /// The run, if `who` may see it (see `may_see`).
   void find_run(run_ref ref, access who, callback<run_record> done);
 
   /// The run, if this node holds its event log and `who` may see it — without a store

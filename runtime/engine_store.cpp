@@ -43,12 +43,15 @@ void engine::on_store(callback<T> done, Work work) {
   });
 }
 
+bool may_see(const run_record& run, const run_ref& ref, const access& who) {
+  return authorize(run, who)
+         && (ref.kind.empty() || (run.kind == ref.kind && run.component_id == ref.component_id));
+}
+
 void engine::find_run(run_ref ref, access who, callback<run_record> done) {
   on_store(std::move(done), [this, ref = std::move(ref), who = std::move(who)]() -> outcome<run_record> {
     auto run = db_->find_run(ref.run_id);
-    if (!run || !authorize(*run, who)
-        || (!ref.kind.empty()
-            && (run->kind != ref.kind || run->component_id != ref.component_id)))
+    if (!run || !may_see(*run, ref, who))
       return run_not_found(ref.run_id);
     return std::move(*run);
   });

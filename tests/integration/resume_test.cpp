@@ -30,6 +30,16 @@ void check_resumed(const std::vector<sse_frame>& frames, int64_t k, int64_t tota
   CHECK(expected == total);
 }
 
+/// Runs a 7-event run (indices 0..6) to its end; answers its EventSource target.
+std::string finished_run_stream(uint16_t port) {
+  auto first = start_stream(port, {{"message", words(5)}, {"background", "true"},
+                                   {"delay_ms", "0"}});
+  auto frames = read_to_end(*first);
+  auto run_id = frames[0].json()["run_id"].get<std::string>();
+  auto session_id = frames[0].json()["session_id"].get<std::string>();
+  return "/agents/echo/runs/" + run_id + "/stream?session_id=" + session_id;
+}
+
 /// An EventSource reconnecting to a finished 7-event run (indices 0..6): after index 3 it
 /// gets the replay frame and 4..6 (with the retry hint); caught up, 204, which tells a
 /// browser to stop reconnecting.
@@ -144,13 +154,7 @@ TEST_CASE("repeated disconnects: every resume continues exactly where the client
 
 TEST_CASE("the EventSource endpoint resumes from Last-Event-ID and answers 204 when done") {
   server_fixture fx;
-  auto first = start_stream(fx.port(), {{"message", words(5)},
-                                        {"background", "true"},
-                                        {"delay_ms", "0"}});
-  auto frames = read_to_end(*first);
-  auto run_id = frames[0].json()["run_id"].get<std::string>();
-  auto session_id = frames[0].json()["session_id"].get<std::string>();
-  auto target = "/agents/echo/runs/" + run_id + "/stream?session_id=" + session_id;
+  auto target = finished_run_stream(fx.port());
   check_event_source_after_3(fx.port(), target);
   // The query parameter works as a first-connection cursor.
   sse_client q{fx.port(), "GET", target + "&last_event_id=5"};
@@ -164,14 +168,8 @@ TEST_CASE("the EventSource endpoint answers the same from the store once the nod
   // The case above is answered from the log this node holds (no store read); this one from
   // the store's record and its next index.
   server_fixture fx{{"--retention-ms", "0"}};
-  auto first = start_stream(fx.port(), {{"message", words(5)},
-                                        {"background", "true"},
-                                        {"delay_ms", "0"}});
-  auto frames = read_to_end(*first);
-  auto run_id = frames[0].json()["run_id"].get<std::string>();
-  auto session_id = frames[0].json()["session_id"].get<std::string>();
+  auto target = finished_run_stream(fx.port());
   await_no_event_logs(fx.port());
-  auto target = "/agents/echo/runs/" + run_id + "/stream?session_id=" + session_id;
   check_event_source_after_3(fx.port(), target);
   CHECK(request(fx.port(), "GET", target, "", "", {{"Last-Event-ID", "5"}}).status == 200);
 }
