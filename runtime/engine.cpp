@@ -144,12 +144,33 @@ struct engine::impl {
     run_environment env{io, std::move(children), std::move(history), opts.lim, opts.node_id};
     manager = sys.spawn(run_manager, log_services{store, reader, budget, metrics, directory},
                         std::move(env));
-    bool clustered = opts.cluster.port != 0;
-    if (clustered)
-      join_cluster();
-    locator = sys.spawn(cluster::locator, manager, members, opts.node_id, opts.lim);
-    if (clustered)
-      publish_gateway();
+    try {
+      bool clustered = opts.cluster.port != 0;
+      if (clustered)
+        join_cluster();
+      locator = sys.spawn(cluster::locator, manager, members, opts.node_id, opts.lim);
+      if (clustered)
+        publish_gateway();
+    } catch (...) {
+      // ~actor_system waits for every actor, and the store workers wait for messages: a
+      // node that cannot bind its cluster port would hang here, silently, instead of
+      // saying why it cannot start.
+      stop_actors();
+      throw;
+    }
+  }
+
+  /// Tells the long-lived actors to go (~actor_system waits for every actor).
+  void stop_actors() {
+    caf::scoped_actor self{sys};
+    for (const auto& handle : {caf::actor_cast<caf::actor>(members),
+                               caf::actor_cast<caf::actor>(gateway),
+                               caf::actor_cast<caf::actor>(locator),
+                               caf::actor_cast<caf::actor>(manager),
+                               caf::actor_cast<caf::actor>(store),
+                               caf::actor_cast<caf::actor>(reader)})
+      if (handle)
+        self->send_exit(handle, caf::exit_reason::user_shutdown);
   }
 
   /// Starts connecting to the peers (membership), before the locator that asks it.
@@ -418,18 +439,8 @@ bool engine::shutdown(std::chrono::milliseconds grace) {
                  spdlog::warn("shutdown: runs did not all reach the store in time ({})",
                               impl_->sys.render(err));
                });
-    // ~actor_system waits for every actor: tell the long-lived ones to go.
-    auto stop = [&self](const auto& handle) {
-      if (handle)
-        self->send_exit(handle, caf::exit_reason::user_shutdown);
-    };
-    stop(impl_->members);
-    stop(impl_->gateway);
-    stop(impl_->locator);
-    stop(impl_->manager);
-    stop(impl_->store);
-    stop(impl_->reader);
   }
+  impl_->stop_actors();
   // Producers' I/O stops with the runs; store work still queued answers its callers
   // before the store goes away.
   io_->stop();

@@ -13,7 +13,7 @@
 
 namespace runcast::test {
 
-/// A free TCP port on 127.0.0.1 (bound and released: good enough on a test machine).
+/// A free TCP port on 127.0.0.1, outside the range the kernel hands out (bound and released).
 uint16_t free_port();
 
 /// Three nodes n1..n3 on one fresh database, each listing the two others as peers.

@@ -1,10 +1,12 @@
 // Multi-process cluster tests on 127.0.0.1: three runcast nodes sharing one PostgreSQL.
 // A resume on any node gets the owner's live tail; a lost owner ends streams with an
-// `error` frame; a node with the wrong secret is refused.
+// `error` frame; a node with the wrong secret is refused; one that cannot bind its cluster
+// port exits.
 
 #include "tests/cluster/cluster_fixture.hpp"
 #include "tests/integration/run_helpers.hpp"
 
+#include <boost/asio/ip/tcp.hpp>
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -155,6 +157,22 @@ TEST_CASE("a node with the wrong cluster secret is refused and serves nothing re
   auto cancel = request(fx.port(2), "POST",
                         "/agents/echo/runs/" + run.run_id + "/cancel?session_id=" + run.session_id);
   CHECK(cancel.status == 409);
+}
+
+TEST_CASE("a node whose cluster port is taken exits and says why") {
+  temp_dir dir;
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor taken{ioc, {boost::asio::ip::make_address("127.0.0.1"), 0}};
+  server_options o;
+  o.db = "sqlite:" + (dir.path() / "n1.db").string();
+  o.log_dir = dir.path();
+  auto port = std::to_string(taken.local_endpoint().port());
+  auto peer = "127.0.0.1:" + std::to_string(free_port());
+  o.extra_args = {"--node-id", "n1", "--cluster-port", port, "--peers", peer,
+                  "--cluster-secret", "s"};
+  // It used to hang in its actor system's destructor, silent, until killed.
+  REQUIRE_THROWS_WITH(server_process{o}, Catch::Contains("exited with code")
+                                           && Catch::Contains("cannot bind the cluster port"));
 }
 
 TEST_CASE("a resume on another node across a hole in the store gets a meta frame naming it") {
