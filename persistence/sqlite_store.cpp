@@ -11,6 +11,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <mutex>
 #include <string>
 
@@ -27,9 +29,22 @@ using detail::sqlite_statement_use;
 using detail::sqlite_transaction;
 
 namespace {
-// The WAL's size, in pages, at which the checkpointer copies it back: SQLite's own default
-// for its automatic checkpoint (about 4 MB).
-constexpr int checkpoint_pages = 1000;
+// The WAL's size at which the checkpointer copies it back: SQLite's own default for its
+// automatic checkpoint (1,000 pages of 4 KiB), in bytes, since a file's page size varies.
+constexpr int checkpoint_bytes = 4096 * 1000;
+
+/// The file's page size (16 KiB for files this version created, 4 KiB for older ones).
+int page_size(sqlite3* db) {
+  int size = 0;
+  sqlite3_exec(
+    db, "PRAGMA page_size",
+    [](void* out, int, char** values, char**) {
+      *static_cast<int*>(out) = values[0] ? std::atoi(values[0]) : 0;
+      return 0;
+    },
+    &size, nullptr);
+  return size > 0 ? size : 4096;
+}
 } // namespace
 
 // -- constructors, destructors ---------------------------------------------------------------
@@ -40,16 +55,16 @@ sqlite_store::sqlite_store(const std::string& path, size_t read_connections)
   {
     std::lock_guard<std::mutex> lock{writer_->mutex()};
     auto* db = writer_->handle();
-    // WAL lets readers proceed while a writer commits (the read connections below rely on
-    // it); synchronous=NORMAL is safe with WAL (no corruption on power loss, only the last
-    // commits may be lost) and avoids an fsync per transaction, which is what bounds event
-    // throughput. Both are the writer's business: journal_mode is stored in the file.
     // Before anything is written: a new file gets 16 KiB pages (SQLite ignores this for a
     // file that has its schema). An event row is ~300 bytes; with 4 KiB pages the event
     // table's B-tree splits four times as often and its key compares and page writes were
     // the largest part of a commit: 16 KiB inserts ~30 % more events per second
     // (bench/store_bench). Existing files keep their page size until a VACUUM.
     exec(db, "PRAGMA page_size = 16384", "configure page_size");
+    // WAL lets readers proceed while a writer commits (the read connections below rely on
+    // it); synchronous=NORMAL is safe with WAL (no corruption on power loss, only the last
+    // commits may be lost) and avoids an fsync per transaction, which is what bounds event
+    // throughput. Both are the writer's business: journal_mode is stored in the file.
     exec(db, "PRAGMA journal_mode = WAL", "configure journal_mode");
     exec(db, "PRAGMA synchronous = NORMAL", "configure synchronous");
     // The schema declares no foreign keys (events may be written behind a run's creation
@@ -60,7 +75,12 @@ sqlite_store::sqlite_store(const std::string& path, size_t read_connections)
   readers_ = std::make_unique<detail::sqlite_read_pool>(*writer_, path, read_connections);
   if (detail::sqlite_read_pool::shareable(path)) {
     // Checkpoints move off the writer (sqlite_checkpointer.hpp): no commit waits for one.
-    checkpointer_ = std::make_unique<detail::sqlite_checkpointer>(path, checkpoint_pages);
+    int pages = 0;
+    {
+      std::lock_guard<std::mutex> lock{writer_->mutex()};
+      pages = std::max(1, checkpoint_bytes / page_size(writer_->handle()));
+    }
+    checkpointer_ = std::make_unique<detail::sqlite_checkpointer>(path, pages);
     std::lock_guard<std::mutex> lock{writer_->mutex()};
     exec(writer_->handle(), "PRAGMA wal_autocheckpoint = 0", "configure wal_autocheckpoint");
     sqlite3_wal_hook(writer_->handle(), &detail::sqlite_checkpointer::hook, checkpointer_.get());

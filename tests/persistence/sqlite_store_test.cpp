@@ -149,8 +149,9 @@ TEST_CASE("sqlite store: a fresh file gets the latest schema", "[persistence][sq
   CHECK(indexes_of(db, "runs") == "runs_by_created,runs_by_owner_status,runs_by_session");
   CHECK(indexes_of(db, "sessions")
         == "sessions_by_component,sessions_by_created,sessions_by_updated,sessions_by_user");
-  // WAL is a property of the file, so a raw connection sees it too.
+  // WAL is a property of the file, so a raw connection sees it too; so is the page size.
   CHECK(db.scalar("PRAGMA journal_mode") == "wal");
+  CHECK(db.scalar("PRAGMA page_size") == "16384");
 }
 
 TEST_CASE("sqlite store: reopening keeps data and does not re-run migrations",
@@ -252,6 +253,8 @@ TEST_CASE("sqlite store: a version 1 database migrates to the latest and keeps i
   CHECK(indexes_of(db, "sessions")
         == "sessions_by_component,sessions_by_created,sessions_by_updated,sessions_by_user");
   CHECK(indexes_of(db, "runs") == "runs_by_created,runs_by_owner_status,runs_by_session");
+  // An older file keeps the page size it was made with (SQLite's 4 KiB) and works as is.
+  CHECK(db.scalar("PRAGMA page_size") == "4096");
 }
 
 TEST_CASE("sqlite store: list_sessions refuses an empty page size or page 0",
