@@ -5,14 +5,26 @@
 
 #include <spdlog/spdlog.h>
 
+#include <stdexcept>
+#include <string>
+
 namespace runcast::http {
 
 listener::listener(net::io_context& ioc, tcp::endpoint endpoint, server_context& ctx)
   : ioc_(ioc), acceptor_(net::make_strand(ioc)), ctx_(ctx) {
-  acceptor_.open(endpoint.protocol());
-  acceptor_.set_option(net::socket_base::reuse_address(true));
-  acceptor_.bind(endpoint);
-  acceptor_.listen(net::socket_base::max_listen_connections);
+  // Asio's own message names neither the address nor the port, and an operator who starts
+  // a second node on a taken port needs both.
+  beast::error_code ec;
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec)
+    acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec)
+    acceptor_.bind(endpoint, ec);
+  if (!ec)
+    acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec)
+    throw std::runtime_error("cannot listen on " + endpoint.address().to_string() + ":"
+                             + std::to_string(endpoint.port()) + ": " + ec.message());
 }
 
 void listener::run() {

@@ -1,10 +1,12 @@
 // A run killed by a server crash is ERROR after restart; its persisted events replay with
-// their original indices and a final RunError.
+// their original indices and a final RunError. A server that cannot listen exits and says
+// where.
 
 #include "tests/integration/run_helpers.hpp"
 
 #include "persistence/store.hpp"
 
+#include <boost/asio/ip/tcp.hpp>
 #include <catch2/catch.hpp>
 
 #include <thread>
@@ -68,4 +70,19 @@ TEST_CASE("SIGTERM ends runs still live after the grace as ERROR and flushes the
   CHECK(run.json()["status"] == "ERROR");
   CHECK(run.json()["error"] == "interrupted: server shutting down");
   CHECK(fx.server->log().find("interrupted runs") == std::string::npos); // nothing left to recover
+}
+
+TEST_CASE("a server whose HTTP port is taken exits and names the address") {
+  temp_dir dir;
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor taken{ioc, {boost::asio::ip::make_address("127.0.0.1"), 0}};
+  auto port = std::to_string(taken.local_endpoint().port());
+  server_options o;
+  o.db = "sqlite:" + (dir.path() / "runcast.db").string();
+  o.log_dir = dir.path();
+  o.extra_args = {"--port", port}; // after the fixture's --port 0: the last one counts
+  REQUIRE_THROWS_WITH(server_process{o},
+                      Catch::Contains("exited with code 1")
+                        && Catch::Contains("cannot listen on 127.0.0.1:" + port
+                                           + ": Address already in use"));
 }
