@@ -58,8 +58,8 @@ sqlite_store::sqlite_store(const std::string& path, size_t read_connections)
     // Before anything is written: a new file gets 16 KiB pages (SQLite ignores this for a
     // file that has its schema). An event row is ~300 bytes; with 4 KiB pages the event
     // table's B-tree splits four times as often and its key compares and page writes were
-    // the largest part of a commit: 16 KiB inserts ~30 % more events per second
-    // (bench/store_bench). Existing files keep their page size until a VACUUM.
+    // the largest part of a commit: with 16 KiB, 1,024-row commits took 0.79x the time
+    // (bench/RESULTS.md). Existing files keep their page size until a VACUUM.
     exec(db, "PRAGMA page_size = 16384", "configure page_size");
     // WAL lets readers proceed while a writer commits (the read connections below rely on
     // it); synchronous=NORMAL is safe with WAL (no corruption on power loss, only the last
