@@ -9,13 +9,13 @@
 //  2. time to first frame of `resumes` resumes of a live run, on n1 (local) and n2 (remote).
 // Needs RUNCAST_BIN (the runcast executable). Prints the command and parameters first.
 
+#include "tests/support/free_port.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/sse_client.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/pg_database.hpp"
 
-#include <boost/asio/ip/tcp.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -28,12 +28,6 @@ using namespace runcast::test;
 using clock_type = std::chrono::steady_clock;
 
 namespace {
-
-uint16_t free_port() {
-  boost::asio::io_context ioc;
-  boost::asio::ip::tcp::acceptor a{ioc, {boost::asio::ip::make_address("127.0.0.1"), 0}};
-  return a.local_endpoint().port();
-}
 
 std::string words(int n) {
   std::string s;

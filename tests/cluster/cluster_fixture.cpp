@@ -3,31 +3,11 @@
 #include "tests/support/eventually.hpp"
 #include "tests/support/http_client.hpp"
 
-#include <boost/asio/ip/tcp.hpp>
 #include <catch2/catch.hpp>
 
-#include <random>
 #include <thread>
 
 namespace runcast::test {
-
-uint16_t free_port() {
-  // Below the kernel's ephemeral range (ip_local_port_range, 32768 up by default): a port
-  // taken from that range and released is soon handed to another test's outgoing
-  // connection or port-0 server, and the node that was to bind it could not start.
-  static std::mt19937 pick{std::random_device{}()};
-  std::uniform_int_distribution<int> below_ephemeral{20000, 32000};
-  boost::asio::io_context ioc;
-  for (;;) {
-    auto port = static_cast<uint16_t>(below_ephemeral(pick));
-    boost::asio::ip::tcp::acceptor a{ioc};
-    boost::system::error_code ec;
-    a.open(boost::asio::ip::tcp::v4(), ec);
-    a.bind({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
-    if (!ec)
-      return port;
-  }
-}
 
 cluster_fixture::cluster_fixture(std::vector<std::string> secrets) {
   for (int i = 0; i < 3; ++i)

@@ -2,6 +2,7 @@
 
 // Three runcast nodes on 127.0.0.1 sharing one fresh PostgreSQL database.
 
+#include "tests/support/free_port.hpp"
 #include "tests/support/pg_database.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -12,9 +13,6 @@
 #include <vector>
 
 namespace runcast::test {
-
-/// A free TCP port on 127.0.0.1, outside the range the kernel hands out (bound and released).
-uint16_t free_port();
 
 /// Three nodes n1..n3 on one fresh database, each listing the two others as peers.
 struct cluster_fixture {
