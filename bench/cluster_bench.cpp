@@ -131,7 +131,8 @@ int main(int argc, char** argv) {
           auto start = clock_type::now();
           auto c = resume(port, run, session, 0);
           auto f = c->next(std::chrono::seconds{10});
-          ms.push_back(std::chrono::duration<double, std::milli>(clock_type::now() - start).count());
+          auto took = std::chrono::duration<double, std::milli>(clock_type::now() - start);
+          ms.push_back(took.count());
           if (!f || f->event != "catch_up")
             throw std::runtime_error("unexpected first frame");
           c->close();
