@@ -16,7 +16,6 @@
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/pg_database.hpp"
 
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

@@ -11,8 +11,6 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
-#include <cstdlib>
 #include <mutex>
 #include <string>
 
@@ -32,19 +30,6 @@ namespace {
 // The WAL's size at which the checkpointer copies it back: SQLite's own default for its
 // automatic checkpoint (1,000 pages of 4 KiB), in bytes, since a file's page size varies.
 constexpr int checkpoint_bytes = 4096 * 1000;
-
-/// The file's page size (16 KiB for files this version created, 4 KiB for older ones).
-int page_size(sqlite3* db) {
-  int size = 0;
-  sqlite3_exec(
-    db, "PRAGMA page_size",
-    [](void* out, int, char** values, char**) {
-      *static_cast<int*>(out) = values[0] ? std::atoi(values[0]) : 0;
-      return 0;
-    },
-    &size, nullptr);
-  return size > 0 ? size : 4096;
-}
 } // namespace
 
 // -- constructors, destructors ---------------------------------------------------------------
@@ -52,6 +37,7 @@ int page_size(sqlite3* db) {
 sqlite_store::sqlite_store(const std::string& path, size_t read_connections)
   : writer_(std::make_unique<detail::sqlite_connection>(
     path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX)) {
+  int page_bytes = 0;
   {
     std::lock_guard<std::mutex> lock{writer_->mutex()};
     auto* db = writer_->handle();
@@ -70,17 +56,18 @@ sqlite_store::sqlite_store(const std::string& path, size_t read_connections)
     // The schema declares no foreign keys (events may be written behind a run's creation
     // by the event log), so foreign_keys stays at SQLite's default.
     detail::migrate_schema(db);
+    // 16 KiB for files this version created, SQLite's 4 KiB for older ones.
+    sqlite_statement_use query{db, writer_->prepared("PRAGMA page_size", "read page_size"),
+                               "read page_size"};
+    page_bytes = query.next_row() ? static_cast<int>(query.integer(0)) : 4096;
   }
   // Only now: a read-only connection cannot create the file or the schema it reads.
   readers_ = std::make_unique<detail::sqlite_read_pool>(*writer_, path, read_connections);
   if (detail::sqlite_read_pool::shareable(path)) {
     // Checkpoints move off the writer (sqlite_checkpointer.hpp): no commit waits for one.
-    int pages = 0;
-    {
-      std::lock_guard<std::mutex> lock{writer_->mutex()};
-      pages = std::max(1, checkpoint_bytes / page_size(writer_->handle()));
-    }
-    checkpointer_ = std::make_unique<detail::sqlite_checkpointer>(path, pages);
+    // SQLite's pages are 512 B to 64 KiB: the threshold is 62 to 8,000 pages.
+    checkpointer_ =
+      std::make_unique<detail::sqlite_checkpointer>(path, checkpoint_bytes / page_bytes);
     std::lock_guard<std::mutex> lock{writer_->mutex()};
     exec(writer_->handle(), "PRAGMA wal_autocheckpoint = 0", "configure wal_autocheckpoint");
     sqlite3_wal_hook(writer_->handle(), &detail::sqlite_checkpointer::hook, checkpointer_.get());
