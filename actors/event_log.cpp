@@ -2,6 +2,7 @@
 
 #include "actors/type_ids.hpp"
 #include "actors/event_log_ops.hpp"
+#include "actors/log_directory.hpp"
 #include "actors/run_actor.hpp"
 #include "core/event_names.hpp"
 #include "core/ids.hpp"
@@ -179,6 +180,8 @@ event_log_impl::behavior_type event_log(self_ptr self, event_context ctx, limits
       // reading are served from the store until they end; then the log quits.
       auto& st = self->state;
       st.expiring = true;
+      if (st.services.directory)
+        st.services.directory->let_go(st.ctx.run_id);
       st.frames.drop_persisted();
       st.report_memory();
       if (st.retained) {

@@ -69,12 +69,12 @@ void write_succeeded(self_ptr self) {
 void on_finished_persisted(self_ptr self) {
   auto& st = self->state;
   st.finished_persisted = true;
-  if (st.services.directory) // a resume of this run now knows it is over without the store
-    st.services.directory->finished(st.ctx.run_id, st.status, st.frames.persisted());
   st.frames.trim();
   st.report_memory();
   pump_all(self); // subscribers at the head can now end
   if (st.shutting_down) {
+    if (st.services.directory)
+      st.services.directory->finished(st.ctx.run_id, st.status, st.frames.persisted());
     self->quit();
     return;
   }
@@ -87,6 +87,13 @@ void on_finished_persisted(self_ptr self) {
       caf::anon_send(log, expire_atom::value);
   });
   self->delayed_send(self, st.lim.retention, expire_atom::value);
+  // A resume of this run now knows it is over without the store, and a local client reads
+  // the frames kept here itself, with no message to this log (engine::subscribe).
+  if (st.services.directory) {
+    auto frozen = st.frames.persisted() == st.frames.end() ? st.frames.freeze() : nullptr;
+    st.services.directory->finished(st.ctx.run_id, st.status, st.frames.persisted(),
+                                    std::move(frozen), st.retained);
+  }
 }
 
 } // namespace

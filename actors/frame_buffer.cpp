@@ -10,6 +10,7 @@ frame_buffer::frame_buffer(size_t max_frames, size_t max_bytes)
 }
 
 int64_t frame_buffer::append(frame_ptr frame) {
+  assert(!frozen_);
   bytes_ += frame->size();
   unpersisted_bytes_ += frame->size();
   frames_.push_back(std::move(frame));
@@ -29,6 +30,8 @@ void frame_buffer::mark_persisted(int64_t upto) {
 }
 
 size_t frame_buffer::trim() {
+  if (frozen_)
+    return 0; // read by others now; within the bounds since the trim before freezing
   size_t freed = 0;
   while (!frames_.empty() && (frames_.size() > max_frames_ || bytes_ > max_bytes_)
          && first() < persisted_) {
@@ -40,6 +43,12 @@ size_t frame_buffer::trim() {
 }
 
 size_t frame_buffer::drop_persisted() {
+  if (frozen_) { // every frozen frame is stored
+    auto freed = bytes_;
+    bytes_ = 0;
+    frozen_.reset();
+    return freed;
+  }
   size_t freed = 0;
   while (!frames_.empty() && first() < persisted_) {
     freed += frames_.front()->size();
@@ -51,8 +60,18 @@ size_t frame_buffer::drop_persisted() {
 
 void frame_buffer::copy(int64_t from, int64_t to, std::vector<frame_ptr>& out) const {
   assert(first() <= from && from <= to && to <= end_);
-  auto begin = frames_.begin() + (from - first());
+  auto begin = held().begin() + (from - first());
   out.insert(out.end(), begin, begin + (to - from));
+}
+
+std::shared_ptr<const frozen_frames> frame_buffer::freeze() {
+  assert(persisted_ == end_);
+  if (!frozen_) {
+    auto first = this->first();
+    frozen_ = std::make_shared<const frozen_frames>(frozen_frames{first, std::move(frames_)});
+    frames_.clear();
+  }
+  return frozen_;
 }
 
 } // namespace runcast::actors

@@ -5,9 +5,21 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <vector>
 
 namespace runcast::actors {
+
+/// The frames a finished run's log holds, read-only from then on: threads outside the
+/// actor system (an SSE connection's) may read them without a message to the log.
+struct frozen_frames {
+  int64_t first = 0;            ///< the index of frames.front()
+  std::deque<frame_ptr> frames; ///< every one of them stored
+
+  int64_t end() const {
+    return first + static_cast<int64_t>(frames.size());
+  }
+};
 
 /// The frames of one run that the event log keeps in memory, in index order, encoded once.
 ///
@@ -37,8 +49,13 @@ public:
   /// Appends the frames [from, to) to `out`; both must lie in [first(), end()].
   void copy(int64_t from, int64_t to, std::vector<frame_ptr>& out) const;
 
+  /// Makes what memory holds read-only and shares it: for a finished run whose every frame
+  /// is stored (persisted() == end()). Nothing is appended or trimmed after this; dropping
+  /// (drop_persisted) lets go of the shared frames, which live on while a reader holds them.
+  std::shared_ptr<const frozen_frames> freeze();
+
   int64_t first() const {
-    return end_ - static_cast<int64_t>(frames_.size());
+    return end_ - static_cast<int64_t>(held().size());
   }
   int64_t end() const {
     return end_;
@@ -47,7 +64,7 @@ public:
     return persisted_;
   }
   size_t size() const {
-    return frames_.size();
+    return held().size();
   }
   /// Bytes of every frame in memory.
   size_t bytes() const {
@@ -59,9 +76,14 @@ public:
   }
 
 private:
+  const std::deque<frame_ptr>& held() const {
+    return frozen_ ? frozen_->frames : frames_;
+  }
+
   size_t max_frames_;
   size_t max_bytes_;
   std::deque<frame_ptr> frames_;
+  std::shared_ptr<const frozen_frames> frozen_; ///< once frozen, the frames are here
   int64_t end_ = 0;
   int64_t persisted_ = 0;
   size_t bytes_ = 0;

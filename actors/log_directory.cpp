@@ -8,14 +8,27 @@ namespace runcast::actors {
 void log_directory::add(run_record identity, const event_log_actor& log) {
   std::lock_guard<std::mutex> lock{mutex_};
   auto id = identity.run_id;
-  runs_[id] = listed_run{log, std::move(identity), 0};
+  runs_[id] = listed_run{log, std::move(identity), 0, nullptr, std::nullopt};
 }
 
-void log_directory::finished(const std::string& run_id, run_status status, int64_t stored) {
+void log_directory::finished(const std::string& run_id, run_status status, int64_t stored,
+                             std::shared_ptr<const frozen_frames> frames,
+                             std::optional<uint64_t> retained) {
   std::lock_guard<std::mutex> lock{mutex_};
   if (auto i = runs_.find(run_id); i != runs_.end()) {
     i->second.identity.status = status;
     i->second.stored = stored;
+    i->second.frames = std::move(frames);
+    i->second.retained = retained;
+  }
+}
+
+void log_directory::let_go(const std::string& run_id) {
+  std::shared_ptr<const frozen_frames> last; // freed outside the lock: maybe 10,000 frames
+  std::lock_guard<std::mutex> lock{mutex_};
+  if (auto i = runs_.find(run_id); i != runs_.end()) {
+    last = std::move(i->second.frames);
+    i->second.retained.reset();
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/event_log_actor.hpp"
+#include "actors/frame_buffer.hpp"
 #include "core/run_record.hpp"
 
 #include <caf/actor_addr.hpp>
@@ -18,6 +19,10 @@ struct listed_run {
   event_log_actor log;
   run_record identity; ///< identity_of() the run's record; `status` pending until it ends
   int64_t stored = 0;  ///< once finished: events in the store (the next index)
+  /// Once finished, while the log keeps them: its frames, which a local client reads
+  /// itself (runtime/snapshot_subscription.hpp), and the log's key in the node's budget.
+  std::shared_ptr<const frozen_frames> frames;
+  std::optional<uint64_t> retained;
 };
 
 /// The event logs a node holds in memory, by run id, for threads outside the actor system:
@@ -30,8 +35,14 @@ class log_directory {
 public:
   void add(run_record identity, const event_log_actor& log);
 
-  /// The run's final status and event count are stored.
-  void finished(const std::string& run_id, run_status status, int64_t stored);
+  /// The run's final status and event count are stored; `frames` (may be null) are what
+  /// its log keeps of them, under `retained` in the node's budget.
+  void finished(const std::string& run_id, run_status status, int64_t stored,
+                std::shared_ptr<const frozen_frames> frames = nullptr,
+                std::optional<uint64_t> retained = std::nullopt);
+
+  /// The run's log let go of its frames (retention over, or evicted): the store serves them.
+  void let_go(const std::string& run_id);
 
   /// Removes the session's runs (it was deleted; their logs end with their retention).
   void forget_session(const std::string& session_id);

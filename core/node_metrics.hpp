@@ -43,7 +43,8 @@ public:
   /// How a resume began: it joined a live run, replayed a finished one, was served from the
   /// store, met a gap, or ended in an error frame.
   enum class resume { catch_up, replay, store, gap, error, count_ };
-  /// `local`: any subscriber of an event log of this node (counted by the logs); `remote`:
+  /// `local`: any subscriber of an event log of this node (counted by the logs, or by the
+  /// client reading a finished log's frames itself: runtime/snapshot_subscription); `remote`:
   /// a relay to another node's client (counted by relay sinks; each is also a log's
   /// subscriber, so /metrics shows local = all − remote).
   enum class subscriber_kind { local, remote, count_ };
@@ -69,6 +70,9 @@ public:
   // -- subscribers and clients ----------------------------------------------------------------
   void subscriber_added(subscriber_kind k);
   void subscriber_removed(subscriber_kind k);
+  int64_t subscribers(subscriber_kind k) const {
+    return subscribers_[static_cast<size_t>(k)].load(std::memory_order_relaxed);
+  }
   void resumed(resume how);
   std::atomic<uint64_t> subscribers_cut{0}; ///< cut for stalling (window full too long)
   std::atomic<uint64_t> sent_frames{0};     ///< SSE events written to clients

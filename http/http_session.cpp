@@ -258,8 +258,9 @@ void http_session::stream(std::function<void(std::shared_ptr<sse_stream>)> setup
     auto method = self->req_.method_string();
     s->set_access_log(std::string{method.data(), method.size()},
                       std::string{self->request_path()}, self->started_);
-    s->start();
+    // Setup first: what its source hands over at once goes out with the header.
     setup(s);
+    s->start();
   });
 }
 

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <sstream>
 
 #include <spdlog/spdlog.h>
@@ -52,20 +53,16 @@ void sse_stream::start() {
   // The watch reads only what is already there (do_watch); never block a strand on it.
   beast::error_code ignored;
   socket_.non_blocking(true, ignored);
-  enqueue(make_frame(encode_retry(lim_.retry)), false);
-  auto head = serialize(*header_);
+  head_ = serialize(*header_);
   header_.reset();
-  net::async_write(
-    socket_, net::buffer(head->data(), head->size()),
-    [self = shared_from_this(), head](beast::error_code ec, size_t) {
-      if (ec) {
-        self->fail(ec, "write header");
-        self->close(false);
-        return;
-      }
-      self->header_written_ = true;
-      self->do_write();
-    });
+  queue_.push(make_frame(encode_retry(lim_.retry)), false);
+  // The first write goes out after what was posted to the strand before this: frames a
+  // subscription handed over at once (a finished run held in memory) leave with the header
+  // in one write, and the client has its first event one round trip sooner.
+  net::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->write_started_ = true;
+    self->do_write();
+  });
   do_watch();
   arm_keepalive();
 }
@@ -133,7 +130,7 @@ void sse_stream::enqueue(frame_ptr frame, bool counted) {
 }
 
 void sse_stream::do_write() {
-  if (!header_written_ || write_active_ || closed_ || cut_)
+  if (!write_started_ || write_active_ || closed_ || cut_)
     return;
   // The fault hook cuts when the stream would write more than its share, not right after
   // the write that reached it: what was written has had time to reach the client.
@@ -143,6 +140,7 @@ void sse_stream::do_write() {
     return;
   }
   if (queue_.empty()) {
+    assert(!head_); // the `retry:` frame is queued before the first write
     if (finishing_) {
       write_active_ = true;
       net::async_write(socket_, bhttp::make_chunk_last(),
@@ -172,15 +170,23 @@ void sse_stream::do_write() {
   }
   write_active_ = true;
   wrote_since_tick_ = true;
-  net::async_write(socket_, bhttp::make_chunk(buffers),
-                   [self = shared_from_this(), counted](beast::error_code ec, size_t n) {
-                     self->bytes_written_ += n;
-                     if (self->metrics_ && !ec) {
-                       self->metrics_->sent_frames.fetch_add(counted, std::memory_order_relaxed);
-                       self->metrics_->sent_bytes.fetch_add(n, std::memory_order_relaxed);
-                     }
-                     self->on_write(ec, counted);
-                   });
+  auto done = [self = shared_from_this(), counted, head = head_](beast::error_code ec,
+                                                                 size_t n) {
+    self->bytes_written_ += n;
+    if (self->metrics_ && !ec) {
+      self->metrics_->sent_frames.fetch_add(counted, std::memory_order_relaxed);
+      self->metrics_->sent_bytes.fetch_add(n, std::memory_order_relaxed);
+    }
+    self->on_write(ec, counted);
+  };
+  if (head_) { // the response header, then the first chunk, in one write
+    auto head = net::buffer(head_->data(), head_->size());
+    head_.reset();
+    net::async_write(socket_, beast::buffers_cat(head, bhttp::make_chunk(buffers)),
+                     std::move(done));
+  } else {
+    net::async_write(socket_, bhttp::make_chunk(buffers), std::move(done));
+  }
 }
 
 void sse_stream::on_write(beast::error_code ec, size_t counted) {

@@ -34,7 +34,9 @@ public:
   sse_stream(beast::tcp_stream&& stream, unsigned version, limits lim,
              std::shared_ptr<connection_slot> slot = nullptr);
 
-  /// Writes the response header and the `retry:` hint, starts watching the client.
+  /// Writes the response header and the `retry:` hint, starts watching the client. The
+  /// first write is posted: call it after handing the stream to its source (frames sent
+  /// before it go out with the header, in one write).
   void start();
 
   /// Queues frames to write; after they are written the credit handler learns how many.
@@ -122,11 +124,12 @@ private:
   /// and keepalives bound it), and Beast's stream keeps timers for them (~0.5 KiB).
   tcp::socket socket_;
   bounds lim_;
-  /// Until start() writes it; then released.
+  /// Until start() serializes it into head_; then released.
   std::optional<bhttp::response<bhttp::empty_body>> header_;
+  frame_ptr head_; ///< the header's bytes, until the first write takes them
   frame_queue queue_;
   std::vector<frame_ptr> writing_; ///< keeps the frames of the write in flight alive
-  bool header_written_ = false;
+  bool write_started_ = false; ///< start()'s first write has come: writes may go out
   bool write_active_ = false;
   bool finishing_ = false;
   bool closed_ = false;

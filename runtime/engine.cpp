@@ -17,7 +17,9 @@
 #include "runtime/direct_subscription.hpp"
 #include "runtime/io_pool.hpp"
 #include "runtime/run_builder.hpp"
+#include "runtime/snapshot_subscription.hpp"
 #include "runtime/store_pool.hpp"
+#include "core/meta_frames.hpp"
 #include "core/tsan_handoff.hpp"
 
 #include <caf/all.hpp>
@@ -352,11 +354,33 @@ std::shared_ptr<subscription> engine::subscribe(const run_record& run, int64_t f
   auto owner = is_terminal(run.status) ? std::string{} : run.owner_node;
   if (owner.empty() || owner == impl_->opts.node_id || !impl_->members) {
     // Here: the run's event log serves the sink itself, or the store has the run.
-    auto log = impl_->directory->find(run.run_id);
-    if (!log) {
+    auto listed = impl_->directory->lookup(run.run_id);
+    if (!listed) {
       sink->on_not_found({});
       return std::make_shared<direct_subscription>(event_log_actor{}, 0, nullptr);
     }
+    // A finished run whose frames the log keeps from `from` on: read them here, on the
+    // client's thread, with no hop to the log's (what nchan does, and a replay's first
+    // event is mostly hops). Anything else (a live run, or frames only the store still has)
+    // goes to the log.
+    if (listed->frames && std::max<int64_t>(from, 0) >= listed->frames->first) {
+      auto head = listed->frames->end();
+      auto& metrics = *impl_->metrics;
+      if (listed->retained)
+        impl_->budget->touch(*listed->retained);
+      auto sub = std::make_shared<snapshot_subscription>(
+        std::move(listed->frames), from, impl_->opts.lim.subscriber_window, std::move(sink),
+        metrics);
+      frame_ptr first;
+      if (meta) {
+        metrics.resumed(node_metrics::resume::replay);
+        auto cursor = std::clamp<int64_t>(from, 0, head);
+        first = make_frame(replay_frame(run.run_id, listed->identity.status, head - cursor, head));
+      }
+      sub->start(std::move(first));
+      return sub;
+    }
+    auto log = std::move(listed->log);
     auto closed = std::make_shared<std::atomic<bool>>(false);
     auto id = impl_->next_subscription.fetch_add(1, std::memory_order_relaxed);
     caf::anon_send(log, subscribe_atom::value,

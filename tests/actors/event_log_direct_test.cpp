@@ -118,6 +118,32 @@ TEST_CASE("a local client's sink gets the stored events from the log itself, the
   CHECK(listed->identity.session_id == "s1");
 }
 
+TEST_CASE("a finished log shares its stored frames through the directory until it expires") {
+  limits l;
+  l.finished_logs = 1; // the node keeps one finished log: the next one evicts this one
+  log_fixture fx{l};
+  fx.publish(3);
+  fx.await_persisted(3);
+  REQUIRE(fx.directory->lookup("r1"));
+  CHECK_FALSE(fx.directory->lookup("r1")->frames); // live: only the log reads its frames
+  fx.finish();
+  REQUIRE(test::eventually([&] { return fx.stats().finished_persisted; }, 5s));
+  auto listed = fx.directory->lookup("r1");
+  REQUIRE(listed);
+  REQUIRE(listed->frames);
+  CHECK(listed->retained);
+  CHECK(listed->frames->first == 0);
+  REQUIRE(listed->frames->end() == 3);
+  CHECK(frame_id(listed->frames->frames[2]->str()) == 2);
+  // Evicted, the log lets go of them: the store serves the run from then on.
+  fx.budget->retain(0, [] {});
+  CHECK(test::eventually([&] {
+    auto l = fx.directory->lookup("r1");
+    return !l || !l->frames;
+  }, 5s));
+  CHECK(listed->frames.use_count() == 1); // only this copy holds them
+}
+
 TEST_CASE("a local client gets a window of frames, and more as its credits come back") {
   limits l;
   l.subscriber_window = 4;

@@ -70,3 +70,31 @@ TEST_CASE("frame_buffer: drop_persisted frees every stored frame and keeps the r
   CHECK(buf.size() == 1);
   CHECK(buf.bytes() == 10);
 }
+
+TEST_CASE("frame_buffer: a frozen buffer shares its frames read-only until it drops them") {
+  frame_buffer buf{100, 1 << 20};
+  for (int i = 0; i < 5; ++i)
+    buf.append(make_frame("f" + std::to_string(i)));
+  buf.mark_persisted(5);
+  buf.trim();
+  auto frozen = buf.freeze();
+  REQUIRE(frozen);
+  CHECK(buf.freeze() == frozen); // once
+  CHECK(frozen->first == 0);
+  CHECK(frozen->end() == 5);
+  CHECK(frozen->frames[3]->str() == "f3");
+  // The buffer reads its frames from there now: the same indices, sizes and copies.
+  CHECK(buf.first() == 0);
+  CHECK(buf.size() == 5);
+  CHECK(buf.trim() == 0);
+  std::vector<frame_ptr> out;
+  buf.copy(1, 3, out);
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].get() == frozen->frames[1].get());
+  // Dropping lets go of them: a reader's copy lives on, the buffer holds none.
+  CHECK(buf.drop_persisted() == 10);
+  CHECK(frozen.use_count() == 1);
+  CHECK(buf.size() == 0);
+  CHECK(buf.first() == 5);
+  CHECK(buf.bytes() == 0);
+}

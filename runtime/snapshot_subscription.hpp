@@ -1,0 +1,50 @@
+#pragma once
+
+#include "actors/frame_buffer.hpp"
+#include "core/frame_sink.hpp"
+#include "core/node_metrics.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+namespace runcast::runtime {
+
+/// A local client's subscription to a finished run whose frames this node's log holds
+/// (actors::frozen_frames, shared through the log directory): served on the caller's
+/// thread, with no message to the log and no actor hop per window. Like the log, it keeps
+/// at most a window of frames in flight: start() sends the first, each credit as many more
+/// as were written, and after the last frame the sink's on_end. Thread-safe; the sink is
+/// called under the subscription's lock, so it must not call back into it synchronously
+/// (frame sinks hand their work to their own executor).
+class snapshot_subscription : public subscription {
+public:
+  snapshot_subscription(std::shared_ptr<const actors::frozen_frames> frames, int64_t from,
+                        size_t window, std::shared_ptr<frame_sink> sink,
+                        node_metrics& metrics);
+
+  ~snapshot_subscription() override;
+
+  /// Sends `first` (a meta frame; may be null) and the first window of frames.
+  void start(frame_ptr first);
+
+  void credit(size_t n) override;
+  void close() override;
+
+private:
+  /// Sends frames while the window has room; ends the subscription after the last one.
+  void pump(std::vector<frame_ptr> out);
+  /// Lets go of the frames and the sink (the subscription is over); counted once.
+  void release();
+
+  std::mutex mutex_;
+  std::shared_ptr<const actors::frozen_frames> frames_; ///< null once over
+  std::shared_ptr<frame_sink> sink_;
+  int64_t cursor_;      ///< the next index to send
+  size_t window_;       ///< frames in flight at most
+  size_t in_flight_ = 0; ///< sent and not yet credited
+  node_metrics& metrics_;
+};
+
+} // namespace runcast::runtime
