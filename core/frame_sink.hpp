@@ -8,10 +8,12 @@
 namespace runcast {
 
 /// Where a subscription delivers: implemented by an SSE connection (http/) or a test.
-/// Called from CAF worker threads, one call at a time and in order, by the run's event log
-/// (a local client's) or the subscription's actor; `on_not_found` may also come from the
-/// thread that subscribed, before `subscribe` returns. Implementations must not block: they
-/// hand the work to their own executor.
+/// Called one call at a time and in order: from CAF worker threads by the run's event log
+/// (a local client's) or the subscription's actor, or, for a finished run held in memory,
+/// from the threads that subscribe and credit (runtime/snapshot_subscription.hpp);
+/// `on_not_found` may also come from the thread that subscribed, before `subscribe`
+/// returns. Implementations must not block nor call back into the subscription: they hand
+/// the work to their own executor.
 class frame_sink {
 public:
   virtual ~frame_sink() = default;

@@ -11,7 +11,7 @@
 namespace runcast::http {
 
 listener::listener(net::io_context& ioc, tcp::endpoint endpoint, server_context& ctx)
-  : ioc_(ioc), acceptor_(net::make_strand(ioc)), ctx_(ctx) {
+  : contexts_{&ioc}, acceptor_(net::make_strand(ioc)), ctx_(ctx) {
   // Asio's own message names neither the address nor the port, and an operator who starts
   // a second node on a taken port needs both.
   beast::error_code ec;
@@ -25,6 +25,11 @@ listener::listener(net::io_context& ioc, tcp::endpoint endpoint, server_context&
   if (ec)
     throw std::runtime_error("cannot listen on " + endpoint.address().to_string() + ":"
                              + std::to_string(endpoint.port()) + ": " + ec.message());
+}
+
+void listener::spread_over(std::vector<net::io_context*> contexts) {
+  if (!contexts.empty())
+    contexts_ = std::move(contexts);
 }
 
 void listener::run() {
@@ -44,7 +49,8 @@ unsigned short listener::port() const {
 
 void listener::do_accept() {
   // Each connection gets its own strand: its handlers never run concurrently.
-  acceptor_.async_accept(net::make_strand(ioc_),
+  auto& ioc = *contexts_[next_context_++ % contexts_.size()];
+  acceptor_.async_accept(net::make_strand(ioc),
                          beast::bind_front_handler(&listener::on_accept, shared_from_this()));
 }
 

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <exception>
 
 namespace runcast::http {
@@ -31,13 +32,28 @@ void run_io(net::io_context& ioc) {
 } // namespace
 
 struct server::impl {
-  explicit impl(net::io_context* external)
-    : owned(external == nullptr ? std::make_unique<net::io_context>() : nullptr),
-      ioc(external == nullptr ? *owned : *external) {
+  explicit impl(net::io_context* external) {
+    if (external)
+      contexts.push_back(external);
+    else
+      add_context();
   }
 
-  std::unique_ptr<net::io_context> owned; ///< none on the caller's io_context
-  net::io_context& ioc;
+  /// One more io_context, for one I/O thread (concurrency hint 1: Asio skips what only
+  /// several threads on one context need).
+  void add_context() {
+    owned.push_back(std::make_unique<net::io_context>(1));
+    contexts.push_back(owned.back().get());
+    // Kept running while it has no connection yet: stop() ends it.
+    work.push_back(net::make_work_guard(*owned.back()));
+  }
+
+  /// Each I/O thread runs an io_context of its own, and a connection lives on one of
+  /// them: its handlers never move between threads, and the threads do not contend for
+  /// one context's queue (Beast's advice for throughput). The first also accepts.
+  std::vector<std::unique_ptr<net::io_context>> owned; ///< none on the caller's io_context
+  std::vector<net::io_context*> contexts;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> work;
   std::shared_ptr<listener> acceptor;
   std::vector<std::thread> threads;
 };
@@ -45,14 +61,15 @@ struct server::impl {
 server::server(server_context& ctx, const std::string& host, uint16_t port)
   : impl_(std::make_unique<impl>(nullptr)) {
   auto address = net::ip::make_address(host);
-  impl_->acceptor = std::make_shared<listener>(impl_->ioc, tcp::endpoint{address, port}, ctx);
+  impl_->acceptor =
+    std::make_shared<listener>(*impl_->contexts[0], tcp::endpoint{address, port}, ctx);
 }
 
 server::server(server_context& ctx, const std::string& host, uint16_t port,
                net::io_context& io)
   : impl_(std::make_unique<impl>(&io)) {
   auto address = net::ip::make_address(host);
-  impl_->acceptor = std::make_shared<listener>(impl_->ioc, tcp::endpoint{address, port}, ctx);
+  impl_->acceptor = std::make_shared<listener>(io, tcp::endpoint{address, port}, ctx);
 }
 
 server::~server() {
@@ -64,11 +81,16 @@ uint16_t server::port() const {
 }
 
 void server::start(size_t threads) {
+  if (!impl_->owned.empty()) {
+    while (impl_->contexts.size() < std::max<size_t>(1, threads))
+      impl_->add_context();
+    impl_->acceptor->spread_over(impl_->contexts);
+  }
   impl_->acceptor->run();
-  if (!impl_->owned)
+  if (impl_->owned.empty())
     return; // the caller's threads run its io_context
-  for (size_t i = 0; i < std::max<size_t>(1, threads); ++i)
-    impl_->threads.emplace_back([this] { run_io(impl_->ioc); });
+  for (auto* ioc : impl_->contexts)
+    impl_->threads.emplace_back([ioc] { run_io(*ioc); });
 }
 
 void server::stop_accepting() {
@@ -76,11 +98,12 @@ void server::stop_accepting() {
 }
 
 void server::stop() {
-  if (!impl_->owned) {
+  if (impl_->owned.empty()) {
     impl_->acceptor->stop();
     return;
   }
-  impl_->ioc.stop();
+  for (auto* ioc : impl_->contexts)
+    ioc->stop();
   for (auto& t : impl_->threads)
     if (t.joinable())
       t.join();

@@ -16,7 +16,8 @@ namespace runcast::http {
 
 class listener;
 
-/// The HTTP server: an io_context run by a few threads, and a listener.
+/// The HTTP server: a few I/O threads, each running an io_context of its own, and a
+/// listener that spreads connections over them.
 class server {
 public:
   /// Binds `host:port` (port 0: any free port). Throws if it cannot.
