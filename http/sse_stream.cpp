@@ -43,7 +43,7 @@ sse_stream::sse_stream(beast::tcp_stream&& stream, unsigned version, limits lim,
                        std::shared_ptr<connection_slot> slot)
   : socket_(stream.release_socket()),
     lim_{lim.subscriber_window, lim.write_max_frames, lim.write_max_bytes, max_queued(lim),
-         lim.keepalive, lim.sse_retry},
+         lim.keepalive, lim.sse_retry, lim.stall_timeout},
     header_(event_stream_header(version)),
     keepalive_(socket_.get_executor()),
     slot_(std::move(slot)) {
@@ -169,6 +169,7 @@ void sse_stream::do_write() {
     queue_.pop();
   }
   write_active_ = true;
+  write_began_ = std::chrono::steady_clock::now();
   wrote_since_tick_ = true;
   auto done = [self = shared_from_this(), counted, head = head_](beast::error_code ec,
                                                                  size_t n) {
@@ -283,6 +284,18 @@ void sse_stream::arm_keepalive() {
       return;
     if (self->cut_) {
       self->close(false); // a cut stream whose client never closed: bounded by one tick
+      return;
+    }
+    // A client that stopped reading: the event log cuts its live subscribers so, but a
+    // replay read from a finished run's frames or from the store has no log watching it.
+    // Dropped (not ended), so a client that comes back resumes from what it has.
+    if (self->write_active_
+        && std::chrono::steady_clock::now() - self->write_began_ >= self->lim_.stall) {
+      if (self->metrics_)
+        self->metrics_->subscribers_cut.fetch_add(1, std::memory_order_relaxed);
+      spdlog::info("sse: a client read nothing for {} ms, dropping its stream",
+                   self->lim_.stall.count());
+      self->close(false);
       return;
     }
     if (!self->wrote_since_tick_ && !self->finishing_)

@@ -109,6 +109,7 @@ private:
     size_t max_queued;       ///< frames queued before the stream counts it a bug and closes
     std::chrono::milliseconds keepalive;
     std::chrono::milliseconds retry;
+    std::chrono::milliseconds stall; ///< limits::stall_timeout
   };
 
   void enqueue(frame_ptr frame, bool counted);
@@ -131,6 +132,9 @@ private:
   std::vector<frame_ptr> writing_; ///< keeps the frames of the write in flight alive
   bool write_started_ = false; ///< start()'s first write has come: writes may go out
   bool write_active_ = false;
+  /// When the write in flight began: one that takes `stall` or more is a client that stopped
+  /// reading (checked at each keepalive tick).
+  std::chrono::steady_clock::time_point write_began_{};
   bool finishing_ = false;
   bool closed_ = false;
   bool wrote_since_tick_ = false;

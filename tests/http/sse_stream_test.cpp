@@ -131,3 +131,23 @@ TEST_CASE("an SSE stream notices a client that closed after reading, before any 
   CHECK_FALSE(clean.get());
   CHECK(stream->closed());
 }
+
+TEST_CASE("an SSE stream whose client stops reading is dropped after the stall timeout") {
+  socket_pair io;
+  limits lim;
+  lim.keepalive = std::chrono::milliseconds{50};
+  lim.stall_timeout = std::chrono::milliseconds{200};
+  auto stream = std::make_shared<sse_stream>(beast::tcp_stream{std::move(*io.server)}, 11, lim);
+  std::promise<bool> closed;
+  stream->set_close_handler([&](bool clean) { closed.set_value(clean); });
+  stream->start();
+  // Far more than the loopback's socket buffers hold: a write stays pending, as the client
+  // reads nothing (and never leaves, so only the stall check can end the stream).
+  const auto frame = make_frame("data: " + std::string(256 * 1024, 'x') + "\n\n");
+  for (int i = 0; i < 4; ++i)
+    stream->send(std::vector<frame_ptr>(64, frame));
+  auto clean = closed.get_future();
+  REQUIRE(clean.wait_for(std::chrono::seconds{10}) == std::future_status::ready);
+  CHECK_FALSE(clean.get());
+  CHECK(stream->closed());
+}
