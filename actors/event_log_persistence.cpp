@@ -71,10 +71,10 @@ void on_finished_persisted(self_ptr self) {
   st.finished_persisted = true;
   st.frames.trim();
   st.report_memory();
-  pump_all(self); // subscribers at the head can now end
   if (st.shutting_down) {
     if (st.services.directory)
       st.services.directory->finished(st.ctx.run_id, st.status, st.frames.persisted());
+    pump_all(self); // subscribers at the head can now end
     self->quit();
     return;
   }
@@ -94,6 +94,8 @@ void on_finished_persisted(self_ptr self) {
     st.services.directory->finished(st.ctx.run_id, st.status, st.frames.persisted(),
                                     std::move(frozen), st.retained);
   }
+  // After the directory: a client told the run is over that comes straight back finds it.
+  pump_all(self); // subscribers at the head can now end
 }
 
 } // namespace

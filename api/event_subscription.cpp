@@ -51,12 +51,18 @@ event_subscription::state::state(::runcast::runtime::engine& e, std::string id, 
 }
 
 void event_subscription::state::attach(std::shared_ptr<subscription> sub) {
-  std::lock_guard<std::recursive_mutex> lock{mutex_};
-  if (done_) {
-    sub->close();
-    return;
+  size_t owed = 0;
+  {
+    std::lock_guard<std::recursive_mutex> lock{mutex_};
+    if (done_) {
+      sub->close();
+      return;
+    }
+    sub_ = sub;
+    owed = std::exchange(uncredited_, 0);
   }
-  sub_ = std::move(sub);
+  if (owed > 0)
+    sub->credit(owed);
 }
 
 void event_subscription::state::deliver(std::string_view frame) {
@@ -82,6 +88,8 @@ void event_subscription::state::on_frames(std::vector<frame_ptr> frames) {
     for (const auto& f : frames)
       deliver(f->view());
     sub = sub_;
+    if (!sub)
+      uncredited_ += frames.size();
   }
   // Delivered is written, for flow control: the handler has them.
   if (sub)

@@ -49,6 +49,9 @@ private:
   int64_t next_;               ///< the next index to deliver
   bool done_ = false;          ///< closed or ended
   std::shared_ptr<subscription> sub_;
+  /// Frames delivered before `attach` (a finished run held in memory is served from within
+  /// `subscribe`): credited once the subscription is known, or its window never moves.
+  size_t uncredited_ = 0;
 };
 
 } // namespace runcast

@@ -12,8 +12,8 @@ namespace runcast {
 /// (a local client's) or the subscription's actor, or, for a finished run held in memory,
 /// from the threads that subscribe and credit (runtime/snapshot_subscription.hpp);
 /// `on_not_found` may also come from the thread that subscribed, before `subscribe`
-/// returns. Implementations must not block nor call back into the subscription: they hand
-/// the work to their own executor.
+/// returns. Implementations must not block: they hand the work to their own executor. They
+/// may credit their subscription from within `on_frames`.
 class frame_sink {
 public:
   virtual ~frame_sink() = default;

@@ -26,13 +26,14 @@ void snapshot_subscription::start(frame_ptr first) {
   std::vector<frame_ptr> out;
   if (first)
     out.push_back(std::move(first));
-  std::lock_guard<std::mutex> lock{mutex_};
   pump(std::move(out));
 }
 
 void snapshot_subscription::credit(size_t n) {
-  std::lock_guard<std::mutex> lock{mutex_};
-  in_flight_ -= std::min(n, in_flight_);
+  {
+    std::lock_guard<std::mutex> lock{mutex_};
+    in_flight_ -= std::min(n, in_flight_);
+  }
   pump({});
 }
 
@@ -42,21 +43,37 @@ void snapshot_subscription::close() {
 }
 
 void snapshot_subscription::pump(std::vector<frame_ptr> out) {
-  if (!frames_)
+  std::unique_lock<std::mutex> lock{mutex_};
+  // One caller delivers at a time, so the sink sees its calls in order; a credit that comes
+  // meanwhile (from the sink itself, or another thread) only opens the window, and the
+  // delivering caller goes on with it.
+  if (pumping_)
     return;
-  auto end = frames_->end();
-  auto room = window_ - std::min(window_, in_flight_ + out.size());
-  auto n = std::min<int64_t>(static_cast<int64_t>(room), end - cursor_);
-  auto begin = frames_->frames.begin() + (cursor_ - frames_->first);
-  out.insert(out.end(), begin, begin + n);
-  cursor_ += n;
-  in_flight_ += out.size();
-  if (!out.empty())
-    sink_->on_frames(std::move(out));
-  if (cursor_ == end) {
-    sink_->on_end(nullptr, false);
-    release();
+  pumping_ = true;
+  while (frames_) {
+    auto end = frames_->end();
+    auto room = window_ - std::min(window_, in_flight_ + out.size());
+    auto n = std::min<int64_t>(static_cast<int64_t>(room), end - cursor_);
+    auto begin = frames_->frames.begin() + (cursor_ - frames_->first);
+    out.insert(out.end(), begin, begin + n);
+    cursor_ += n;
+    in_flight_ += out.size();
+    auto last = cursor_ == end;
+    if (out.empty() && !last)
+      break; // the window is full: the next credit goes on
+    // The sink is called without the lock: it may credit at once (the embedding API does).
+    auto sink = sink_;
+    lock.unlock();
+    if (!out.empty())
+      sink->on_frames(std::move(out));
+    if (last)
+      sink->on_end(nullptr, false);
+    lock.lock();
+    out = {};
+    if (last)
+      release();
   }
+  pumping_ = false;
 }
 
 void snapshot_subscription::release() {

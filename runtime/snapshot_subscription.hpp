@@ -15,9 +15,8 @@ namespace runcast::runtime {
 /// (actors::frozen_frames, shared through the log directory): served on the caller's
 /// thread, with no message to the log and no actor hop per window. Like the log, it keeps
 /// at most a window of frames in flight: start() sends the first, each credit as many more
-/// as were written, and after the last frame the sink's on_end. Thread-safe; the sink is
-/// called under the subscription's lock, so it must not call back into it synchronously
-/// (frame sinks hand their work to their own executor).
+/// as were written, and after the last frame the sink's on_end. Thread-safe: one caller at
+/// a time delivers (in order), outside the lock, so a sink may credit from within on_frames.
 class snapshot_subscription : public subscription {
 public:
   snapshot_subscription(std::shared_ptr<const actors::frozen_frames> frames, int64_t from,
@@ -33,7 +32,7 @@ public:
   void close() override;
 
 private:
-  /// Sends frames while the window has room; ends the subscription after the last one.
+  /// Sends `out`, then frames while the window has room; ends after the last one.
   void pump(std::vector<frame_ptr> out);
   /// Lets go of the frames and the sink (the subscription is over); counted once.
   void release();
@@ -44,6 +43,7 @@ private:
   int64_t cursor_;      ///< the next index to send
   size_t window_;       ///< frames in flight at most
   size_t in_flight_ = 0; ///< sent and not yet credited
+  bool pumping_ = false; ///< a caller is delivering (outside the lock)
   node_metrics& metrics_;
 };
 

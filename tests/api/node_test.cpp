@@ -88,11 +88,16 @@ runcast::components test_components() {
     }
     return std::string{"never reached in the test"};
   });
+  c.function("many", [](runcast::function_run& run) {
+    for (int i = 0; i < 3000; ++i) // more than a subscriber's window (1,024)
+      run.emit("event " + std::to_string(i));
+    return std::string{"done"};
+  });
   c.function("broken", [](runcast::function_run&) -> std::string {
     throw std::runtime_error("the function broke");
   });
   c.agent("shouter", "Shouter", "shout").agent("slow", "Slow", "slow");
-  c.agent("broken", "Broken", "broken");
+  c.agent("broken", "Broken", "broken").agent("many", "Many", "many");
   return c;
 }
 
@@ -130,6 +135,25 @@ TEST_CASE("api: a function agent runs and is followed from the start and from an
   auto found = await<runcast::run_record>(
     [&](auto done) { n.find(run.run_id, run.session_id, done); });
   CHECK(found.content == std::optional<std::string>{"HELLO THERE"});
+}
+
+TEST_CASE("api: a finished run longer than a window is followed again to its end") {
+  runcast::test::temp_dir dir{"api-node"};
+  runcast::node n{test_options(dir), test_components()};
+  auto run = start(n, "many", "go");
+  collector first;
+  auto sub = n.subscribe(run.run_id, run.session_id, -1, first.handler());
+  REQUIRE(first.wait());
+  REQUIRE(first.end->ok);
+  // Over now, and held in memory: this one reads the run's frames from within subscribe,
+  // before the subscription is attached; its credits must still move the window.
+  collector again;
+  auto sub2 = n.subscribe(run.run_id, run.session_id, -1, again.handler());
+  REQUIRE(again.wait());
+  CHECK(again.end->ok);
+  REQUIRE(again.events.size() == 3002); // RunStarted, 3,000 contents, RunCompleted
+  for (size_t i = 0; i < again.events.size(); ++i)
+    CHECK(again.events[i].index == static_cast<int64_t>(i));
 }
 
 TEST_CASE("api: a wrong session is not found and a throwing function fails its run") {

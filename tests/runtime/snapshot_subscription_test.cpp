@@ -109,3 +109,38 @@ TEST_CASE("a closed snapshot subscription sends nothing more and lets go of the 
   CHECK(sink->ends == 0); // the client left: nobody to tell
   CHECK(local_subscribers(metrics) == 0); // counted once, destruction included
 }
+
+namespace {
+
+/// A sink that credits what it is given at once, from within on_frames (as the embedding
+/// API's does).
+class crediting_sink : public frame_sink {
+public:
+  void on_not_found(const std::string&) override {
+  }
+  void on_frames(std::vector<frame_ptr> frames) override {
+    got += frames.size();
+    if (auto s = sub.lock())
+      s->credit(frames.size());
+  }
+  void on_end(frame_ptr, bool) override {
+    ends += 1;
+  }
+
+  std::weak_ptr<subscription> sub;
+  size_t got = 0;
+  int ends = 0;
+};
+
+} // namespace
+
+TEST_CASE("a sink that credits from within on_frames gets every frame, in windows") {
+  node_metrics metrics;
+  auto sink = std::make_shared<crediting_sink>();
+  auto sub = std::make_shared<snapshot_subscription>(frames(0, 1000), 0, 16, sink, metrics);
+  sink->sub = sub;
+  sub->start(nullptr); // would deadlock if the sink were called under the lock
+  CHECK(sink->got == 1000);
+  CHECK(sink->ends == 1);
+  CHECK(local_subscribers(metrics) == 0);
+}
