@@ -72,6 +72,14 @@ runcast::run_record start(runcast::node& n, std::string component, std::string m
   return await<runcast::run_record>([&](auto done) { n.start(req, done); });
 }
 
+/// Follows `run` after index `after` into `c` until the subscription ends; it must end well.
+void follow_to_end(runcast::node& n, const runcast::run_record& run, int64_t after,
+                   collector& c) {
+  auto sub = n.subscribe(run.run_id, run.session_id, after, c.handler());
+  REQUIRE(c.wait());
+  REQUIRE(c.end->ok);
+}
+
 runcast::components test_components() {
   runcast::components c;
   c.function("shout", [](runcast::function_run& run) {
@@ -115,9 +123,7 @@ TEST_CASE("api: a function agent runs and is followed from the start and from an
   runcast::node n{test_options(dir), test_components()};
   auto run = start(n, "shouter", "hello there");
   collector all;
-  auto sub = n.subscribe(run.run_id, run.session_id, -1, all.handler());
-  REQUIRE(all.wait());
-  CHECK(all.end->ok);
+  follow_to_end(n, run, -1, all);
   REQUIRE(all.events.size() == 3);
   CHECK(all.events[0].type == "RunStarted");
   CHECK(all.events[1].type == "RunContent");
@@ -127,8 +133,7 @@ TEST_CASE("api: a function agent runs and is followed from the start and from an
     CHECK(all.events[i].index == static_cast<int64_t>(i));
 
   collector tail;
-  auto sub2 = n.subscribe(run.run_id, run.session_id, 1, tail.handler());
-  REQUIRE(tail.wait());
+  follow_to_end(n, run, 1, tail);
   REQUIRE(tail.events.size() == 1);
   CHECK(tail.events[0].data == all.events[2].data); // the same bytes
 
@@ -142,15 +147,11 @@ TEST_CASE("api: a finished run longer than a window is followed again to its end
   runcast::node n{test_options(dir), test_components()};
   auto run = start(n, "many", "go");
   collector first;
-  auto sub = n.subscribe(run.run_id, run.session_id, -1, first.handler());
-  REQUIRE(first.wait());
-  REQUIRE(first.end->ok);
+  follow_to_end(n, run, -1, first);
   // Over now, and held in memory: this one reads the run's frames from within subscribe,
   // before the subscription is attached; its credits must still move the window.
   collector again;
-  auto sub2 = n.subscribe(run.run_id, run.session_id, -1, again.handler());
-  REQUIRE(again.wait());
-  CHECK(again.end->ok);
+  follow_to_end(n, run, -1, again);
   REQUIRE(again.events.size() == 3002); // RunStarted, 3,000 contents, RunCompleted
   for (size_t i = 0; i < again.events.size(); ++i)
     CHECK(again.events[i].index == static_cast<int64_t>(i));
