@@ -1,6 +1,7 @@
 #include "persistence/sqlite_schema.hpp"
 
 #include "persistence/sqlite_errors.hpp"
+#include "persistence/sqlite_event_blocks.hpp"
 #include "persistence/sqlite_handle.hpp"
 #include "persistence/sqlite_statement_use.hpp"
 #include "persistence/sqlite_transaction.hpp"
@@ -17,10 +18,12 @@ namespace runcast::persistence::detail {
 
 namespace {
 
-/// One step of the schema; applied in order, each exactly once per database.
+/// One step of the schema; applied in order, each exactly once per database: its SQL, then
+/// its data step if it has one (what SQL alone cannot do).
 struct migration {
   int version;
   const char* sql;
+  void (*then)(sqlite3*) = nullptr;
 };
 
 // Append new versions at the end; never edit one that has shipped. Rowid tables get explicit
@@ -74,6 +77,21 @@ CREATE INDEX sessions_by_component ON sessions (component_id);
   {3, R"sql(
 ALTER TABLE runs ADD COLUMN parent_run_id TEXT NOT NULL DEFAULT '';
 )sql"},
+  // Events in blocks, many to a row (sqlite_event_blocks.hpp): a row per event made every
+  // event a B-tree insert keyed by its run id. The events column is last, so reading the
+  // other columns never touches a block's overflow pages. The old rows move over, then
+  // their table goes.
+  {4, R"sql(
+CREATE TABLE run_event_blocks (
+  run_id      TEXT NOT NULL,
+  first_index INTEGER NOT NULL,
+  last_index  INTEGER NOT NULL,
+  event_count INTEGER NOT NULL,
+  events      BLOB NOT NULL
+);
+CREATE UNIQUE INDEX run_event_blocks_by_run ON run_event_blocks (run_id, first_index);
+)sql",
+   &move_event_rows_into_blocks},
 };
 
 constexpr int latest_version = migrations[std::size(migrations) - 1].version;
@@ -112,6 +130,8 @@ void migrate_schema(sqlite3* db) {
       continue;
     const std::string step = std::string{operation} + " to version " + std::to_string(m.version);
     exec(db, m.sql, step);
+    if (m.then != nullptr)
+      m.then(db);
     // The version is ours, not user input, so formatting it into the SQL is safe.
     const std::string record = "INSERT INTO schema_version (version, applied_at) VALUES ("
                                + std::to_string(m.version)

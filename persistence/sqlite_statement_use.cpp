@@ -35,6 +35,11 @@ void sqlite_statement_use::bind_view(int index, std::string_view text) {
         db_, operation_);
 }
 
+void sqlite_statement_use::bind_blob(int index, std::string_view bytes) {
+  check(sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_STATIC), db_,
+        operation_);
+}
+
 void sqlite_statement_use::bind(int index, const std::optional<std::string>& text) {
   if (text)
     bind(index, *text);
@@ -91,6 +96,13 @@ std::optional<std::string> sqlite_statement_use::optional_text(int column) const
   if (sqlite3_column_type(stmt_, column) == SQLITE_NULL)
     return std::nullopt;
   return text(column);
+}
+
+std::string_view sqlite_statement_use::blob(int column) const {
+  // Bytes first, then the size: the order SQLite documents for a column read.
+  auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+  auto n = static_cast<size_t>(sqlite3_column_bytes(stmt_, column));
+  return p == nullptr ? std::string_view{} : std::string_view{p, n};
 }
 
 double sqlite_statement_use::real(int column) const {

@@ -40,6 +40,8 @@ public:
   /// Binds text that lives elsewhere (an event's frame): it must outlive this use.
   void bind_view(int index, std::string_view text);
 
+  /// Binds bytes that live elsewhere as a BLOB: they must outlive this use.
+  void bind_blob(int index, std::string_view bytes);
   /// Binds text, or NULL if there is none.
   void bind(int index, const std::optional<std::string>& text);
   void bind(int index, std::optional<std::string>&&) = delete;
@@ -72,6 +74,8 @@ public:
   /// A nullable text column.
   std::optional<std::string> optional_text(int column) const;
 
+  /// A BLOB column's bytes, valid until the next step or the end of this use.
+  std::string_view blob(int column) const;
   /// A real column.
   double real(int column) const;
 

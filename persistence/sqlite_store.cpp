@@ -3,6 +3,7 @@
 #include "persistence/sqlite_checkpointer.hpp"
 #include "persistence/sqlite_connection.hpp"
 #include "persistence/sqlite_errors.hpp"
+#include "persistence/sqlite_event_blocks.hpp"
 #include "persistence/sqlite_read_pool.hpp"
 #include "persistence/sqlite_rows.hpp"
 #include "persistence/sqlite_schema.hpp"
@@ -108,9 +109,9 @@ void sqlite_store::append_events(const std::vector<stored_event>& events) {
     return;
   std::lock_guard<std::mutex> lock{writer_->mutex()};
   // One transaction per batch: one WAL commit for the lot, which is the whole point of the
-  // event log's group commit. OR IGNORE makes a retried batch a no-op for rows already in.
+  // event log's group commit. A retried batch skips the events already in.
   sqlite_transaction tx{writer_->handle(), "append_events"};
-  insert_events(rows_of(events));
+  detail::append_event_blocks(*writer_, rows_of(events));
   tx.commit();
 }
 
@@ -124,7 +125,7 @@ std::vector<bool> sqlite_store::write(const write_group& group) {
   sqlite_transaction tx{writer_->handle(), "write"};
   for (const auto& run : group.runs)
     insert_run(run);
-  insert_events(group.events);
+  detail::append_event_blocks(*writer_, group.events);
   for (const auto& change : group.statuses)
     found.push_back(change_status(change));
   tx.commit();
@@ -199,24 +200,6 @@ bool sqlite_store::change_status(const status_change& change) {
   return sqlite3_changes(db) > 0;
 }
 
-void sqlite_store::insert_events(const std::vector<event_row>& events) {
-  constexpr const char* operation = "append_events";
-  auto* db = writer_->handle();
-  auto* insert = writer_->prepared("INSERT OR IGNORE INTO run_events"
-                                   " (run_id, event_index, event_type, data, created_at)"
-                                   " VALUES (?1, ?2, ?3, ?4, ?5)",
-                                   operation);
-  for (const auto& event : events) {
-    sqlite_statement_use use{db, insert, operation};
-    use.bind_view(1, event.run_id);
-    use.bind(2, event.index);
-    use.bind_view(3, event.type);
-    use.bind_view(4, event.data);
-    use.bind(5, event.created_at);
-    use.run();
-  }
-}
-
 bool sqlite_store::delete_session(const std::string& session_id) {
   constexpr const char* operation = "delete_session";
   std::lock_guard<std::mutex> lock{writer_->mutex()};
@@ -229,7 +212,7 @@ bool sqlite_store::delete_session(const std::string& session_id) {
     use.bind(1, session_id);
     use.run();
   };
-  remove("DELETE FROM run_events"
+  remove("DELETE FROM run_event_blocks"
          " WHERE run_id IN (SELECT run_id FROM runs WHERE session_id = ?1)");
   remove("DELETE FROM runs WHERE session_id = ?1");
   remove("DELETE FROM sessions WHERE session_id = ?1");

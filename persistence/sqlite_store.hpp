@@ -80,7 +80,6 @@ private:
 
   void insert_run(const run_record& run);
   bool change_status(const status_change& change);
-  void insert_events(const std::vector<event_row>& events);
 
   // -- member variables ------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 #include "persistence/session_order.hpp"
 #include "persistence/sqlite_connection.hpp"
+#include "persistence/sqlite_event_blocks.hpp"
 #include "persistence/sqlite_read_pool.hpp"
 #include "persistence/sqlite_read_transaction.hpp"
 #include "persistence/sqlite_rows.hpp"
@@ -96,48 +97,13 @@ std::vector<run_record> sqlite_store::list_runs(const run_filter& filter) {
 
 std::vector<stored_event> sqlite_store::load_events(const std::string& run_id, int64_t from,
                                                     size_t limit) {
-  constexpr const char* operation = "load_events";
   auto reader = readers_->acquire();
-  auto& c = reader.connection;
-  sqlite_statement_use query{
-    c.handle(),
-    c.prepared("SELECT event_index, event_type, data, created_at"
-               " FROM run_events WHERE run_id = ?1 AND event_index >= ?2"
-               " ORDER BY event_index LIMIT ?3",
-               operation),
-    operation};
-  query.bind(1, run_id);
-  query.bind(2, from);
-  query.bind(3, clamp_to_int64(limit));
-  std::vector<stored_event> events;
-  while (query.next_row()) {
-    stored_event event;
-    event.run_id = run_id;
-    event.index = query.integer(0);
-    event.type = query.text(1);
-    event.data = query.text(2);
-    event.created_at = query.real(3);
-    events.push_back(std::move(event));
-  }
-  return events;
+  return detail::load_event_blocks(reader.connection, run_id, from, limit);
 }
 
 int64_t sqlite_store::next_event_index(const std::string& run_id) {
-  constexpr const char* operation = "next_event_index";
   auto reader = readers_->acquire();
-  auto& c = reader.connection;
-  // A seek, not a count: with a single MAX() SQLite plans this as ORDER BY event_index DESC
-  // LIMIT 1 on the (run_id, event_index) primary key. EXPLAIN QUERY PLAN says "SEARCH
-  // run_events USING PRIMARY KEY (run_id=?)" for this and COUNT(*) alike; the bytecode
-  // (EXPLAIN) shows the difference: one SeekLE and a Goto out after the first row, where
-  // COUNT(*) steps through every event of the run.
-  sqlite_statement_use query{
-    c.handle(),
-    c.prepared("SELECT COALESCE(MAX(event_index) + 1, 0) FROM run_events WHERE run_id = ?1",
-               operation),
-    operation};
-  query.bind(1, run_id);
-  return query.next_row() ? query.integer(0) : 0;
+  return detail::next_event_index_of_blocks(reader.connection, run_id);
 }
 
 session_page sqlite_store::list_sessions(const session_filter& filter) {

@@ -5,12 +5,16 @@
 
 #include "tests/integration/run_helpers.hpp"
 
+#include "persistence/sqlite_event_block.hpp"
+
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <memory>
 #include <thread>
 
 using namespace runcast::test;
@@ -38,16 +42,46 @@ void delete_stored_event(const server_fixture& fx, const std::string& run_id, in
     tx.commit();
     return;
   }
+  // SQLite keeps a run's events in blocks: the block holding `index` is read, and written
+  // back without it.
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(fx.db.substr(std::string{"sqlite:"}.size()).c_str(), &db) == SQLITE_OK);
-  auto sql = "DELETE FROM run_events WHERE run_id = '" + run_id
-             + "' AND event_index = " + std::to_string(index);
-  char* error = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  INFO((error ? error : ""));
-  sqlite3_free(error);
-  sqlite3_close(db);
-  REQUIRE(rc == SQLITE_OK);
+  std::shared_ptr<sqlite3> closer{db, sqlite3_close};
+  auto statement = [&](const char* sql) {
+    sqlite3_stmt* raw = nullptr;
+    INFO(sqlite3_errmsg(db));
+    REQUIRE(sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) == SQLITE_OK);
+    return std::shared_ptr<sqlite3_stmt>{raw, sqlite3_finalize};
+  };
+  auto find = statement("SELECT rowid, events FROM run_event_blocks WHERE run_id = ?1"
+                        " AND first_index <= ?2 ORDER BY first_index DESC LIMIT 1");
+  sqlite3_bind_text(find.get(), 1, run_id.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(find.get(), 2, index);
+  REQUIRE(sqlite3_step(find.get()) == SQLITE_ROW);
+  const auto rowid = sqlite3_column_int64(find.get(), 0);
+  std::vector<runcast::stored_event> events;
+  runcast::persistence::detail::decode_block(
+    run_id,
+    {static_cast<const char*>(sqlite3_column_blob(find.get(), 1)),
+     static_cast<size_t>(sqlite3_column_bytes(find.get(), 1))},
+    0, 1'000'000, events, "test");
+  auto gone = std::remove_if(events.begin(), events.end(),
+                             [&](const auto& e) { return e.index == index; });
+  REQUIRE(gone != events.end());
+  events.erase(gone, events.end());
+  REQUIRE_FALSE(events.empty()); // the tests delete from the middle of a block
+  auto rows = runcast::persistence::rows_of(events);
+  std::string block;
+  runcast::persistence::detail::encode_events(rows.data(), rows.data() + rows.size(), block);
+  auto update = statement("UPDATE run_event_blocks SET first_index = ?1, last_index = ?2,"
+                          " event_count = ?3, events = ?4 WHERE rowid = ?5");
+  sqlite3_bind_int64(update.get(), 1, events.front().index);
+  sqlite3_bind_int64(update.get(), 2, events.back().index);
+  sqlite3_bind_int64(update.get(), 3, static_cast<int64_t>(events.size()));
+  sqlite3_bind_blob(update.get(), 4, block.data(), static_cast<int>(block.size()),
+                    SQLITE_STATIC);
+  sqlite3_bind_int64(update.get(), 5, rowid);
+  REQUIRE(sqlite3_step(update.get()) == SQLITE_DONE);
 }
 
 /// The highest `id:` among frames, or -1.

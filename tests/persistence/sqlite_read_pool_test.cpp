@@ -1,6 +1,7 @@
 #include "persistence/sqlite_read_pool.hpp"
 
 #include "tests/persistence/sample_rows.hpp"
+#include "tests/persistence/sqlite_raw_db.hpp"
 
 #include "persistence/sqlite_store.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -24,29 +25,11 @@ using runcast::persistence::detail::sqlite_read_pool;
 using runcast::test::minimal_run;
 using runcast::test::numbered_events;
 using runcast::test::temp_dir;
+// A second connection to the file, standing in for another process that writes to it.
+using raw_db = runcast::test::sqlite_raw_db;
 using namespace std::chrono_literals;
 
 namespace {
-
-/// A second connection to the file, standing in for another process that writes to it.
-class raw_db {
-public:
-  explicit raw_db(const std::string& path) {
-    REQUIRE(sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
-  }
-  ~raw_db() {
-    sqlite3_close_v2(db_);
-  }
-  raw_db(const raw_db&) = delete;
-  raw_db& operator=(const raw_db&) = delete;
-
-  void exec(const char* sql) {
-    REQUIRE(sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
-  }
-
-private:
-  sqlite3* db_ = nullptr;
-};
 
 /// What one round of reads saw.
 struct snapshot {
@@ -102,7 +85,7 @@ TEST_CASE("sqlite store: reads do not wait for a write in progress", "[persisten
   // Another connection holds the write lock with an uncommitted row...
   raw_db other{path};
   other.exec("BEGIN IMMEDIATE");
-  other.exec("INSERT INTO run_events VALUES ('run-1', 5, 'RunContent', '{}', 1.0)");
+  other.exec("INSERT INTO sessions VALUES ('other', '', 'agents', 'echo', 1.0, 1.0)");
   // ...so the store's own writer waits for it (busy_timeout, 5 s) inside append_events,
   // holding the writer connection. A read queued behind the writer would wait as long.
   append = std::async(std::launch::async,

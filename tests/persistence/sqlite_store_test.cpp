@@ -1,6 +1,7 @@
 #include "persistence/sqlite_store.hpp"
 
 #include "tests/persistence/sample_rows.hpp"
+#include "tests/persistence/sqlite_raw_db.hpp"
 
 #include "tests/persistence/store_suite.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -20,6 +21,7 @@ using runcast::persistence::sqlite_store;
 using runcast::persistence::store;
 using runcast::persistence::store_error;
 using runcast::test::minimal_run;
+using raw_db = runcast::test::sqlite_raw_db;
 using runcast::test::temp_dir;
 
 namespace {
@@ -33,41 +35,6 @@ public:
 
 private:
   temp_dir dir_;
-};
-
-/// A raw connection, for looking at what the store wrote behind its back.
-class raw_db {
-public:
-  /// Opens an existing file, or creates it if `create`.
-  explicit raw_db(const std::string& path, bool create = false) {
-    const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-    REQUIRE(sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) == SQLITE_OK);
-  }
-  ~raw_db() {
-    sqlite3_close_v2(db_);
-  }
-  raw_db(const raw_db&) = delete;
-  raw_db& operator=(const raw_db&) = delete;
-
-  /// The first column of the first row of `sql`, as text ("" if no row or NULL).
-  std::string scalar(const char* sql) {
-    sqlite3_stmt* stmt = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) == SQLITE_OK);
-    std::string result;
-    int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr)
-      result = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-    sqlite3_finalize(stmt);
-    REQUIRE((rc == SQLITE_ROW || rc == SQLITE_DONE));
-    return result;
-  }
-
-  void exec(const char* sql) {
-    REQUIRE(sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
-  }
-
-private:
-  sqlite3* db_ = nullptr;
 };
 
 // The schema as version 1 shipped it, copied rather than shared with the store: existing
@@ -115,10 +82,9 @@ INSERT INTO schema_version (version, applied_at) VALUES (1, 1234.5);
 
 /// The names of the indexes we created on `table`, sorted and comma-separated.
 std::string indexes_of(raw_db& db, const std::string& table) {
-  const std::string sql = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master"
-                          " WHERE type = 'index' AND tbl_name = '" + table
-                          + "' AND sql IS NOT NULL ORDER BY name)";
-  return db.scalar(sql.c_str());
+  return db.scalar("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master"
+                   " WHERE type = 'index' AND tbl_name = '" + table
+                   + "' AND sql IS NOT NULL ORDER BY name)");
 }
 
 std::string message_of(const std::string& path) {
@@ -142,10 +108,11 @@ TEST_CASE("sqlite store: a fresh file gets the latest schema", "[persistence][sq
   raw_db db{path};
   CHECK(db.scalar("SELECT group_concat(version, ',') FROM"
                   " (SELECT version FROM schema_version ORDER BY version)")
-        == "1,2,3");
+        == "1,2,3,4");
   CHECK(db.scalar("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master"
                   " WHERE type = 'table' ORDER BY name)")
-        == "run_events,runs,schema_version,sessions");
+        == "run_event_blocks,runs,schema_version,sessions");
+  CHECK(indexes_of(db, "run_event_blocks") == "run_event_blocks_by_run");
   CHECK(indexes_of(db, "runs") == "runs_by_created,runs_by_owner_status,runs_by_session");
   CHECK(indexes_of(db, "sessions")
         == "sessions_by_component,sessions_by_created,sessions_by_updated,sessions_by_user");
@@ -175,8 +142,8 @@ TEST_CASE("sqlite store: reopening keeps data and does not re-run migrations",
     s.create_run(minimal_run("run-2"));
   }
   raw_db db{path};
-  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "3");
-  CHECK(db.scalar("SELECT MAX(version) FROM schema_version") == "3");
+  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "4");
+  CHECK(db.scalar("SELECT MAX(version) FROM schema_version") == "4");
   CHECK(db.scalar("SELECT applied_at FROM schema_version WHERE version = 1") == applied_at);
   CHECK(db.scalar("SELECT COUNT(*) FROM runs") == "2");
 }
@@ -227,7 +194,12 @@ TEST_CASE("sqlite store: a version 1 database migrates to the latest and keeps i
     CHECK(page.total_count == 1);
     REQUIRE(page.sessions.size() == 1);
     CHECK(page.sessions[0].session_id == "s1");
-    CHECK(s.load_events("r1", 0, 100).size() == 2);
+    auto events = s.load_events("r1", 0, 100);
+    REQUIRE(events.size() == 2);
+    CHECK(events[1].index == 1);
+    CHECK(events[1].type == "RunCompleted");
+    CHECK(events[1].data == "{}");
+    CHECK(events[1].created_at == 101.0);
     CHECK(s.next_event_index("r1") == 2);
     auto run = s.find_run("r1");
     REQUIRE(run);
@@ -247,7 +219,10 @@ TEST_CASE("sqlite store: a version 1 database migrates to the latest and keeps i
   raw_db db{path};
   CHECK(db.scalar("SELECT group_concat(version, ',') FROM"
                   " (SELECT version FROM schema_version ORDER BY version)")
-        == "1,2,3");
+        == "1,2,3,4");
+  // The events moved into blocks; their old table is gone.
+  CHECK(db.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'run_events'") == "0");
+  CHECK(db.scalar("SELECT SUM(event_count) FROM run_event_blocks") == "2");
   // Version 1's row is the one written by hand: it was not applied again.
   CHECK(db.scalar("SELECT applied_at FROM schema_version WHERE version = 1") == "1234.5");
   CHECK(indexes_of(db, "sessions")
@@ -310,5 +285,38 @@ TEST_CASE("sqlite store: two stores on one file see each other's writes",
   CHECK(first.next_event_index("run-1") == 1);
   // The second connection's schema check on open must not have re-run any migration.
   raw_db db{path};
-  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "3");
+  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "4");
+}
+
+TEST_CASE("sqlite store: a long run's event rows move into blocks when a file migrates",
+          "[persistence][sqlite]") {
+  temp_dir dir;
+  const auto path = (dir.path() / "runcast.db").string();
+  {
+    raw_db db{path, true};
+    db.exec(schema_v1);
+    // 5,000 events of ~250 bytes for one run (more than the migration holds at once, more
+    // than a block), 3 for another.
+    db.exec("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 4999)"
+            " INSERT INTO run_events SELECT 'r1', i, 'RunContent',"
+            " printf('{\"i\":%d,\"pad\":\"%s\"}', i, hex(zeroblob(110))), 100.0 + i FROM n");
+    db.exec("INSERT INTO run_events VALUES ('r0', 0, 'RunStarted', '{}', 1.0),"
+            " ('r0', 1, 'RunContent', '{\"x\":1}', 2.0), ('r0', 7, 'RunCompleted', '{}', 3.0)");
+  }
+  sqlite_store s{path};
+  CHECK(s.next_event_index("r1") == 5000);
+  CHECK(s.next_event_index("r0") == 8);
+  auto window = s.load_events("r1", 4321, 10);
+  REQUIRE(window.size() == 10);
+  CHECK(window[0].index == 4321);
+  CHECK(window[0].data == "{\"i\":4321,\"pad\":\"" + std::string(220, '0') + "\"}");
+  CHECK(window[9].created_at == 100.0 + 4330);
+  auto other = s.load_events("r0", 0, 10);
+  REQUIRE(other.size() == 3);
+  CHECK(other[2].index == 7);
+  CHECK(other[1].data == "{\"x\":1}");
+
+  raw_db db{path};
+  CHECK(db.scalar("SELECT SUM(event_count) FROM run_event_blocks") == "5003");
+  CHECK(std::stoll(db.scalar("SELECT COUNT(*) FROM run_event_blocks WHERE run_id = 'r1'")) > 1);
 }
