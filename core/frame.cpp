@@ -21,6 +21,23 @@ frame_ptr frame::make(std::string_view bytes) {
   return frame_ptr{f};
 }
 
+frame_ptr frame::make(std::initializer_list<std::string_view> parts) {
+  size_t size = 0;
+  for (auto part : parts)
+    size += part.size();
+  if (size > std::numeric_limits<uint32_t>::max())
+    throw std::length_error("frame: more than 4 GiB");
+  void* storage = ::operator new(sizeof(frame) + size);
+  auto* f = new (storage) frame(static_cast<uint32_t>(size));
+  auto* out = static_cast<char*>(static_cast<void*>(f + 1));
+  for (auto part : parts) {
+    if (!part.empty())
+      std::memcpy(out, part.data(), part.size());
+    out += part.size();
+  }
+  return frame_ptr{f};
+}
+
 void intrusive_ptr_release(const frame* f) noexcept {
   // acq_rel: the last owner sees every other owner's use of the bytes before freeing them.
   if (f->refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) {

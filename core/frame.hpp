@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,10 @@ class frame {
 public:
   /// A frame holding a copy of `bytes`. Throws std::length_error past 4 GiB.
   static frame_ptr make(std::string_view bytes);
+
+  /// A frame holding `parts` one after the other: built in place, with no string between.
+  /// Throws std::length_error past 4 GiB.
+  static frame_ptr make(std::initializer_list<std::string_view> parts);
 
   frame(const frame&) = delete;
   frame& operator=(const frame&) = delete;

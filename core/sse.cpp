@@ -1,5 +1,7 @@
 #include "core/sse.hpp"
 
+#include <charconv>
+
 namespace runcast {
 
 std::string encode_event_frame(int64_t index, std::string_view type, std::string_view data) {
@@ -11,6 +13,14 @@ std::string encode_event_frame(int64_t index, std::string_view type, std::string
   out.append("\ndata: ").append(data);
   out.append("\n\n");
   return out;
+}
+
+frame_ptr make_event_frame(int64_t index, std::string_view type, std::string_view data) {
+  char id[24];
+  auto [end, ec] = std::to_chars(id, id + sizeof id, index);
+  (void)ec; // 24 chars hold any int64
+  return frame::make({"id: ", {id, static_cast<size_t>(end - id)}, "\nevent: ", type, "\ndata: ",
+                      data, "\n\n"});
 }
 
 std::string encode_meta_frame(std::string_view type, std::string_view data) {

@@ -26,6 +26,10 @@ struct event_frame_layout {
 /// `id: <index>\nevent: <type>\ndata: <data>\n\n`. `data` must be one line (compact JSON).
 std::string encode_event_frame(int64_t index, std::string_view type, std::string_view data);
 
+/// The frame encode_event_frame encodes, built in place: one allocation, no string between
+/// (a replay from the store makes one per event).
+frame_ptr make_event_frame(int64_t index, std::string_view type, std::string_view data);
+
 /// A meta frame (`catch_up`, `replay`, `subscribed`, `error`): no `id:` line, so it never
 /// moves a browser's Last-Event-ID.
 std::string encode_meta_frame(std::string_view type, std::string_view data);

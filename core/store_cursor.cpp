@@ -18,7 +18,7 @@ std::vector<frame_ptr> store_cursor::take(const std::vector<stored_event>& event
       frames.push_back(make_frame(announce_({cursor_, ev.index - 1})));
       ++gaps_;
     }
-    frames.push_back(make_frame(encode_event_frame(ev.index, ev.type, ev.data)));
+    frames.push_back(make_event_frame(ev.index, ev.type, ev.data));
     cursor_ = ev.index + 1;
   }
   return frames;

@@ -206,7 +206,8 @@ TEST_CASE("a 150000-event run and a client that never reads: memory stays bounde
   std::printf("%lld-event run, client never reading: RSS before %lld KiB, peak %lld KiB "
               "(+%lld KiB), after %lld KiB; client cut off at index %lld, %d resume(s) got "
               "the %zu remaining events\n",
-              static_cast<long long>(big_run), static_cast<long long>(before), static_cast<long long>(peak),
+              static_cast<long long>(big_run), static_cast<long long>(before),
+              static_cast<long long>(peak),
               static_cast<long long>(peak - before), static_cast<long long>(after),
               static_cast<long long>(cursor), resumes, events.size());
   // The bound: the run's retained frames (2 MiB) and unpersisted events (1 MiB, held twice:
