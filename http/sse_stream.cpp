@@ -23,9 +23,10 @@ constexpr size_t max_watched_bytes = 64 * 1024;
 // The longest a written frame waits to be credited back (sse_stream::on_write).
 constexpr auto credit_interval = std::chrono::milliseconds{200};
 
-/// Most frames a stream may hold queued: a subscriber window or a store batch, with room.
+/// Most frames a stream may hold queued: a subscriber window, or what a store replay holds
+/// (two batches, each event perhaps after a gap frame: four batches' worth), with room.
 size_t max_queued(const limits& lim) {
-  return std::max<size_t>(4 * lim.subscriber_window, 2048) + 16;
+  return std::max({4 * lim.subscriber_window, 4 * lim.replay_batch, size_t{2048}}) + 16;
 }
 
 /// The bytes of `header`, as written before the first chunk.
@@ -75,7 +76,7 @@ void sse_stream::send(std::vector<frame_ptr> frames) {
       return;
     for (auto& f : frames)
       self->queue_.push(std::move(f), true);
-    // The event log never has more than a window in flight to us, a store replay one batch;
+    // The event log never has more than a window in flight to us, a store replay two batches;
     // more means a bug upstream, and an unbounded queue is what we promise not to have.
     if (self->queue_.size() > self->lim_.max_queued) {
       spdlog::error("sse: send queue over its bound ({} frames), closing", self->queue_.size());
@@ -153,8 +154,7 @@ void sse_stream::do_write() {
     }
     return;
   }
-  // Gather queued frames into one chunk: one syscall for a whole catch-up batch.
-  std::vector<net::const_buffer> buffers;
+  // Gather queued frames into one chunk: few syscalls for a whole catch-up batch.
   size_t bytes = 0;
   size_t counted = 0;
   writing_.clear();
@@ -164,15 +164,35 @@ void sse_stream::do_write() {
     auto& q = queue_.front();
     bytes += q.frame->size();
     counted += q.counted ? 1 : 0;
-    buffers.emplace_back(q.frame->data(), q.frame->size());
     writing_.push_back(std::move(q.frame));
     queue_.pop();
   }
   write_active_ = true;
   write_began_ = std::chrono::steady_clock::now();
   wrote_since_tick_ = true;
-  auto done = [self = shared_from_this(), counted, head = head_](beast::error_code ec,
-                                                                 size_t n) {
+  if (bytes == 0) {
+    // Nothing to send (empty frames only): a chunk of size 0 would end the response.
+    net::post(socket_.get_executor(),
+              [self = shared_from_this(), counted] { self->on_write({}, counted); });
+    return;
+  }
+  // One flat list of buffers — the response header before the first chunk, the chunk's
+  // size line (Beast's), every frame, the CRLF — for Asio to walk with a pointer: over
+  // Beast's chunk view (a cat of the size, the frames and the CRLF) each buffer cost a
+  // variant dispatch, ~12 % of a replay's CPU.
+  bhttp::chunk_header chunk{bytes};
+  std::vector<net::const_buffer> buffers;
+  buffers.reserve(writing_.size() + 5);
+  if (head_)
+    buffers.emplace_back(head_->data(), head_->size());
+  for (auto b : beast::buffers_range_ref(chunk))
+    buffers.push_back(b);
+  for (const auto& f : writing_)
+    buffers.emplace_back(f->data(), f->size());
+  buffers.emplace_back("\r\n", 2); // the chunk's end (a literal: static storage)
+  // The header's bytes and the size line's live in what the handler holds.
+  auto done = [self = shared_from_this(), counted, head = std::move(head_),
+               chunk](beast::error_code ec, size_t n) {
     self->bytes_written_ += n;
     if (self->metrics_ && !ec) {
       self->metrics_->sent_frames.fetch_add(counted, std::memory_order_relaxed);
@@ -180,14 +200,7 @@ void sse_stream::do_write() {
     }
     self->on_write(ec, counted);
   };
-  if (head_) { // the response header, then the first chunk, in one write
-    auto head = net::buffer(head_->data(), head_->size());
-    head_.reset();
-    net::async_write(socket_, beast::buffers_cat(head, bhttp::make_chunk(buffers)),
-                     std::move(done));
-  } else {
-    net::async_write(socket_, bhttp::make_chunk(buffers), std::move(done));
-  }
+  net::async_write(socket_, buffers, std::move(done));
 }
 
 void sse_stream::on_write(beast::error_code ec, size_t counted) {

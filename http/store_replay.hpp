@@ -18,8 +18,8 @@ class sse_stream;
 /// frame, then its events from `from` on with their original indices, then the end. Holes
 /// in the stored indices are announced by `replay` meta frames naming the missing range
 /// (core/store_cursor.hpp, which event logs use too). Reads one batch at a time on the
-/// runtime's store threads (never an I/O thread) and reads the next only when the stream
-/// has written the last, so a slow client holds at most one batch.
+/// runtime's store threads (never an I/O thread), the next while the stream writes the
+/// last: a slow client holds at most two batches.
 class store_replay : public std::enable_shared_from_this<store_replay> {
 public:
   /// With `lost_owner`, the replay ends with an `error` frame saying that node is gone.
@@ -34,6 +34,7 @@ public:
   void start();
 
 private:
+  void read_ahead();
   void load_next();
   void deliver(std::vector<stored_event> events);
   void fail(const failure& f);
@@ -49,7 +50,8 @@ private:
   store_cursor cursor_;     ///< touched by one store read at a time
   bool opened_ = false;     ///< the opening meta frame is out (or not wanted)
   size_t outstanding_ = 0;  ///< frames sent and not yet written (touched on the strand only)
-  bool more_ = true;
+  bool more_ = true;         ///< the store may hold more (on the strand, after the first read)
+  bool reading_ = false;    ///< a store read is in flight (likewise)
 };
 
 } // namespace runcast::http

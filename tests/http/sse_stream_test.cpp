@@ -77,6 +77,26 @@ TEST_CASE("an SSE stream writes its header, the retry hint and frames in order, 
   CHECK(credited == 5); // the retry hint and the last frame are not the subscription's
 }
 
+TEST_CASE("an SSE stream never ends its response early on a write of empty frames") {
+  socket_pair io;
+  limits lim;
+  lim.write_max_frames = 1; // the empty frame is a write of its own
+  auto stream = std::make_shared<sse_stream>(beast::tcp_stream{std::move(*io.server)}, 11, lim);
+  std::atomic<size_t> credited{0};
+  stream->set_credit_handler([&](size_t n) { credited += n; });
+  stream->start();
+  // A chunk of size 0 is HTTP's last chunk: written for the empty frame, it would end the
+  // response before the frame after it.
+  stream->send({make_frame(""), make_frame("id: 0\ndata: a\n\n")});
+  stream->finish(make_frame("event: end\ndata: {}\n\n"), false);
+
+  beast::flat_buffer buffer;
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(io.client, buffer, res);
+  CHECK(res.body() == "retry: 2000\n\nid: 0\ndata: a\n\nevent: end\ndata: {}\n\n");
+  CHECK(credited == 2); // the empty frame is credited like any other
+}
+
 TEST_CASE("an SSE stream whose client leaves closes unclean") {
   socket_pair io;
   auto stream = std::make_shared<sse_stream>(beast::tcp_stream{std::move(*io.server)}, 11,
