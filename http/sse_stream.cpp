@@ -20,6 +20,8 @@ namespace {
 
 /// A client has no reason to send anything on an SSE connection; bound what we swallow.
 constexpr size_t max_watched_bytes = 64 * 1024;
+// Most frames in a stream's first write (the one with the response header).
+constexpr size_t first_write_frames = 16;
 // The longest a written frame waits to be credited back (sse_stream::on_write).
 constexpr auto credit_interval = std::chrono::milliseconds{200};
 
@@ -157,14 +159,18 @@ void sse_stream::do_write() {
   // Gather queued frames into one chunk: few syscalls for a whole catch-up batch.
   size_t bytes = 0;
   size_t counted = 0;
-  writing_.clear();
+  std::vector<frame_ptr> frames;
   // Most frames and bytes gathered into one chunk (limits): few large writes, bounded latency.
-  while (!queue_.empty() && writing_.size() < lim_.write_max_frames
+  // The first write, with the response header, is kept short: the client's first event is
+  // not held behind a catch-up's worth of bytes.
+  auto max_frames = head_ ? std::min(lim_.write_max_frames, first_write_frames)
+                          : lim_.write_max_frames;
+  while (!queue_.empty() && frames.size() < max_frames
          && (bytes == 0 || bytes + queue_.front().frame->size() <= lim_.write_max_bytes)) {
     auto& q = queue_.front();
     bytes += q.frame->size();
     counted += q.counted ? 1 : 0;
-    writing_.push_back(std::move(q.frame));
+    frames.push_back(std::move(q.frame));
     queue_.pop();
   }
   write_active_ = true;
@@ -176,36 +182,27 @@ void sse_stream::do_write() {
               [self = shared_from_this(), counted] { self->on_write({}, counted); });
     return;
   }
-  // One flat list of buffers — the response header before the first chunk, the chunk's
-  // size line (Beast's), every frame, the CRLF — for Asio to walk with a pointer: over
-  // Beast's chunk view (a cat of the size, the frames and the CRLF) each buffer cost a
-  // variant dispatch, ~12 % of a replay's CPU.
-  bhttp::chunk_header chunk{bytes};
-  std::vector<net::const_buffer> buffers;
-  buffers.reserve(writing_.size() + 5);
-  if (head_)
-    buffers.emplace_back(head_->data(), head_->size());
-  for (auto b : beast::buffers_range_ref(chunk))
-    buffers.push_back(b);
-  for (const auto& f : writing_)
-    buffers.emplace_back(f->data(), f->size());
-  buffers.emplace_back("\r\n", 2); // the chunk's end (a literal: static storage)
-  // The header's bytes and the size line's live in what the handler holds.
-  auto done = [self = shared_from_this(), counted, head = std::move(head_),
-               chunk](beast::error_code ec, size_t n) {
+  write_.emplace(std::move(head_), std::move(frames));
+  write_some(counted);
+}
+
+void sse_stream::write_some(size_t counted) {
+  socket_.async_write_some(write_->rest(), [self = shared_from_this(),
+                                            counted](beast::error_code ec, size_t n) {
     self->bytes_written_ += n;
+    if (!ec && !self->write_->consume(n))
+      return self->write_some(counted); // the socket took part of it: the rest
     if (self->metrics_ && !ec) {
       self->metrics_->sent_frames.fetch_add(counted, std::memory_order_relaxed);
-      self->metrics_->sent_bytes.fetch_add(n, std::memory_order_relaxed);
+      self->metrics_->sent_bytes.fetch_add(self->write_->bytes(), std::memory_order_relaxed);
     }
     self->on_write(ec, counted);
-  };
-  net::async_write(socket_, buffers, std::move(done));
+  });
 }
 
 void sse_stream::on_write(beast::error_code ec, size_t counted) {
   write_active_ = false;
-  writing_.clear();
+  write_.reset();
   if (ec) {
     fail(ec, "write");
     close(false);

@@ -6,6 +6,7 @@
 #include "core/sse.hpp"
 #include "http/beast.hpp"
 #include "http/frame_queue.hpp"
+#include "http/gathered_write.hpp"
 
 #include <chrono>
 #include <functional>
@@ -114,6 +115,7 @@ private:
 
   void enqueue(frame_ptr frame, bool counted);
   void do_write();
+  void write_some(size_t counted);
   void on_write(beast::error_code ec, size_t counted);
   void do_watch();
   void fault_cut();
@@ -129,7 +131,7 @@ private:
   std::optional<bhttp::response<bhttp::empty_body>> header_;
   frame_ptr head_; ///< the header's bytes, until the first write takes them
   frame_queue queue_;
-  std::vector<frame_ptr> writing_; ///< keeps the frames of the write in flight alive
+  std::optional<gathered_write> write_; ///< the write in flight, with its frames
   bool write_started_ = false; ///< start()'s first write has come: writes may go out
   bool write_active_ = false;
   /// When the write in flight began: one that takes `stall` or more is a client that stopped

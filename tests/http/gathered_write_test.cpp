@@ -1,0 +1,59 @@
+#include "http/gathered_write.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+using runcast::make_frame;
+using runcast::http::gathered_write;
+namespace net = boost::asio;
+
+namespace {
+
+/// The bytes left to write, as the socket would see them.
+std::string rest_bytes(const gathered_write& w) {
+  std::string out;
+  for (auto b : w.rest())
+    out.append(static_cast<const char*>(b.data()), b.size());
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("a gathered write is the header, then its frames as one HTTP chunk") {
+  gathered_write w{make_frame("HEAD\r\n\r\n"), {make_frame("ab"), make_frame(""),
+                                                 make_frame(std::string(20, 'x'))}};
+  auto all = "HEAD\r\n\r\n16\r\nab" + std::string(20, 'x') + "\r\n";
+  CHECK(rest_bytes(w) == all);
+  CHECK(w.bytes() == all.size());
+  CHECK(w.frames() == 3);
+  for (auto b : w.rest())
+    CHECK(b.size() > 0); // an empty buffer would cost an iovec for nothing
+
+  gathered_write later{nullptr, {make_frame("abc")}};
+  CHECK(rest_bytes(later) == "3\r\nabc\r\n");
+}
+
+TEST_CASE("a gathered write goes on from any byte the socket stopped at") {
+  std::vector<runcast::frame_ptr> frames;
+  for (int i = 0; i < 100; ++i)
+    frames.push_back(make_frame("frame " + std::to_string(i) + "\n"));
+  gathered_write w{make_frame("HEAD"), frames};
+  auto all = rest_bytes(w);
+  std::string written;
+  // Partial writes of awkward sizes: inside buffers, across several, exactly at their ends.
+  size_t step = 1;
+  while (true) {
+    auto left = rest_bytes(w);
+    REQUIRE(written + left == all);
+    auto n = std::min(step, left.size());
+    written += left.substr(0, n);
+    step = step * 3 % 47 + 1;
+    if (w.consume(n))
+      break;
+  }
+  CHECK(written == all);
+  CHECK(w.rest().begin() == w.rest().end());
+  CHECK(w.consume(0)); // done stays done
+}
