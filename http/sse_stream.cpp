@@ -191,7 +191,7 @@ void sse_stream::write_some(size_t counted) {
                                             counted](beast::error_code ec, size_t n) {
     self->bytes_written_ += n;
     if (!ec && !self->write_->consume(n))
-      return self->write_some(counted); // the socket took part of it: the rest
+      return self->write_some(counted); // the next slice, or what the socket did not take
     if (self->metrics_ && !ec) {
       self->metrics_->sent_frames.fetch_add(counted, std::memory_order_relaxed);
       self->metrics_->sent_bytes.fetch_add(self->write_->bytes(), std::memory_order_relaxed);
