@@ -16,12 +16,15 @@ using runcast::test::tree_event_json;
 
 namespace {
 
-/// Random bytes drawn mostly from the interesting ones.
+/// Random bytes drawn mostly from the interesting ones, between runs of plain ASCII.
 std::string random_text(std::mt19937& rng) {
   static const std::string pieces[] = {
     "a", "Z", " ", "\"", "\\", "\n", "\r", "\t", "\b", "\f", std::string(1, '\0'), "\x01",
     "\x1f", "\x7f", "é", "€", "😀", "\xff", "\xc3", "\xe2\x82", "\xed\xa0\x80", "\xc0\xaf",
-    "\xf4\x90\x80\x80", "\xf0\x9f\x98", "/", "ts=1;", "\x80"};
+    "\xf4\x90\x80\x80", "\xf0\x9f\x98", "/", "ts=1;", "\x80",
+    // Runs of plain ASCII, so that the encoder's eight-bytes-at-a-time scan meets each of
+    // the bytes above at every offset in a word.
+    "plain", "0123456789abcdef", "The quick brown fox "};
   std::uniform_int_distribution<size_t> len{0, 12};
   std::uniform_int_distribution<size_t> pick{0, std::size(pieces) - 1};
   std::string s;
