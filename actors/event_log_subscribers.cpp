@@ -141,14 +141,14 @@ void load_from_store(self_ptr self, const subscriber_key& key, subscriber_entry&
         auto first = st.frames.first();
         auto& evs = batch.events;
         evs.erase(std::find_if(evs.begin(), evs.end(),
-                               [first](const stored_event& ev) { return ev.index >= first; }),
+                               [first](const stored_frame& ev) { return ev.index >= first; }),
                   evs.end());
         frame_batch out;
         if (batch.events.empty()) {
           // The store has nothing from the cursor on, yet memory starts later: lost rows.
           out.frames.push_back(cursor.finish(st.frames.first()));
         } else {
-          out.frames = cursor.take(batch.events);
+          out.frames = cursor.take(std::move(batch.events));
         }
         sub.cursor = cursor.position();
         send_frames(self, sub, std::move(out));

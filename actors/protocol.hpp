@@ -29,9 +29,9 @@ struct frame_batch {
   std::vector<frame_ptr> frames;
 };
 
-/// Events read from the store.
+/// Events read from the store, each in its frame (built by the store's reader).
 struct event_batch {
-  std::vector<stored_event> events;
+  std::vector<stored_frame> events;
 };
 
 /// An event waiting to be stored, seen in its frame: the frame the event log keeps for its

@@ -211,7 +211,7 @@ store_worker_actor::behavior_type store_worker(self_ptr self,
     [db](load_atom, const std::string& run_id, int64_t from,
          uint64_t limit) -> caf::result<event_batch> {
       return guarded("load events", [&] {
-        return event_batch{db->load_events(run_id, from, static_cast<size_t>(limit))};
+        return event_batch{db->load_frames(run_id, from, static_cast<size_t>(limit))};
       });
     },
   };

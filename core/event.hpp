@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace runcast {
@@ -42,6 +43,15 @@ struct stored_event {
   int64_t index = 0;
   std::string type;
   std::string data;
+  double created_at = 0;
+};
+
+/// A stored event seen where a store read it (its read buffer): what store::visit_events
+/// hands over, valid only for the call it is passed to. Its run is the one asked for.
+struct stored_event_view {
+  int64_t index = 0;
+  std::string_view type;
+  std::string_view data;
   double created_at = 0;
 };
 

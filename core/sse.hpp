@@ -30,6 +30,13 @@ std::string encode_event_frame(int64_t index, std::string_view type, std::string
 /// (a replay from the store makes one per event).
 frame_ptr make_event_frame(int64_t index, std::string_view type, std::string_view data);
 
+/// An event's frame as a store replay reads it, with the event's index (which the cursor
+/// of the replay needs to notice holes).
+struct stored_frame {
+  int64_t index = 0;
+  frame_ptr frame;
+};
+
 /// A meta frame (`catch_up`, `replay`, `subscribed`, `error`): no `id:` line, so it never
 /// moves a browser's Last-Event-ID.
 std::string encode_meta_frame(std::string_view type, std::string_view data);

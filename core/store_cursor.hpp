@@ -24,9 +24,10 @@ public:
 
   store_cursor(int64_t from, gap_announcer announce);
 
-  /// Frames for `events` (ascending, all at or after the cursor, as `load_events` returns
-  /// them), with a gap frame before any event that does not follow its predecessor.
-  std::vector<frame_ptr> take(const std::vector<stored_event>& events);
+  /// The frames of `events` (ascending, as `store::load_frames` returns them; any before
+  /// the cursor are skipped), with a gap frame before any event that does not follow its
+  /// predecessor.
+  std::vector<frame_ptr> take(std::vector<stored_frame> events);
 
   /// The store has nothing more below `end`: if the cursor is short of it, the rest is a
   /// gap, announced by the frame returned (else null). The cursor moves to `end`.

@@ -64,15 +64,15 @@ void store_replay::read_ahead() {
 void store_replay::load_next() {
   reading_ = true;
   auto self = shared_from_this();
-  ctx_.engine.load_events(run_.run_id, cursor_.position(), ctx_.lim.replay_batch,
-                          [self](outcome<std::vector<stored_event>> events) {
+  ctx_.engine.load_frames(run_.run_id, cursor_.position(), ctx_.lim.replay_batch,
+                          [self](outcome<std::vector<stored_frame>> events) {
                             if (!events)
                               return self->fail(events.error());
                             self->deliver(std::move(*events));
                           });
 }
 
-void store_replay::deliver(std::vector<stored_event> events) {
+void store_replay::deliver(std::vector<stored_frame> events) {
   auto s = stream_.lock();
   if (!s)
     return;
@@ -105,7 +105,7 @@ void store_replay::deliver(std::vector<stored_event> events) {
                                              total_)));
   }
   opened_ = true;
-  auto taken = cursor_.take(events);
+  auto taken = cursor_.take(std::move(events));
   frames.insert(frames.end(), std::make_move_iterator(taken.begin()),
                 std::make_move_iterator(taken.end()));
   if (!more) {

@@ -36,7 +36,7 @@ public:
 private:
   void read_ahead();
   void load_next();
-  void deliver(std::vector<stored_event> events);
+  void deliver(std::vector<stored_frame> events);
   void fail(const failure& f);
   std::string gap_frame(const index_gap& gap) const;
 

@@ -277,27 +277,41 @@ std::vector<run_record> pg_store::list_runs(const run_filter& filter) {
   });
 }
 
+namespace {
+const std::string load_events_sql = "SELECT event_index, event_type, data, created_at"
+                                    " FROM run_events WHERE run_id = $1 AND event_index >= $2"
+                                    " ORDER BY event_index LIMIT $3";
+} // namespace
+
 std::vector<stored_event> pg_store::load_events(const std::string& run_id, int64_t from,
                                                 size_t limit) {
-  static const std::string sql = "SELECT event_index, event_type, data, created_at"
-                                 " FROM run_events WHERE run_id = $1 AND event_index >= $2"
-                                 " ORDER BY event_index LIMIT $3";
-  return pool_->run("load_events", [&](pg_connection& c) {
-    pqxx::nontransaction tx{c.conn};
-    auto rows = tx.exec_prepared(c.prepared(sql), run_id, from, clamp_to_int64(limit));
-    std::vector<stored_event> events;
-    events.reserve(rows.size());
-    for (const auto& row : rows) {
-      stored_event event;
-      event.run_id = run_id;
-      event.index = number_of<int64_t>(row[0]);
-      event.type = text_of(row[1]);
-      event.data = text_of(row[2]);
-      event.created_at = number_of<double>(row[3]);
-      events.push_back(std::move(event));
-    }
-    return events;
+  std::vector<stored_event> events;
+  events.reserve(std::min<size_t>(limit, 4096));
+  visit_events(run_id, from, limit, [&](const stored_event_view& e) {
+    events.push_back({run_id, e.index, std::string{e.type}, std::string{e.data}, e.created_at});
   });
+  return events;
+}
+
+void pg_store::visit_events(const std::string& run_id, int64_t from, size_t limit,
+                            const event_visitor& visit) {
+  // The result outlives its transaction and connection: the visits run after the
+  // connection is back in the pool, and whatever they throw stays theirs.
+  auto rows = pool_->run("load_events", [&](pg_connection& c) {
+    pqxx::nontransaction tx{c.conn};
+    return tx.exec_prepared(c.prepared(load_events_sql), run_id, from, clamp_to_int64(limit));
+  });
+  auto view = [](const pqxx::field& f) { return std::string_view{f.c_str(), f.size()}; };
+  for (const auto& row : rows) {
+    stored_event_view e{0, view(row[1]), view(row[2]), 0};
+    try {
+      e.index = number_of<int64_t>(row[0]);
+      e.created_at = number_of<double>(row[3]);
+    } catch (const std::exception& bad) {
+      throw store_error(pool_->describe("load_events", bad.what()));
+    }
+    visit(e);
+  }
 }
 
 int64_t pg_store::next_event_index(const std::string& run_id) {

@@ -87,29 +87,41 @@ void encode_events(const event_row* first, const event_row* last, std::string& o
   }
 }
 
-void decode_block(std::string_view run_id, std::string_view block, int64_t from, size_t limit,
-                  std::vector<stored_event>& out, std::string_view operation) {
+size_t visit_block(std::string_view run_id, std::string_view block, int64_t from, size_t limit,
+                   const std::function<void(const stored_event_view&)>& visit,
+                   std::string_view operation) {
   reader in{block, run_id, operation};
   auto format = static_cast<unsigned char>(in.take(1)[0]);
   if (format != format_1)
     throw store_error("sqlite store: " + std::string{operation} + ": an event block of run '"
                       + std::string{run_id} + "' has format " + std::to_string(format)
                       + ", which this build does not know; upgrade runcast");
-  while (!in.done() && out.size() < limit) {
-    auto index = in.get<int64_t>();
-    auto created_at = in.get<double>();
-    auto type = in.text();
-    auto data = in.text();
-    if (index < from)
+  size_t visited = 0;
+  while (!in.done() && visited < limit) {
+    stored_event_view event;
+    event.index = in.get<int64_t>();
+    event.created_at = in.get<double>();
+    event.type = in.text();
+    event.data = in.text();
+    if (event.index < from)
       continue;
-    stored_event event;
-    event.run_id = run_id;
-    event.index = index;
-    event.type = type;
-    event.data = data;
-    event.created_at = created_at;
-    out.push_back(std::move(event));
+    visit(event);
+    ++visited;
   }
+  return visited;
+}
+
+void decode_block(std::string_view run_id, std::string_view block, int64_t from, size_t limit,
+                  std::vector<stored_event>& out, std::string_view operation) {
+  if (out.size() >= limit)
+    return;
+  visit_block(
+    run_id, block, from, limit - out.size(),
+    [&](const stored_event_view& e) {
+      out.push_back({std::string{run_id}, e.index, std::string{e.type}, std::string{e.data},
+                     e.created_at});
+    },
+    operation);
 }
 
 } // namespace runcast::persistence::detail

@@ -4,6 +4,7 @@
 #include "persistence/write_group.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,8 +30,14 @@ size_t encoded_size(const event_row& event);
 /// first if `out` is empty.
 void encode_events(const event_row* first, const event_row* last, std::string& out);
 
-/// Decodes a block of `run_id`, appending the events with index >= `from` to `out` until it
-/// holds `limit` events. Throws store_error naming `operation` if the bytes are not a block.
+/// Decodes a block of `run_id`, handing its events with index >= `from` to `visit` (views
+/// into `block`), at most `limit` of them; returns how many it handed over. Throws
+/// store_error naming `operation` if the bytes are not a block.
+size_t visit_block(std::string_view run_id, std::string_view block, int64_t from, size_t limit,
+                   const std::function<void(const stored_event_view&)>& visit,
+                   std::string_view operation);
+
+/// visit_block into `out`, until it holds `limit` events.
 void decode_block(std::string_view run_id, std::string_view block, int64_t from, size_t limit,
                   std::vector<stored_event>& out, std::string_view operation);
 

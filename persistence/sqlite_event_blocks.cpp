@@ -150,18 +150,25 @@ void append_event_blocks(sqlite_connection& c, const std::vector<event_row>& eve
 
 std::vector<stored_event> load_event_blocks(sqlite_connection& c, const std::string& run_id,
                                             int64_t from, size_t limit) {
-  constexpr std::string_view operation = "load_events";
   std::vector<stored_event> events;
+  visit_event_blocks(c, run_id, from, limit, [&](const stored_event_view& e) {
+    events.push_back({run_id, e.index, std::string{e.type}, std::string{e.data}, e.created_at});
+  });
+  return events;
+}
+
+void visit_event_blocks(sqlite_connection& c, const std::string& run_id, int64_t from,
+                        size_t limit, const std::function<void(const stored_event_view&)>& visit) {
+  constexpr std::string_view operation = "load_events";
   if (limit == 0)
-    return events;
+    return;
   static const std::string sql = std::string{"SELECT events"} + from_clause
                                  + " ORDER BY first_index";
   sqlite_statement_use query{c.handle(), c.prepared(sql, "load_events"), operation};
   query.bind(1, run_id);
   query.bind(2, from);
-  while (events.size() < limit && query.next_row())
-    decode_block(run_id, query.blob(0), from, limit, events, operation);
-  return events;
+  while (limit > 0 && query.next_row())
+    limit -= visit_block(run_id, query.blob(0), from, limit, visit, operation);
 }
 
 int64_t next_event_index_of_blocks(sqlite_connection& c, const std::string& run_id) {

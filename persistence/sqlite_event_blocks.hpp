@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,11 @@ void append_event_blocks(sqlite_connection& c, const std::vector<event_row>& eve
 /// most `limit`. Requires `c`'s mutex held.
 std::vector<stored_event> load_event_blocks(sqlite_connection& c, const std::string& run_id,
                                             int64_t from, size_t limit);
+
+/// store::visit_events on the blocks: what load_event_blocks returns, as views into each
+/// block while SQLite holds it. Requires `c`'s mutex held.
+void visit_event_blocks(sqlite_connection& c, const std::string& run_id, int64_t from,
+                        size_t limit, const std::function<void(const stored_event_view&)>& visit);
 
 /// store::next_event_index on the blocks: one seek to the run's last block.
 int64_t next_event_index_of_blocks(sqlite_connection& c, const std::string& run_id);

@@ -59,6 +59,10 @@ public:
   std::vector<stored_event> load_events(const std::string& run_id, int64_t from,
                                         size_t limit) override;
 
+  /// See store::visit_events: views into the blocks as SQLite returns them.
+  void visit_events(const std::string& run_id, int64_t from, size_t limit,
+                    const event_visitor& visit) override;
+
   /// See store::next_event_index.
   int64_t next_event_index(const std::string& run_id) override;
 

@@ -101,6 +101,12 @@ std::vector<stored_event> sqlite_store::load_events(const std::string& run_id, i
   return detail::load_event_blocks(reader.connection, run_id, from, limit);
 }
 
+void sqlite_store::visit_events(const std::string& run_id, int64_t from, size_t limit,
+                                const event_visitor& visit) {
+  auto reader = readers_->acquire();
+  detail::visit_event_blocks(reader.connection, run_id, from, limit, visit);
+}
+
 int64_t sqlite_store::next_event_index(const std::string& run_id) {
   auto reader = readers_->acquire();
   return detail::next_event_index_of_blocks(reader.connection, run_id);

@@ -3,6 +3,7 @@
 #include "persistence/pg_store.hpp"
 #include "persistence/sqlite_store.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <string_view>
 
@@ -24,6 +25,22 @@ std::string scheme_of(std::string_view url) {
 }
 
 } // namespace
+
+void store::visit_events(const std::string& run_id, int64_t from, size_t limit,
+                         const event_visitor& visit) {
+  for (const auto& e : load_events(run_id, from, limit))
+    visit({e.index, e.type, e.data, e.created_at});
+}
+
+std::vector<stored_frame> store::load_frames(const std::string& run_id, int64_t from,
+                                             size_t limit) {
+  std::vector<stored_frame> frames;
+  frames.reserve(std::min<size_t>(limit, 4096));
+  visit_events(run_id, from, limit, [&frames](const stored_event_view& e) {
+    frames.push_back({e.index, make_event_frame(e.index, e.type, e.data)});
+  });
+  return frames;
+}
 
 std::unique_ptr<store> open_store(const std::string& url) {
   // Error messages name only the scheme: the rest of a database URL may hold a password.

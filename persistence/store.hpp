@@ -4,9 +4,11 @@
 #include "core/run_record.hpp"
 #include "core/session_record.hpp"
 #include "core/run_status.hpp"
+#include "core/sse.hpp"
 #include "persistence/write_group.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -67,6 +69,20 @@ public:
   virtual std::vector<stored_event> load_events(const std::string& run_id, int64_t from,
                                                 size_t limit)
     = 0;
+
+  /// Called with each event a read hands over; the view is valid only during the call.
+  using event_visitor = std::function<void(const stored_event_view&)>;
+
+  /// The events load_events returns, handed to `visit` one by one where the read holds
+  /// them, with no copy of their own. This one copies (it calls load_events); a store
+  /// that can do without overrides it.
+  virtual void visit_events(const std::string& run_id, int64_t from, size_t limit,
+                            const event_visitor& visit);
+
+  /// The events load_events returns, each already in its SSE frame: what every store
+  /// replay sends (one allocation per event, the frame's).
+  std::vector<stored_frame> load_frames(const std::string& run_id, int64_t from,
+                                        size_t limit);
 
   /// One past the highest event index stored for a run, 0 if it has none: the index its
   /// next event gets. With holes in the indices this is not the count of stored events

@@ -183,6 +183,11 @@ public:
   void load_events(const std::string& run_id, int64_t from, size_t limit,
                    callback<std::vector<stored_event>> done);
 
+  /// The same events, each in its SSE frame (built on the store's thread): what a store
+  /// replay sends.
+  void load_frames(const std::string& run_id, int64_t from, size_t limit,
+                   callback<std::vector<stored_frame>> done);
+
   /// One past the highest stored index of a run (an index seek; not a count when the
   /// stored indices have holes).
   void next_event_index(const std::string& run_id, callback<int64_t> done);

@@ -107,6 +107,13 @@ void engine::load_events(const std::string& run_id, int64_t from, size_t limit,
   });
 }
 
+void engine::load_frames(const std::string& run_id, int64_t from, size_t limit,
+                         callback<std::vector<stored_frame>> done) {
+  on_store(std::move(done), [this, run_id, from, limit]() -> outcome<std::vector<stored_frame>> {
+    return db_->load_frames(run_id, from, limit);
+  });
+}
+
 void engine::next_event_index(const std::string& run_id, callback<int64_t> done) {
   on_store(std::move(done),
            [this, run_id]() -> outcome<int64_t> { return db_->next_event_index(run_id); });

@@ -9,10 +9,10 @@ using namespace runcast;
 
 namespace {
 
-std::vector<stored_event> events(std::initializer_list<int64_t> indices) {
-  std::vector<stored_event> out;
+std::vector<stored_frame> events(std::initializer_list<int64_t> indices) {
+  std::vector<stored_frame> out;
   for (auto i : indices)
-    out.push_back({"r1", i, "RunContent", "{\"i\":" + std::to_string(i) + "}", 0});
+    out.push_back({i, make_event_frame(i, "RunContent", "{\"i\":" + std::to_string(i) + "}")});
   return out;
 }
 

@@ -32,6 +32,7 @@ void append_and_load_events(store_backend& backend);
 void reappending_events_is_idempotent(store_backend& backend);
 void next_event_index_per_run(store_backend& backend);
 void next_event_index_with_holes(store_backend& backend);
+void frames_are_the_loaded_events(store_backend& backend);
 void list_runs_filters_orders_and_pages(store_backend& backend);
 void unfinished_runs_by_owner(store_backend& backend);
 void reopening_keeps_data(store_backend& backend);
@@ -68,6 +69,7 @@ void write_group_is_all_or_nothing(store_backend& backend);
   RUNCAST_STORE_CASE(prefix, tags, backend_type, reappending_events_is_idempotent)              \
   RUNCAST_STORE_CASE(prefix, tags, backend_type, next_event_index_per_run)                      \
   RUNCAST_STORE_CASE(prefix, tags, backend_type, next_event_index_with_holes)                   \
+  RUNCAST_STORE_CASE(prefix, tags, backend_type, frames_are_the_loaded_events)                  \
   RUNCAST_STORE_CASE(prefix, tags, backend_type, list_runs_filters_orders_and_pages)            \
   RUNCAST_STORE_CASE(prefix, tags, backend_type, unfinished_runs_by_owner)                      \
   RUNCAST_STORE_CASE(prefix, tags, backend_type, reopening_keeps_data)                          \
