@@ -33,6 +33,8 @@ const char* load_options::usage() {
   --connections N      concurrent streams, all opened at once (1; 0: only publish)
   --events N           a stream is done after N payload events (0: when it ends)
   --timeout S          give up after S seconds (60)
+  --read-bytes N       read at most N bytes from one stream per turn, so that every
+                       stream is read in turn (16384 with several streams, 262144 with one)
   --publish PATH       publish to a pub/sub server once every stream has its head
   --messages N         how many to publish, in all
   --bytes N            payload size (200)
@@ -77,6 +79,8 @@ load_options load_options::parse(int argc, char** argv) {
       o.events = number(flag, v, 0, INT64_MAX);
     else if (flag == "--timeout")
       o.timeout_s = static_cast<double>(number(flag, v, 1, 86'400));
+    else if (flag == "--read-bytes")
+      o.read_bytes = static_cast<size_t>(number(flag, v, 1024, 256 * 1024));
     else if (flag == "--publish")
       o.publish_path = v;
     else if (flag == "--messages")

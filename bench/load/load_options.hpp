@@ -18,6 +18,13 @@ struct load_options {
   int connections = 1;
   int64_t events = 0;    ///< payload events after which a connection is done; 0: stream end
   double timeout_s = 60;
+  /// Bytes read from one stream per turn of the event loop; 0: 16 KiB (what curl reads at
+  /// a time) with several streams, 256 KiB with one. One client process reads every stream:
+  /// draining a stream's whole backlog before the next (a fan-out's streams each get ~290 KB
+  /// at once) made the last streams' first events wait for the client, not the server, and
+  /// held fan-out's deliveries at ~650k/s (1.1-1.3M/s with 16 KiB turns). epoll is
+  /// level-triggered: what is left is read on a later turn.
+  size_t read_bytes = 0;
   /// Publishing (a pub/sub server such as nchan): once every subscriber has its response
   /// head, POST `messages` payloads of `bytes` bytes to `publish_path` ("{i}": the channel),
   /// spread over `channels` channels, `rate` per second in all (0: as fast as it takes them).
