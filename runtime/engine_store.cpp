@@ -49,7 +49,8 @@ bool may_see(const run_record& run, const run_ref& ref, const access& who) {
 }
 
 void engine::find_run(run_ref ref, access who, callback<run_record> done) {
-  on_store(std::move(done), [this, ref = std::move(ref), who = std::move(who)]() -> outcome<run_record> {
+  on_store(std::move(done),
+           [this, ref = std::move(ref), who = std::move(who)]() -> outcome<run_record> {
     auto run = db_->find_run(ref.run_id);
     if (!run || !may_see(*run, ref, who))
       return run_not_found(ref.run_id);

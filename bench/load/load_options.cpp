@@ -35,6 +35,9 @@ const char* load_options::usage() {
   --timeout S          give up after S seconds (60)
   --read-bytes N       read at most N bytes from one stream per turn, so that every
                        stream is read in turn (16384 with several streams, 262144 with one)
+  --first-priority on|off  read the streams still waiting for their first event before
+                       the others, every 8 reads (off): tells whether a first event's
+                       latency is the server's or this client's queue of other backlogs
   --publish PATH       publish to a pub/sub server once every stream has its head
   --messages N         how many to publish, in all
   --bytes N            payload size (200)
@@ -81,7 +84,11 @@ load_options load_options::parse(int argc, char** argv) {
       o.timeout_s = static_cast<double>(number(flag, v, 1, 86'400));
     else if (flag == "--read-bytes")
       o.read_bytes = static_cast<size_t>(number(flag, v, 1024, 256 * 1024));
-    else if (flag == "--publish")
+    else if (flag == "--first-priority") {
+      if (v != "on" && v != "off")
+        throw std::invalid_argument("--first-priority expects on or off");
+      o.first_priority = v == "on";
+    } else if (flag == "--publish")
       o.publish_path = v;
     else if (flag == "--messages")
       o.messages = number(flag, v, 0, INT64_MAX);

@@ -25,6 +25,10 @@ struct load_options {
   /// held fan-out's deliveries at ~650k/s (1.1-1.3M/s with 16 KiB turns). epoll is
   /// level-triggered: what is left is read on a later turn.
   size_t read_bytes = 0;
+  /// Streams waiting for their first payload event are read first, every few reads (see
+  /// load_run::waiting_); off (the default, what bench/run-all's figures use): every stream
+  /// in the same round robin.
+  bool first_priority = false;
   /// Publishing (a pub/sub server such as nchan): once every subscriber has its response
   /// head, POST `messages` payloads of `bytes` bytes to `publish_path` ("{i}": the channel),
   /// spread over `channels` channels, `rate` per second in all (0: as fast as it takes them).

@@ -43,9 +43,20 @@ void stats(std::ostringstream& out, const char* name, latencies& l) {
   out << buf;
 }
 
+/// epoll_'s data for waiting_ (a connection's is its number).
+constexpr uint64_t waiting_key = ~uint64_t{0};
+
+/// Flowing streams read between two looks at the waiting ones.
+constexpr int reads_between_looks = 8;
+
 } // namespace
 
-load_run::load_run(const load_options& o) : o_(o), epoll_(::epoll_create1(0)) {
+load_run::load_run(const load_options& o)
+  : o_(o), epoll_(::epoll_create1(0)), waiting_(::epoll_create1(0)) {
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = waiting_key;
+  ::epoll_ctl(epoll_, EPOLL_CTL_ADD, waiting_, &ev);
 }
 
 load_run::~load_run() {
@@ -53,6 +64,7 @@ load_run::~load_run() {
     if (c.fd >= 0)
       ::close(c.fd);
   ::close(epoll_);
+  ::close(waiting_);
 }
 
 void load_run::finish(connection& c, bool failed) {
@@ -61,7 +73,7 @@ void load_run::finish(connection& c, bool failed) {
   c.done = true;
   c.failed = failed;
   --open_;
-  ::epoll_ctl(epoll_, EPOLL_CTL_DEL, c.fd, nullptr);
+  ::epoll_ctl(c.waiting ? waiting_ : epoll_, EPOLL_CTL_DEL, c.fd, nullptr);
   ::close(c.fd);
   c.fd = -1;
   if (c.payloads > 1)
@@ -106,7 +118,23 @@ void load_run::on_writable(connection& c) {
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = static_cast<uint64_t>(&c - conns_.data());
-    ::epoll_ctl(epoll_, EPOLL_CTL_MOD, c.fd, &ev);
+    if (o_.first_priority) {
+      ::epoll_ctl(epoll_, EPOLL_CTL_DEL, c.fd, nullptr);
+      ::epoll_ctl(waiting_, EPOLL_CTL_ADD, c.fd, &ev);
+      c.waiting = true;
+    } else {
+      ::epoll_ctl(epoll_, EPOLL_CTL_MOD, c.fd, &ev);
+    }
+  }
+}
+
+void load_run::serve_waiting() {
+  epoll_event events[256];
+  int n = ::epoll_wait(waiting_, events, 256, 0);
+  for (int i = 0; i < n; ++i) {
+    auto& c = conns_[events[i].data.u64];
+    if (!c.done)
+      on_readable(c);
   }
 }
 
@@ -131,7 +159,15 @@ void load_run::on_readable(connection& c) {
       return finish(c, true);
   }
   if (c.reader->body_done() || (o_.events > 0 && c.payloads >= o_.events))
-    finish(c, false);
+    return finish(c, false);
+  if (c.waiting && c.payloads > 0) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = static_cast<uint64_t>(&c - conns_.data());
+    ::epoll_ctl(waiting_, EPOLL_CTL_DEL, c.fd, nullptr);
+    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, c.fd, &ev);
+    c.waiting = false;
+  }
 }
 
 void load_run::run(uint16_t port) {
@@ -168,14 +204,22 @@ void load_run::run(uint16_t port) {
       break;
     }
     int n = ::epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), 100);
-    for (int i = 0; i < n; ++i) {
-      auto& c = conns_[events[static_cast<size_t>(i)].data.u64];
+    for (int i = 0, reads = 0; i < n; ++i) {
+      auto key = events[static_cast<size_t>(i)].data.u64;
+      if (key == waiting_key) {
+        serve_waiting();
+        continue;
+      }
+      auto& c = conns_[key];
       if (c.done)
         continue;
-      if (events[static_cast<size_t>(i)].events & EPOLLOUT)
+      if (events[static_cast<size_t>(i)].events & EPOLLOUT) {
         on_writable(c);
-      else
-        on_readable(c);
+        continue;
+      }
+      on_readable(c);
+      if (++reads % reads_between_looks == 0)
+        serve_waiting();
     }
   }
 }

@@ -106,8 +106,8 @@ using strings = std::vector<std::string>;
 
 TEST_CASE("a step runnable's steps are timer-driven and its run completes with the kind's names") {
   manager_fixture fx;
-  fx.start(fx.spec("r1", std::make_shared<runnables::echo_runnable>("one two", 100ms, "TeamRunContent"),
-                   "teams"));
+  auto echo = std::make_shared<runnables::echo_runnable>("one two", 100ms, "TeamRunContent");
+  fx.start(fx.spec("r1", echo, "teams"));
   // Nothing moves until the clock does: one word is out, the next waits on its timer.
   fx.advance(2ms); // the group commit
   CHECK(fx.stored("r1").second == strings{"TeamRunStarted", "TeamRunContent"});
@@ -212,7 +212,8 @@ TEST_CASE("a run actor killed by an exception still tells its producer and ends 
   struct spawner : async_runnable {
     void start(std::shared_ptr<run_context> ctx) override {
       ctx->on_cancel([this] { stopped = true; });
-      ctx->start_child({"agents", "boom", "x", {}}, {[](event_draft&) { return true; }, [](run_outcome) {}});
+      ctx->start_child({"agents", "boom", "x", {}},
+                       {[](event_draft&) { return true; }, [](run_outcome) {}});
     }
     bool stopped = false;
   };

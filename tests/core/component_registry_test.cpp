@@ -26,7 +26,8 @@ TEST_CASE("a config file declares components and a broken one names the problem"
   auto path = std::string{"/tmp/runcast_registry_test.json"};
   {
     std::ofstream out{path};
-    out << R"({"agents":[{"id":"slow","name":"Slow","runnable":"echo","params":{"delay_ms":500}}]})";
+    out << R"({"agents":[{"id":"slow","name":"Slow","runnable":"echo",)"
+        << R"("params":{"delay_ms":500}}]})";
   }
   auto r = component_registry::from_file(path);
   REQUIRE(r.find("agents", "slow") != nullptr);

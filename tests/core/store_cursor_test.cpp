@@ -23,8 +23,9 @@ std::string announce(const index_gap& gap) {
 std::vector<std::string> texts(const std::vector<frame_ptr>& frames) {
   std::vector<std::string> out;
   for (const auto& f : frames)
-    out.push_back(f->view().rfind("gap", 0) == 0 ? f->str()
-                                                  : std::string{f->view().substr(0, f->view().find('\n'))});
+    out.push_back(f->view().rfind("gap", 0) == 0
+                      ? f->str()
+                      : std::string{f->view().substr(0, f->view().find('\n'))});
   return out;
 }
 

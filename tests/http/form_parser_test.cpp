@@ -102,7 +102,8 @@ TEST_CASE("urlencoded enforces the field count and name length limits") {
   for (std::size_t i = 0; i < max_form_fields; ++i)
     body += "f" + std::to_string(i) + "=x&";
   CHECK(fields_of(parse_form(urlencoded, body)).size() == max_form_fields);
-  CHECK(error_of(parse_form(urlencoded, body + "one_more=x")) == "too many fields (the limit is 256)");
+  CHECK(error_of(parse_form(urlencoded, body + "one_more=x")) ==
+        "too many fields (the limit is 256)");
 
   // Repeating a single name counts every occurrence.
   std::string repeated;

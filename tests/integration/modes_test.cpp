@@ -62,7 +62,8 @@ TEST_CASE("background without stream: 202 PENDING at once, then poll to COMPLETE
   CHECK(filtered.json().empty());
 }
 
-TEST_CASE("an inline stream's run is cancelled when its client leaves but a background one is not") {
+TEST_CASE("an inline stream's run is cancelled when its client leaves "
+          "but a background one is not") {
   server_fixture fx;
   auto inline_run = start_stream(fx.port(), {{"message", words(50)}, {"delay_ms", "50"}});
   auto inline_frames = read_frames(*inline_run, 3);

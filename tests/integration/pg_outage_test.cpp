@@ -63,7 +63,8 @@ TEST_CASE("a PostgreSQL restart mid-run loses and duplicates no event") {
   CHECK(row[2].as<int64_t>() == 0);
   CHECK(row[3].as<int64_t>() == 1999);
   INFO(server.log());
-  CHECK(server.log().find("retrying until the store answers") != std::string::npos); // the outage was real
+  // The outage was real.
+  CHECK(server.log().find("retrying until the store answers") != std::string::npos);
 }
 
 TEST_CASE("two runcast processes sharing one PostgreSQL read each other's sessions and runs") {
@@ -95,8 +96,12 @@ TEST_CASE("two runcast processes sharing one PostgreSQL read each other's sessio
     auto sessions = request(port, "GET", "/sessions?sort_by=created_at&sort_order=asc").json();
     CHECK(sessions["meta"]["total_count"] == 3);
     CHECK(request(port, "GET", "/sessions/shared").json()["run_count"] == 2);
-    CHECK(request(port, "GET", "/agents/echo/runs/" + run_a + "?session_id=sa").json()["content"] == "from sa");
-    CHECK(request(port, "GET", "/agents/echo/runs/" + run_b + "?session_id=sb").json()["content"] == "from sb");
+    auto content = [&](const std::string& run, const std::string& session) {
+      return request(port, "GET", "/agents/echo/runs/" + run + "?session_id=" + session)
+          .json()["content"];
+    };
+    CHECK(content(run_a, "sa") == "from sa");
+    CHECK(content(run_b, "sb") == "from sb");
     // Each finished run replays on either process from the shared store.
     auto r = resume(port, run_b, "sb", -1);
     auto events = events_by_index(read_to_end(*r));

@@ -41,8 +41,9 @@ TEST_CASE("sessions are listed with filters, pages and order") {
   for (auto& s : alice["data"])
     CHECK(s["user_id"] == "alice");
 
-  auto page2 = request(fx.port(), "GET", "/sessions?limit=2&page=2&sort_by=created_at&sort_order=asc")
-                 .json();
+  auto page2 =
+      request(fx.port(), "GET", "/sessions?limit=2&page=2&sort_by=created_at&sort_order=asc")
+          .json();
   CHECK(page2["meta"]["total_pages"] == 3);
   REQUIRE(page2["data"].size() == 2);
   CHECK(page2["data"][0]["session_id"] == "s2");
@@ -73,8 +74,11 @@ TEST_CASE("deleting a session cancels its live run and removes its runs and even
   auto del = request(fx.port(), "DELETE", "/sessions/doomed");
   CHECK(del.status == 204);
   CHECK(request(fx.port(), "GET", "/sessions/doomed").status == 404);
-  CHECK(request(fx.port(), "GET", "/agents/echo/runs/" + done + "?session_id=doomed").status == 404);
-  CHECK(request(fx.port(), "GET", "/agents/echo/runs/" + live + "?session_id=doomed").status == 404);
+  auto status = [&](const std::string& run) {
+    return request(fx.port(), "GET", "/agents/echo/runs/" + run + "?session_id=doomed").status;
+  };
+  CHECK(status(done) == 404);
+  CHECK(status(live) == 404);
   auto gone = resume(fx.port(), done, "doomed", -1);
   auto frames = read_to_end(*gone);
   REQUIRE(frames.size() == 1);

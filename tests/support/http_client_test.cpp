@@ -75,7 +75,9 @@ TEST_CASE("multipart_form announces its boundary and frames each field") {
   auto m = runcast::test::multipart_form({{"message", "hi"}, {"stream", "false"}});
   auto boundary = m.content_type.substr(m.content_type.find("boundary=") + 9);
   CHECK(m.content_type.rfind("multipart/form-data; boundary=", 0) == 0);
-  CHECK(m.body == "--" + boundary + "\r\nContent-Disposition: form-data; name=\"message\"\r\n\r\nhi\r\n"
-                  "--" + boundary + "\r\nContent-Disposition: form-data; name=\"stream\"\r\n\r\nfalse\r\n"
-                  "--" + boundary + "--\r\n");
+  auto part = [&](const char* name, const char* value) {
+    return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" +
+           value + "\r\n";
+  };
+  CHECK(m.body == part("message", "hi") + part("stream", "false") + "--" + boundary + "--\r\n");
 }

@@ -21,7 +21,8 @@ namespace {
 void serve_three_frames(tcp::socket& socket, gate& g) {
   write_chunked_header(socket);
   write_chunk(socket, "retry: 1500\n\n"
-                      "id: 0\nevent: RunStarted\ndata: {\"event\":\"RunStarted\",\"event_index\":0}\n\n");
+                      "id: 0\nevent: RunStarted\n"
+                      "data: {\"event\":\"RunStarted\",\"event_index\":0}\n\n");
   g.wait();
   write_chunk(socket, ": keepalive\n\nid: 1\nevent: RunContent\ndata: {\"content\":\"hel");
   std::this_thread::sleep_for(30ms);
