@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <set>
 
 using namespace runcast;
 using namespace runcast::actors;
@@ -220,4 +221,60 @@ TEST_CASE("a log that stops with local clients reading ends each with an error f
     CHECK_FALSE(c->sink->aborted());
     CHECK_FALSE(c->sink->not_found());
   }
+}
+
+namespace {
+
+/// Every sink's deliveries in the order the log made them: (client, frames in the call).
+struct delivery_log {
+  std::mutex mutex;
+  std::vector<std::pair<int, size_t>> calls;
+};
+
+/// A frame_sink that notes each delivery in a log it shares with other clients' sinks.
+class noting_sink : public recording_sink {
+public:
+  noting_sink(int id, std::shared_ptr<delivery_log> log) : id_(id), log_(std::move(log)) {
+  }
+  void on_frames(std::vector<frame_ptr> frames) override {
+    {
+      std::lock_guard<std::mutex> lock{log_->mutex};
+      log_->calls.emplace_back(id_, frames.size());
+    }
+    recording_sink::on_frames(std::move(frames));
+  }
+
+private:
+  int id_;
+  std::shared_ptr<delivery_log> log_;
+};
+
+} // namespace
+
+TEST_CASE("local clients at the head each get the start of a stored batch before any gets "
+          "the rest of it") {
+  log_fixture fx;
+  auto deliveries = std::make_shared<delivery_log>();
+  std::vector<client> clients(3);
+  for (int i = 0; i < 3; ++i) {
+    auto& c = clients[static_cast<size_t>(i)];
+    c.sink = std::make_shared<noting_sink>(i, deliveries);
+    caf::anon_send(fx.log, subscribe_atom::value, c.request(static_cast<uint64_t>(i), 0, false));
+  }
+  REQUIRE(test::eventually([&] { return fx.stats().subscribers == 3; }, 5s));
+  fx.publish(100); // one batch: stored by one write, streamed by one pass over the clients
+  for (auto& c : clients) {
+    REQUIRE(test::eventually([&] { return c.sink->count() == 100; }, 5s));
+    auto got = c.sink->frames();
+    for (int64_t i = 0; i < 100; ++i)
+      CHECK(frame_id(got[static_cast<size_t>(i)]) == i);
+  }
+  std::lock_guard<std::mutex> lock{deliveries->mutex};
+  REQUIRE(deliveries->calls.size() >= 6);
+  std::set<int> first_round;
+  for (size_t i = 0; i < 3; ++i) {
+    first_round.insert(deliveries->calls[i].first);
+    CHECK(deliveries->calls[i].second <= 16); // the head: each client's first event
+  }
+  CHECK(first_round.size() == 3); // one call per client before anyone's second
 }
