@@ -123,6 +123,8 @@ void load_from_store(self_ptr self, const subscriber_key& key, subscriber_entry&
               sub.cursor, static_cast<uint64_t>(count))
     .then(
       [self, key](event_batch& batch) {
+        for (const auto& ev : batch.events)
+          tsan_acquire(ev.frame.get()); // made on the store's thread (core/tsan_handoff.hpp)
         auto& st = self->state;
         auto i = st.subscribers.find(key);
         if (i == st.subscribers.end())

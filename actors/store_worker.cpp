@@ -2,6 +2,7 @@
 
 #include "actors/errors.hpp"
 #include "core/ids.hpp"
+#include "core/tsan_handoff.hpp"
 
 #include <caf/all.hpp>
 #include <chrono>
@@ -211,7 +212,10 @@ store_worker_actor::behavior_type store_worker(self_ptr self,
     [db](load_atom, const std::string& run_id, int64_t from,
          uint64_t limit) -> caf::result<event_batch> {
       return guarded("load events", [&] {
-        return event_batch{db->load_frames(run_id, from, static_cast<size_t>(limit))};
+        auto frames = db->load_frames(run_id, from, static_cast<size_t>(limit));
+        for (const auto& f : frames)
+          tsan_release(f.frame.get()); // made here, written by a connection's thread
+        return event_batch{std::move(frames)};
       });
     },
   };
