@@ -3,6 +3,7 @@
 #include "app/config_invalid.hpp"
 #include "app/serve_setting.hpp"
 #include "app/server_section.hpp"
+#include "core/config_checker.hpp"
 #include "core/config_file.hpp"
 #include "core/limit_options.hpp"
 
@@ -20,7 +21,7 @@ long long parse_number(const std::string& flag, const std::string& text, long lo
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc{} || end != text.data() + text.size() || value < lo || value > hi)
     throw std::invalid_argument(flag + " expects a number between " + std::to_string(lo)
-                                + " and " + std::to_string(hi) + ", got '" + text + "'");
+                                + " and " + std::to_string(hi) + ", got " + json_string(text));
   return value;
 }
 

@@ -1,5 +1,6 @@
 #include "app/serve_setting.hpp"
 
+#include "core/config_checker.hpp"
 #include "core/ids.hpp"
 #include "core/limit_options.hpp"
 #include "http/cors.hpp"
@@ -29,7 +30,7 @@ std::vector<std::pair<std::string, uint16_t>> parse_peer_list(const std::string&
     try {
       out.push_back(parse_peer(text.substr(pos, comma - pos)));
     } catch (const std::invalid_argument&) {
-      throw std::invalid_argument("expects host:port,host:port; got '" + text + "'");
+      throw std::invalid_argument("expects host:port,host:port; got " + json_string(text));
     }
     pos = comma + 1;
   }
@@ -153,14 +154,14 @@ std::string serve_settings_help() {
 std::pair<std::string, uint16_t> parse_peer(const std::string& text) {
   auto colon = text.rfind(':');
   if (text.empty() || colon == std::string::npos || colon == 0)
-    throw std::invalid_argument("expects host:port; got '" + text + "'");
+    throw std::invalid_argument("expects host:port; got " + json_string(text));
   auto port_text = text.substr(colon + 1);
   long port = 0;
   auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (ec != std::errc{} || end != port_text.data() + port_text.size() || port < 1
       || port > 65535)
-    throw std::invalid_argument("expects host:port with a port from 1 to 65535; got '" + text
-                                + "'");
+    throw std::invalid_argument("expects host:port with a port from 1 to 65535; got "
+                                + json_string(text));
   return {text.substr(0, colon), static_cast<uint16_t>(port)};
 }
 

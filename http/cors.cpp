@@ -1,5 +1,7 @@
 #include "http/cors.hpp"
 
+#include "core/config_checker.hpp"
+
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
@@ -35,8 +37,8 @@ void check_origin(const std::string& origin) {
   if (!url || (url->scheme() != "http" && url->scheme() != "https") || !url->has_authority()
       || url->host().empty() || !url->encoded_path().empty() || url->has_query()
       || url->has_userinfo())
-    throw std::invalid_argument("must be an origin such as https://app.example.com[:port]; got '"
-                                + origin + "'");
+    throw std::invalid_argument("must be an origin such as https://app.example.com[:port]; got "
+                                + json_string(origin));
 }
 
 } // namespace runcast::http::cors

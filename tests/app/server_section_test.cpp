@@ -73,9 +73,18 @@ TEST_CASE("server values are checked like their flags") {
                  "/server/window: must be an integer between 1 and 1000000",
                  "/server/node_id: must be letters, digits, '-', '_', '.', ':'",
                  "/server/log_level: must be trace, debug, info, warn or error",
-                 "/server/peers/0: expects host:port; got 'nohost'",
-                 "/server/peers/1: expects host:port with a port from 1 to 65535; got 'h:0'",
+                 "/server/peers/0: expects host:port; got \"nohost\"",
+                 "/server/peers/1: expects host:port with a port from 1 to 65535; got \"h:0\"",
                  "/server/http_threads: must be an integer between 1 and 64"});
+}
+
+TEST_CASE("a refused server value is quoted so no control character reaches the terminal") {
+  serve_options o;
+  // ESC in the file's text, written as \u001b in JSON: the message shows it escaped.
+  CHECK(apply(R"({"peers":["a\u001b[2J"],"cors_origin":"\u001b"})", o)
+        == lines{"/server/peers/0: expects host:port; got \"a\\u001b[2J\"",
+                 "/server/cors_origin: must be an origin such as "
+                 "https://app.example.com[:port]; got \"\\u001b\""});
 }
 
 TEST_CASE("server secrets come from the environment never inline") {
