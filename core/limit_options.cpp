@@ -55,6 +55,8 @@ const std::vector<limit_option>& limit_options() {
     {"sse-retry-ms", "the retry: hint sent to SSE clients", &l::sse_retry, 0, hour_ms},
     {"replay-batch", "events per store read when replaying from the store", &l::replay_batch,
      1, 100'000},
+    {"replay-first-batch", "events in a store replay's first read (a short one: sooner first "
+     "event)", &l::replay_first_batch, 1, 100'000},
     {"max-body-bytes", "request body limit", &l::max_body_bytes, 1024, 1LL << 30},
     {"max-header-bytes", "request header limit", &l::max_header_bytes, 1024, 1LL << 20},
     {"read-timeout-ms", "time to read one request from its first byte", &l::read_timeout,

@@ -63,8 +63,12 @@ void store_replay::read_ahead() {
 
 void store_replay::load_next() {
   reading_ = true;
+  // The first event waits for its whole batch to be read and framed: a short first read
+  // puts it on the wire sooner, and the next read (a full batch) overlaps its writing.
+  asked_ = reads_++ == 0 ? std::min(ctx_.lim.replay_first_batch, ctx_.lim.replay_batch)
+                         : ctx_.lim.replay_batch;
   auto self = shared_from_this();
-  ctx_.engine.load_frames(run_.run_id, cursor_.position(), ctx_.lim.replay_batch,
+  ctx_.engine.load_frames(run_.run_id, cursor_.position(), asked_,
                           [self](outcome<std::vector<stored_frame>> events) {
                             if (!events)
                               return self->fail(events.error());
@@ -76,7 +80,7 @@ void store_replay::deliver(std::vector<stored_frame> events) {
   auto s = stream_.lock();
   if (!s)
     return;
-  bool more = events.size() == ctx_.lim.replay_batch;
+  bool more = events.size() == asked_;
   if (!known_end_) {
     // The meta frames count up to the end of the run's events. A first batch that is not
     // full ends with it; otherwise one index seek (not a count) tells it.

@@ -19,7 +19,8 @@ class sse_stream;
 /// in the stored indices are announced by `replay` meta frames naming the missing range
 /// (core/store_cursor.hpp, which event logs use too). Reads one batch at a time on the
 /// runtime's store threads (never an I/O thread), the next while the stream writes the
-/// last: a slow client holds at most two batches.
+/// last: a slow client holds at most two batches. The first read is short, so that the
+/// first event does not wait for a whole batch.
 class store_replay : public std::enable_shared_from_this<store_replay> {
 public:
   /// With `lost_owner`, the replay ends with an `error` frame saying that node is gone.
@@ -52,6 +53,8 @@ private:
   size_t outstanding_ = 0;  ///< frames sent and not yet written (touched on the strand only)
   bool more_ = true;         ///< the store may hold more (on the strand, after the first read)
   bool reading_ = false;    ///< a store read is in flight (likewise)
+  size_t reads_ = 0;        ///< store reads asked for (set before each, read after it)
+  size_t asked_ = 0;        ///< events the read in flight asked for
 };
 
 } // namespace runcast::http

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <thread>
+#include <utility>
 
 using namespace runcast::test;
 
@@ -177,10 +178,13 @@ TEST_CASE("the EventSource endpoint answers the same from the store once the nod
 TEST_CASE("a replay from the store brings every event once in order whatever its batch size") {
   // A store replay reads its next batch while the stream writes the last: small batches
   // make many reads overlap with writes; two batches larger than a subscriber window's worth
-  // of queued frames must still fit the stream's queue.
-  for (const char* batch : {"7", "5000"}) {
-    INFO("--replay-batch " << batch);
-    server_fixture fx{{"--retention-ms", "0", "--replay-batch", batch}};
+  // of queued frames must still fit the stream's queue. The first read is shorter than the
+  // rest (--replay-first-batch): a full short read is not the end of the run.
+  const std::pair<const char*, const char*> sizes[] = {{"7", "3"}, {"5000", "32"}, {"512", "1"}};
+  for (auto [batch, first_batch] : sizes) {
+    INFO("--replay-batch " << batch << " --replay-first-batch " << first_batch);
+    server_fixture fx{{"--retention-ms", "0", "--replay-batch", batch, "--replay-first-batch",
+                       first_batch}};
     constexpr int n_words = 12'000; // events: RunStarted, the words, RunCompleted
     constexpr int64_t total = n_words + 2;
     auto first = start_stream(fx.port(), {{"message", words(n_words)}, {"delay_ms", "0"}});
