@@ -45,7 +45,7 @@ struct limits {
   ms keepalive = std::chrono::seconds{15};     ///< idle SSE comment
   ms sse_retry = std::chrono::seconds{2};      ///< `retry:` hint
   size_t replay_batch = 512;              ///< events per store read of a store replay
-  size_t replay_first_batch = 32;         ///< events in its first read (capped by the above)
+  size_t replay_first_batch = 8;          ///< events in its first read (capped by the above)
 
   // -- HTTP ------------------------------------------------------------------------------
   size_t max_body_bytes = 1024 * 1024; ///< request body limit
