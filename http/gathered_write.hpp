@@ -15,14 +15,16 @@ namespace runcast::http {
 /// async_write made a variant dispatch per buffer; a plain slice is walked by pointer.
 /// Holds the frames and the bytes its buffers point to until the write is done.
 ///
-/// A slice is at most `max_slice_buffers` buffers (one sendmsg). 64 made a 10,000-event
-/// replay 10 % faster than 16 (176 system calls, not 646), but fan-out's first event p99 went
-/// from ~90 ms to ~1 s: a 1,000-stream burst's I/O thread spent four times longer on each
-/// stream's backlog before it reached the streams still waiting for their first event (32:
-/// the same). 16 is also what Asio's own async_write uses.
+/// A slice is at most `max_buffers` buffers (one sendmsg), which the caller chooses
+/// (busy_writers.hpp): 64 made a 10,000-event replay 10 % faster than 16 (176 system calls,
+/// not 646), but with 64 for every stream fan-out's first event p99 went from ~90 ms to
+/// ~1 s: a 1,000-stream burst's I/O thread spent four times longer on each stream's backlog
+/// before it reached the streams still waiting for their first event (32: the same). 16 is
+/// also what Asio's own async_write uses.
 class gathered_write {
 public:
-  static constexpr size_t max_slice_buffers = 16;
+  static constexpr size_t max_slice_buffers = 64;     ///< the most rest() hands out
+  static constexpr size_t default_slice_buffers = 16; ///< what rest() hands out unasked
 
   /// The buffers not yet written, as async_write_some takes them (two pointers, cheap for
   /// Asio to copy into its operation).
@@ -46,9 +48,10 @@ public:
   gathered_write(const gathered_write&) = delete;
   gathered_write& operator=(const gathered_write&) = delete;
 
-  /// The next slice of what is left to write (empty when all is written).
-  slice rest() const {
-    auto n = std::min(buffers_.size() - next_, max_slice_buffers);
+  /// The next slice of what is left to write, at most `max_buffers` buffers (empty when
+  /// all is written).
+  slice rest(size_t max_buffers = default_slice_buffers) const {
+    auto n = std::min({buffers_.size() - next_, max_buffers, max_slice_buffers});
     return {buffers_.data() + next_, buffers_.data() + next_ + n};
   }
 

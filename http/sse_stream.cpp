@@ -48,6 +48,8 @@ sse_stream::sse_stream(beast::tcp_stream&& stream, unsigned version, limits lim,
     lim_{lim.subscriber_window, lim.write_max_frames, lim.write_max_bytes, max_queued(lim),
          lim.keepalive, lim.sse_retry, lim.stall_timeout},
     header_(event_stream_header(version)),
+    writers_(net::use_service<busy_writers>(
+      net::query(socket_.get_executor(), net::execution::context))),
     keepalive_(socket_.get_executor()),
     slot_(std::move(slot)) {
 }
@@ -183,12 +185,15 @@ void sse_stream::do_write() {
     return;
   }
   write_.emplace(std::move(head_), std::move(frames));
+  busy_.emplace(writers_);
   write_some(counted);
 }
 
 void sse_stream::write_some(size_t counted) {
-  socket_.async_write_some(write_->rest(), [self = shared_from_this(),
-                                            counted](beast::error_code ec, size_t n) {
+  // Long slices while few streams of this I/O context write, short ones when many do.
+  auto slice = write_->rest(writers_.slice_buffers());
+  socket_.async_write_some(slice, [self = shared_from_this(), counted](beast::error_code ec,
+                                                                       size_t n) {
     self->bytes_written_ += n;
     if (!ec && !self->write_->consume(n))
       return self->write_some(counted); // the next slice, or what the socket did not take
@@ -203,6 +208,7 @@ void sse_stream::write_some(size_t counted) {
 void sse_stream::on_write(beast::error_code ec, size_t counted) {
   write_active_ = false;
   write_.reset();
+  busy_.reset();
   if (ec) {
     fail(ec, "write");
     close(false);

@@ -5,6 +5,7 @@
 #include "core/node_metrics.hpp"
 #include "core/sse.hpp"
 #include "http/beast.hpp"
+#include "http/busy_writers.hpp"
 #include "http/frame_queue.hpp"
 #include "http/gathered_write.hpp"
 
@@ -132,6 +133,8 @@ private:
   frame_ptr head_; ///< the header's bytes, until the first write takes them
   frame_queue queue_;
   std::optional<gathered_write> write_; ///< the write in flight, with its frames
+  busy_writers& writers_;               ///< of socket_'s io_context
+  std::optional<busy_writers::guard> busy_; ///< counts write_ while it is in flight
   bool write_started_ = false; ///< start()'s first write has come: writes may go out
   bool write_active_ = false;
   /// When the write in flight began: one that takes `stall` or more is a client that stopped

@@ -56,7 +56,7 @@ TEST_CASE("a gathered write goes on from any byte the socket stopped at") {
     auto slice = rest_bytes(w);
     auto buffers = static_cast<size_t>(std::distance(w.rest().begin(), w.rest().end()));
     REQUIRE(buffers > 0);
-    REQUIRE(buffers <= gathered_write::max_slice_buffers); // one system call's worth
+    REQUIRE(buffers <= gathered_write::default_slice_buffers); // one system call's worth
     REQUIRE(all.compare(written.size(), slice.size(), slice) == 0);
     auto n = std::min(step, slice.size());
     written += slice.substr(0, n);
@@ -67,4 +67,18 @@ TEST_CASE("a gathered write goes on from any byte the socket stopped at") {
   CHECK(written == all);
   CHECK(w.rest().begin() == w.rest().end());
   CHECK(w.consume(0)); // done stays done
+}
+
+TEST_CASE("a gathered write hands out slices of the size asked, up to its most") {
+  std::vector<runcast::frame_ptr> frames;
+  for (int i = 0; i < 200; ++i)
+    frames.push_back(make_frame("f" + std::to_string(i) + "\n"));
+  gathered_write w{make_frame("HEAD"), frames};
+  auto count = [](gathered_write::slice s) {
+    return static_cast<size_t>(std::distance(s.begin(), s.end()));
+  };
+  CHECK(count(w.rest()) == gathered_write::default_slice_buffers);
+  CHECK(count(w.rest(64)) == 64);
+  CHECK(count(w.rest(1)) == 1);
+  CHECK(count(w.rest(1000)) == gathered_write::max_slice_buffers);
 }

@@ -1,0 +1,31 @@
+#include "http/busy_writers.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <list>
+
+using runcast::http::busy_writers;
+namespace net = boost::asio;
+
+TEST_CASE("few streams writing on one io_context take long slices, many take short ones") {
+  net::io_context io;
+  auto& writers = net::use_service<busy_writers>(io);
+  CHECK(&writers == &net::use_service<busy_writers>(io)); // one per context
+  CHECK(writers.slice_buffers() == busy_writers::long_slice_buffers);
+  std::list<busy_writers::guard> writing;
+  for (size_t i = 0; i < busy_writers::few; ++i)
+    writing.emplace_back(writers);
+  CHECK(writers.slice_buffers() == busy_writers::long_slice_buffers);
+  writing.emplace_back(writers);
+  CHECK(writers.slice_buffers() == busy_writers::short_slice_buffers);
+
+  // Another context's writers are counted apart.
+  net::io_context other;
+  CHECK(net::use_service<busy_writers>(other).slice_buffers()
+        == busy_writers::long_slice_buffers);
+
+  writing.pop_front(); // a write done
+  CHECK(writers.slice_buffers() == busy_writers::long_slice_buffers);
+  writing.clear();
+  CHECK(writers.slice_buffers() == busy_writers::long_slice_buffers);
+}
