@@ -65,8 +65,9 @@ void store_replay::load_next() {
   reading_ = true;
   // The first event waits for its whole batch to be read and framed: a short first read
   // puts it on the wire sooner, and the next read (a full batch) overlaps its writing.
-  asked_ = reads_++ == 0 ? std::min(ctx_.lim.replay_first_batch, ctx_.lim.replay_batch)
-                         : ctx_.lim.replay_batch;
+  asked_ = first_read_ ? std::min(ctx_.lim.replay_first_batch, ctx_.lim.replay_batch)
+                      : ctx_.lim.replay_batch;
+  first_read_ = false;
   auto self = shared_from_this();
   ctx_.engine.load_frames(run_.run_id, cursor_.position(), asked_,
                           [self](outcome<std::vector<stored_frame>> events) {

@@ -53,7 +53,7 @@ private:
   size_t outstanding_ = 0;  ///< frames sent and not yet written (touched on the strand only)
   bool more_ = true;         ///< the store may hold more (on the strand, after the first read)
   bool reading_ = false;    ///< a store read is in flight (likewise)
-  size_t reads_ = 0;        ///< store reads asked for (set before each, read after it)
+  bool first_read_ = true;  ///< no store read asked for yet (set before each read)
   size_t asked_ = 0;        ///< events the read in flight asked for
 };
 
