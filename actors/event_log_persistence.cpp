@@ -78,15 +78,17 @@ void on_finished_persisted(self_ptr self) {
     self->quit();
     return;
   }
-  // The node bounds finished logs by count and bytes: the least recently used one goes
-  // first, and the store serves its run from then on. The handle is weak: the budget must
-  // not keep an actor alive.
+  // The node bounds finished logs by count and bytes (the least recently used one goes
+  // first, and the store serves its run from then on) and by age (`limits::retention`,
+  // swept by the run manager). The handle is weak: the budget must not keep an actor alive.
   auto addr = self->address();
-  st.retained = st.services.budget->retain(st.frames.bytes(), [addr] {
-    if (auto log = caf::actor_cast<caf::actor>(addr))
-      caf::anon_send(log, expire_atom::value);
-  });
-  self->delayed_send(self, st.lim.retention, expire_atom::value);
+  st.retained = st.services.budget->retain(
+    st.frames.bytes(),
+    [addr] {
+      if (auto log = caf::actor_cast<caf::actor>(addr))
+        caf::anon_send(log, expire_atom::value);
+    },
+    self->clock().now());
   // A resume of this run now knows it is over without the store, and a local client reads
   // the frames kept here itself, with no message to this log (engine::subscribe).
   if (st.services.directory) {
@@ -104,8 +106,11 @@ void flush(self_ptr self) {
   auto& st = self->state;
   if (st.retry_scheduled)
     return; // a failed write waits for its back-off; new events join it then
+  // Writes carry no CAF timeout: the store bounds each call (statement_timeout, SQLite's busy
+  // timeout) and answers an error, and a CAF request timer would keep this log allocated
+  // until it fired, long after the write was done (CAF 0.17 does not cancel it).
   if (const auto* batch = st.writes.begin_events()) {
-    self->request(st.services.writer, st.lim.store_timeout, append_atom::value,
+    self->request(st.services.writer, caf::infinite, append_atom::value,
                   pending_batch{st.ctx.run_id, *batch})
       .then(
         [self](int64_t written) {
@@ -124,7 +129,7 @@ void flush(self_ptr self) {
     return;
   }
   if (auto outcome = st.writes.begin_status()) {
-    self->request(st.services.writer, st.lim.store_timeout, status_atom::value, st.ctx.run_id,
+    self->request(st.services.writer, caf::infinite, status_atom::value, st.ctx.run_id,
                   *outcome)
       .then(
         [self, written = *outcome](bool) {

@@ -1,12 +1,14 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <list>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 namespace runcast::actors {
 
@@ -16,11 +18,17 @@ namespace runcast::actors {
 ///   logs pause their producers (each run has its own bound too);
 /// - finished runs whose log lingers in memory for resumes: at most `max_finished` logs and
 ///   `max_finished_bytes` bytes; past either, the least recently used log is evicted (it
-///   quits; the store serves its run from then on).
+///   quits; the store serves its run from then on). A log also goes once it has been
+///   retained for `retention` (`expire`, which the run manager calls on a tick): the
+///   retention is kept here, not by a timer per log, because a CAF timer holds its actor
+///   until it fires — an evicted log would stay allocated for the whole retention.
 /// It also counts what /metrics reports about the logs.
 class log_budget {
 public:
-  log_budget(size_t max_unpersisted_bytes, size_t max_finished, size_t max_finished_bytes);
+  using clock_type = std::chrono::steady_clock;
+
+  log_budget(size_t max_unpersisted_bytes, size_t max_finished, size_t max_finished_bytes,
+             std::chrono::milliseconds retention = std::chrono::milliseconds::max());
 
   log_budget(const log_budget&) = delete;
   log_budget& operator=(const log_budget&) = delete;
@@ -55,10 +63,15 @@ public:
 
   // -- finished logs -------------------------------------------------------------------------
 
-  /// A finished log holding `bytes` asks to stay in memory; `evict` ends it (called at most
-  /// once, on the thread that caused the eviction, outside any lock). Returns its key. The
-  /// log added last may be the one evicted when a single log exceeds the bounds.
-  uint64_t retain(size_t bytes, std::function<void()> evict);
+  /// A finished log holding `bytes` asks to stay in memory from `now` on; `evict` ends it
+  /// (called at most once, on the thread that caused the eviction or expiry, outside any
+  /// lock). Returns its key. The log added last may be the one evicted when a single log
+  /// exceeds the bounds (or at once, with a retention of zero). Logs whose retention is
+  /// over by `now` go too.
+  uint64_t retain(size_t bytes, std::function<void()> evict, clock_type::time_point now);
+
+  /// Ends every log retained for `retention` or longer by `now`; how many.
+  size_t expire(clock_type::time_point now);
 
   /// The log was used (a subscription): it moves to the back of the eviction line.
   void touch(uint64_t key);
@@ -83,18 +96,35 @@ private:
   struct entry {
     size_t bytes;
     std::function<void()> evict;
-    std::list<uint64_t>::iterator position;
+    std::list<uint64_t>::iterator position; ///< in order_
+    std::list<uint64_t>::iterator age;      ///< in by_age_
+    clock_type::time_point since;
   };
+
+  /// `retention` in the clock's unit, no expiry (max) staying max.
+  static clock_type::duration saturated(std::chrono::milliseconds retention);
+
+  /// Forgets the entry; its `evict` goes to `victims` (called once the lock is released).
+  void remove(std::unordered_map<uint64_t, entry>::iterator i,
+              std::vector<std::function<void()>>& victims);
+
+  /// Takes the entry out of both lines and its bytes out of the count; mutex_ held.
+  void forget(std::unordered_map<uint64_t, entry>::iterator i);
+
+  /// Removes the entries whose retention is over by `now`; mutex_ held.
+  void remove_expired(clock_type::time_point now, std::vector<std::function<void()>>& victims);
 
   size_t max_unpersisted_;
   size_t max_finished_;
   size_t max_finished_bytes_;
+  clock_type::duration retention_;
   std::atomic<int64_t> unpersisted_{0};
   std::atomic<uint64_t> pauses_{0};
   std::atomic<uint64_t> store_failures_{0};
 
   mutable std::mutex mutex_; // guards everything below
-  std::list<uint64_t> order_; // least recently used first
+  std::list<uint64_t> order_;  // least recently used first
+  std::list<uint64_t> by_age_; // retained first first (retention is the same for all)
   std::unordered_map<uint64_t, entry> entries_;
   size_t finished_bytes_ = 0;
   uint64_t next_key_ = 1;

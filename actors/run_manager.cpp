@@ -11,6 +11,8 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
 #include <optional>
 
 namespace runcast::actors {
@@ -40,6 +42,23 @@ void end_everything(self_ptr self) {
     self->send(e.log, shutdown_atom::value);
   }
   maybe_finish_shutdown(self);
+}
+
+/// How often the manager ends finished logs' retention: a tenth of it, within [10 ms, 1 s].
+/// A log outlives its retention by at most that much.
+std::chrono::milliseconds sweep_interval(std::chrono::milliseconds retention) {
+  using namespace std::chrono_literals;
+  return std::clamp<std::chrono::milliseconds>(retention / 10, 10ms, 1s);
+}
+
+/// One `tick` at a time, while the manager holds logs (the budget knows which have
+/// finished; a timer per log would keep each one allocated until it fired).
+void schedule_sweep(self_ptr self) {
+  auto& st = self->state;
+  if (st.sweep_scheduled)
+    return;
+  st.sweep_scheduled = true;
+  self->delayed_send(self, sweep_interval(st.lim.retention), tick_atom::value);
 }
 
 /// Why a start cannot be taken now, if it cannot.
@@ -106,7 +125,8 @@ run_manager_actor::behavior_type run_manager(self_ptr self, log_services service
         list_until_exit(st.services.directory, identity_of(spec.record), log);
       auto rp = self->make_response_promise<bool>();
       // The run exists for clients only once it is persisted: 202 means "it is stored".
-      self->request(st.services.writer, st.lim.store_timeout, create_atom::value, spec.record)
+      // No CAF timeout: the store bounds its writes (event_log_persistence.cpp, flush).
+      self->request(st.services.writer, caf::infinite, create_atom::value, spec.record)
         .then(
           [self, rp, log, run_id, body = spec.body, info = spec.info,
            kind = spec.record.kind, context = spec.context](bool) mutable {
@@ -126,6 +146,7 @@ run_manager_actor::behavior_type run_manager(self_ptr self, log_services service
             st.runs[run_id] = {log, run};
             st.by_log[log.address()] = run_id;
             st.by_run[run.address()] = run_id;
+            schedule_sweep(self);
             if (st.ending) { // the store took it after the grace ended
               self->send(run, shutdown_atom::value);
               self->send(log, shutdown_atom::value);
@@ -188,6 +209,13 @@ run_manager_actor::behavior_type run_manager(self_ptr self, log_services service
     },
     [self](expire_atom) {
       end_everything(self);
+    },
+    [self](tick_atom) {
+      auto& st = self->state;
+      st.sweep_scheduled = false;
+      st.services.budget->expire(self->clock().now());
+      if (!st.runs.empty())
+        schedule_sweep(self);
     },
   };
 }

@@ -51,6 +51,7 @@ struct run_manager_state {
   bool draining = false;      ///< no new runs; live ones go on
   bool shutting_down = false; ///< draining, and live runs get the grace period
   bool ending = false;        ///< the grace is over: every run ends, logs quit once persisted
+  bool sweep_scheduled = false; ///< a `tick` is on its way (finished logs' retention)
   caf::typed_response_promise<bool> shutdown_done;
 
   static inline const char* name = "runcast.run_manager";

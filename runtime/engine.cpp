@@ -142,7 +142,7 @@ struct engine::impl {
     reader = sys.spawn<caf::detached>(store_worker, std::move(db));
     const auto& l = opts.lim;
     budget = std::make_shared<log_budget>(l.node_unpersisted_bytes, l.finished_logs,
-                                          l.finished_bytes);
+                                          l.finished_bytes, l.retention);
     run_environment env{io, std::move(children), std::move(history), opts.lim, opts.node_id};
     manager = sys.spawn(run_manager, log_services{store, reader, budget, metrics, directory},
                         std::move(env));

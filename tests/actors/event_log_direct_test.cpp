@@ -137,7 +137,7 @@ TEST_CASE("a finished log shares its stored frames through the directory until i
   REQUIRE(listed->frames->end() == 3);
   CHECK(frame_id(listed->frames->frames[2]->str()) == 2);
   // Evicted, the log lets go of them: the store serves the run from then on.
-  fx.budget->retain(0, [] {});
+  fx.budget->retain(0, [] {}, log_budget::clock_type::now());
   CHECK(test::eventually([&] {
     auto l = fx.directory->lookup("r1");
     return !l || !l->frames;

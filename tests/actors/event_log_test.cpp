@@ -154,13 +154,17 @@ TEST_CASE("a crediting subscriber with a small window still gets everything") {
   CHECK(frame_id(got.frames.back()) == 39);
 }
 
-TEST_CASE("retention: after the run ends and is persisted, the log quits") {
+TEST_CASE("retention: a finished, persisted log quits when the budget ends its retention") {
   limits lim;
   lim.retention = 100ms;
   log_fixture fx{lim};
   fx.self->monitor(fx.log);
   fx.publish(3);
   fx.finish();
+  // Retained once persisted; the run manager's sweep is what calls expire in a node.
+  REQUIRE(test::eventually([&] { return fx.budget->read().finished_logs == 1; }, 5s));
+  CHECK(fx.budget->expire(log_budget::clock_type::now()) == 0); // not yet
+  CHECK(fx.budget->expire(log_budget::clock_type::now() + lim.retention) == 1);
   bool down = false;
   fx.self->receive([&](caf::down_msg&) { down = true; }, caf::after(5s) >> [] {});
   CHECK(down);

@@ -57,7 +57,7 @@ struct log_fixture {
     real_store = sys.spawn<caf::detached>(store_worker, db);
     store = sys.spawn(switched_store, real_store, store_down);
     budget = std::make_shared<log_budget>(lim.node_unpersisted_bytes, lim.finished_logs,
-                                          lim.finished_bytes);
+                                          lim.finished_bytes, lim.retention);
     create_run();
     log = sys.spawn(event_log, event_context{"r1", "s1", "agents", "echo", "Echo"}, lim,
                     log_services{store, store, budget, std::make_shared<node_metrics>(),

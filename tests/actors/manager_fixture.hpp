@@ -55,7 +55,7 @@ struct manager_fixture : test::deterministic_system {
     // Not detached: on the test scheduler its (blocking) handlers run when the test runs.
     store = sys.spawn(store_worker, db);
     auto budget = std::make_shared<log_budget>(lim.node_unpersisted_bytes, lim.finished_logs,
-                                               lim.finished_bytes);
+                                               lim.finished_bytes, lim.retention);
     manager = sys.spawn(run_manager, log_services{store, store, budget},
                         run_environment{io_executor{&io}, children(), history_reader{}, lim,
                                         "node-1"});
@@ -100,6 +100,26 @@ struct manager_fixture : test::deterministic_system {
     rh.receive([&](cancel_result r) { out = r; }, [](caf::error& err) { FAIL(to_string(err)); });
     run();
     return out;
+  }
+
+  /// The run's event log, while this node holds one (invalid otherwise).
+  event_log_actor lookup(const std::string& id) {
+    event_log_actor out;
+    auto rh = self->request(manager, 5s, lookup_atom::value, id);
+    run();
+    rh.receive([&](event_log_actor& log) { out = std::move(log); },
+               [](caf::error& err) { FAIL(to_string(err)); });
+    return out;
+  }
+
+  /// Event logs the manager holds (running or retained).
+  int64_t logs_held() {
+    int64_t logs = -1;
+    auto rh = self->request(manager, 5s, stats_atom::value);
+    run();
+    rh.receive([&](int64_t held, int64_t) { logs = held; },
+               [](caf::error& err) { FAIL(to_string(err)); });
+    return logs;
   }
 
   /// The stored run and the types of its stored events.

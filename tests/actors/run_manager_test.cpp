@@ -225,3 +225,38 @@ TEST_CASE("a run actor killed by an exception still tells its producer and ends 
   CHECK(run.status == run_status::error);
   CHECK(types.back() == "RunError");
 }
+
+TEST_CASE("a finished run's log quits once its retention is over, swept by the manager") {
+  limits lim;
+  lim.retention = 1000ms;
+  manager_fixture fx{lim};
+  fx.start(fx.spec("r1", std::make_shared<burst_runnable>(1)));
+  fx.advance(2ms); // the group commit: the run is over and persisted
+  auto addr = fx.lookup("r1").address();
+  REQUIRE(addr);
+  fx.advance(500ms);
+  CHECK(fx.logs_held() == 1);
+  fx.advance(600ms); // past the retention, and past the next sweep
+  CHECK(fx.logs_held() == 0);
+  CHECK_FALSE(fx.lookup("r1"));
+  CHECK(fx.stored("r1").first.status == run_status::completed); // the store serves it now
+  // Nothing holds the actor: no timer of the log's own outlives it.
+  CHECK_FALSE(caf::actor_cast<caf::actor>(addr));
+}
+
+TEST_CASE("an evicted log is released at once, not held until its retention would have ended") {
+  limits lim;
+  lim.finished_logs = 1; // the second finished run evicts the first; retention stays 30 min
+  manager_fixture fx{lim};
+  fx.start(fx.spec("r1", std::make_shared<burst_runnable>(1)));
+  fx.advance(2ms);
+  auto first = fx.lookup("r1").address();
+  REQUIRE(first);
+  fx.start(fx.spec("r2", std::make_shared<burst_runnable>(1)));
+  fx.advance(2ms);
+  CHECK(fx.logs_held() == 1);
+  CHECK(fx.lookup("r2"));
+  // A 30-minute timer per log kept every evicted log allocated: memory grew with the rate
+  // of starts times the retention, whatever `finished_logs` said.
+  CHECK_FALSE(caf::actor_cast<caf::actor>(first));
+}
