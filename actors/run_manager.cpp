@@ -78,6 +78,57 @@ std::optional<caf::error> refuse_start(const run_manager_state& st) {
   return std::nullopt;
 }
 
+/// Persists the run, then starts it; `answer` gets no error once it runs, or why it does not.
+/// The run exists for clients only once it is persisted: 202 means "it is stored".
+template <class Answer>
+void start(self_ptr self, run_spec spec, Answer answer) {
+  auto& st = self->state;
+  if (auto refused = refuse_start(st))
+    return answer(*refused);
+  ++st.starting;
+  auto run_id = spec.record.run_id;
+  auto log = self->spawn(event_log, spec.context, st.lim, st.services);
+  if (st.services.directory) // local clients find it there (runtime::engine::subscribe)
+    list_until_exit(st.services.directory, identity_of(spec.record), log);
+  // No CAF timeout: the store bounds its writes (event_log_persistence.cpp, flush).
+  self->request(st.services.writer, caf::infinite, create_atom::value, spec.record)
+    .then(
+      [self, answer, log, run_id, body = spec.body, info = spec.info, kind = spec.record.kind,
+       context = spec.context](bool) mutable {
+        auto& st = self->state;
+        --st.starting;
+        ++st.live;
+        st.services.metrics->run_started(kind);
+        logs::run(spdlog::level::info, context, "run started");
+        auto run = self->spawn(drive_run, run_events_actor{log}, body, std::move(info), st.env);
+        self->send(log, watch_atom::value, caf::actor_cast<caf::actor>(run));
+        // Held, so that stopping the manager stops it (above); monitored, to forget it once
+        // its retention ends.
+        st.held_logs->emplace(log.address(), caf::actor_cast<caf::actor>(log));
+        self->monitor(log);
+        self->monitor(run);
+        st.runs[run_id] = {log, run};
+        st.by_log[log.address()] = run_id;
+        st.by_run[run.address()] = run_id;
+        schedule_sweep(self);
+        if (st.ending) { // the store took it after the grace ended
+          self->send(run, shutdown_atom::value);
+          self->send(log, shutdown_atom::value);
+        }
+        answer(caf::error{});
+      },
+      [self, answer, log, context = spec.context](caf::error& err) mutable {
+        auto& st = self->state;
+        --st.starting;
+        if (st.shutting_down && st.live == 0 && st.starting == 0)
+          end_everything(self);
+        logs::run(spdlog::level::err, context,
+                  "run not started, the store refused it: " + self->system().render(err));
+        self->send_exit(log, caf::exit_reason::user_shutdown);
+        answer(make_failure(errc::unavailable, "the store did not take the run"));
+      });
+}
+
 } // namespace
 
 run_manager_actor::behavior_type run_manager(self_ptr self, log_services services,
@@ -115,55 +166,17 @@ run_manager_actor::behavior_type run_manager(self_ptr self, log_services service
   });
   return {
     [self](start_atom, run_spec& spec) -> caf::result<bool> {
-      auto& st = self->state;
-      if (auto refused = refuse_start(st))
-        return std::move(*refused);
-      ++st.starting;
-      auto run_id = spec.record.run_id;
-      auto log = self->spawn(event_log, spec.context, st.lim, st.services);
-      if (st.services.directory) // local clients find it there (runtime::engine::subscribe)
-        list_until_exit(st.services.directory, identity_of(spec.record), log);
       auto rp = self->make_response_promise<bool>();
-      // The run exists for clients only once it is persisted: 202 means "it is stored".
-      // No CAF timeout: the store bounds its writes (event_log_persistence.cpp, flush).
-      self->request(st.services.writer, caf::infinite, create_atom::value, spec.record)
-        .then(
-          [self, rp, log, run_id, body = spec.body, info = spec.info,
-           kind = spec.record.kind, context = spec.context](bool) mutable {
-            auto& st = self->state;
-            --st.starting;
-            ++st.live;
-            st.services.metrics->run_started(kind);
-            logs::run(spdlog::level::info, context, "run started");
-            auto run = self->spawn(drive_run, run_events_actor{log}, body, std::move(info),
-                                   st.env);
-            self->send(log, watch_atom::value, caf::actor_cast<caf::actor>(run));
-            // Held, so that stopping the manager stops it (above); monitored, to forget it
-            // once its retention ends.
-            st.held_logs->emplace(log.address(), caf::actor_cast<caf::actor>(log));
-            self->monitor(log);
-            self->monitor(run);
-            st.runs[run_id] = {log, run};
-            st.by_log[log.address()] = run_id;
-            st.by_run[run.address()] = run_id;
-            schedule_sweep(self);
-            if (st.ending) { // the store took it after the grace ended
-              self->send(run, shutdown_atom::value);
-              self->send(log, shutdown_atom::value);
-            }
-            rp.deliver(true);
-          },
-          [self, rp, log, context = spec.context](caf::error& err) mutable {
-            auto& st = self->state;
-            --st.starting;
-            if (st.shutting_down && st.live == 0 && st.starting == 0)
-              end_everything(self);
-            logs::run(spdlog::level::err, context,
-                      "run not started, the store refused it: " + self->system().render(err));
-            self->send_exit(log, caf::exit_reason::user_shutdown);
-            rp.deliver(make_failure(errc::unavailable, "the store did not take the run"));
-          });
+      start(self, std::move(spec), [rp](const caf::error& err) mutable {
+        if (err)
+          rp.deliver(err);
+        else
+          rp.deliver(true);
+      });
       return rp;
+    },
+    [self](start_atom, run_spec& spec, const start_reply_ptr& reply) {
+      start(self, std::move(spec), [reply](const caf::error& err) { reply->deliver(err); });
     },
     [self](lookup_atom, const std::string& run_id) -> event_log_actor {
       auto& st = self->state;

@@ -5,6 +5,7 @@
 
 #include "actors/type_ids.hpp"
 #include "actors/run_manager.hpp"
+#include "actors/start_reply.hpp"
 #include "actors/run_recovery.hpp"
 #include "actors/store_worker.hpp"
 #include "actors/errors.hpp"
@@ -281,17 +282,17 @@ void engine::start_run(run_request req, callback<run_record> done) {
   // Shared, not copied: the callbacks are copied on their way through the actors, and a
   // run's input may be a megabyte.
   auto record = std::make_shared<const run_record>(spec->record);
-  // Longer than the manager's own store request, so a slow store is answered by the manager
-  // (and the run surely not started) before this gives up.
-  request_once(
-    impl_->sys, impl_->manager, impl_->opts.lim.store_timeout * 2,
-    [done, record](bool) { done(*record); },
-    [done](const caf::error& err) {
-      auto f = to_failure(err, "the runtime did not answer in time");
-      f.detail = "run not started: " + f.detail;
-      done(std::move(f));
-    },
-    start_atom::value, std::move(*spec));
+  // No actor and no timer per start: the manager answers once the store has taken the run
+  // or refused it (the store bounds its writes), or the reply answers itself if the manager
+  // is gone (actors/start_reply.hpp).
+  auto reply = std::make_shared<start_reply>([done, record](const caf::error& err) {
+    if (!err)
+      return done(*record);
+    auto f = to_failure(err, "the runtime is not running");
+    f.detail = "run not started: " + f.detail;
+    done(std::move(f));
+  });
+  caf::anon_send(impl_->manager, start_atom::value, std::move(*spec), std::move(reply));
 }
 
 void engine::cancel(run_ref ref, access who, callback<bool> done) {
