@@ -175,8 +175,8 @@ run_manager_actor::behavior_type run_manager(self_ptr self, log_services service
       });
       return rp;
     },
-    [self](start_atom, run_spec& spec, const start_reply_ptr& reply) {
-      start(self, std::move(spec), [reply](const caf::error& err) { reply->deliver(err); });
+    [self](start_atom, const start_request_ptr& req) {
+      start(self, req->take_spec(), [req](const caf::error& err) { req->deliver(err); });
     },
     [self](lookup_atom, const std::string& run_id) -> event_log_actor {
       auto& st = self->state;

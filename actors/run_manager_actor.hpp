@@ -13,8 +13,8 @@ namespace runcast::actors {
 
 /// A node's run manager (actors/run_manager.hpp):
 /// - `start`: persists the run (PENDING) and starts it; a store failure answers the error
-///   and starts nothing. Asked with a `start_reply` instead of a request, it answers that
-///   (how runtime::engine starts runs: no actor and no timer per start);
+///   and starts nothing. Sent a `start_request` instead, it answers that (how runtime::engine
+///   starts runs: no actor and no timer per start);
 /// - `lookup`: the run's event log, or an invalid handle when this node holds none;
 /// - `cancel`: a live run ends CANCELLED;
 /// - `stats`: event logs held, runs live;
@@ -27,7 +27,7 @@ namespace runcast::actors {
 /// Starts past `max_live_runs` or `max_starting_runs` answer `overloaded`.
 using run_manager_actor = caf::typed_actor<
   caf::replies_to<start_atom, run_spec>::with<bool>,
-  caf::reacts_to<start_atom, run_spec, start_reply_ptr>,
+  caf::reacts_to<start_atom, start_request_ptr>,
   caf::replies_to<drain_atom>::with<bool>,
   caf::reacts_to<expire_atom>,
   caf::reacts_to<tick_atom>,

@@ -6,7 +6,7 @@
 
 #include "actors/direct_request.hpp"
 #include "actors/protocol.hpp"
-#include "actors/start_reply.hpp"
+#include "actors/start_request.hpp"
 #include "core/errc.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -71,4 +71,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(runcast::actors::log_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(runcast::persistence::run_record)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(runcast::frame_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(runcast::actors::direct_request_ptr)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(runcast::actors::start_reply_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(runcast::actors::start_request_ptr)

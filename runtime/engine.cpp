@@ -5,7 +5,7 @@
 
 #include "actors/type_ids.hpp"
 #include "actors/run_manager.hpp"
-#include "actors/start_reply.hpp"
+#include "actors/start_request.hpp"
 #include "actors/run_recovery.hpp"
 #include "actors/store_worker.hpp"
 #include "actors/errors.hpp"
@@ -283,16 +283,17 @@ void engine::start_run(run_request req, callback<run_record> done) {
   // run's input may be a megabyte.
   auto record = std::make_shared<const run_record>(spec->record);
   // No actor and no timer per start: the manager answers once the store has taken the run
-  // or refused it (the store bounds its writes), or the reply answers itself if the manager
-  // is gone (actors/start_reply.hpp).
-  auto reply = std::make_shared<start_reply>([done, record](const caf::error& err) {
+  // or refused it (the store bounds its writes), or the request answers itself if the
+  // manager is gone (actors/start_request.hpp).
+  auto answer = [done, record](const caf::error& err) {
     if (!err)
       return done(*record);
     auto f = to_failure(err, "the runtime is not running");
     f.detail = "run not started: " + f.detail;
     done(std::move(f));
-  });
-  caf::anon_send(impl_->manager, start_atom::value, std::move(*spec), std::move(reply));
+  };
+  auto start = std::make_shared<start_request>(std::move(*spec), std::move(answer));
+  caf::anon_send(impl_->manager, start_atom::value, std::move(start));
 }
 
 void engine::cancel(run_ref ref, access who, callback<bool> done) {

@@ -1,8 +1,8 @@
-// A start sent with a start_reply (how runtime::engine starts runs) on CAF's deterministic
+// A start sent as a start_request (how runtime::engine starts runs) on CAF's deterministic
 // scheduler: answered once the store has the run, answered with why when refused, and
 // answered by itself when the manager never reads it.
 
-#include "actors/start_reply.hpp"
+#include "actors/start_request.hpp"
 
 #include "tests/actors/manager_fixture.hpp"
 
@@ -16,13 +16,13 @@ using runcast::test::manager_fixture;
 
 namespace {
 
-/// What a reply was answered with: nothing yet, or the error (none when the run started).
+/// What a request was answered with: nothing yet, or the error (none when the run started).
 struct answers {
   int count = 0;
   caf::error last;
 
-  start_reply_ptr reply() {
-    return std::make_shared<start_reply>([this](const caf::error& err) {
+  start_request_ptr request(run_spec spec) {
+    return std::make_shared<start_request>(std::move(spec), [this](const caf::error& err) {
       ++count;
       last = err;
     });
@@ -31,11 +31,11 @@ struct answers {
 
 } // namespace
 
-TEST_CASE("start_reply: a started run is answered once, after the store has it") {
+TEST_CASE("start_request: a started run is answered once, after the store has it") {
   manager_fixture fx;
   answers got;
-  fx.self->send(fx.manager, start_atom::value, fx.spec("r1", std::make_shared<idle_runnable>()),
-                got.reply());
+  fx.self->send(fx.manager, start_atom::value,
+                got.request(fx.spec("r1", std::make_shared<idle_runnable>())));
   fx.run();
   CHECK(got.count == 1);
   CHECK_FALSE(got.last);
@@ -43,14 +43,14 @@ TEST_CASE("start_reply: a started run is answered once, after the store has it")
   CHECK(fx.logs_held() == 1);
 }
 
-TEST_CASE("start_reply: a refused start is answered with why, and starts nothing") {
+TEST_CASE("start_request: a refused start is answered with why, and starts nothing") {
   manager_fixture fx;
   auto drained = fx.self->request(fx.manager, 5s, drain_atom::value);
   fx.run();
   drained.receive([](bool ok) { CHECK(ok); }, [](caf::error& err) { FAIL(to_string(err)); });
   answers got;
-  fx.self->send(fx.manager, start_atom::value, fx.spec("r1", std::make_shared<idle_runnable>()),
-                got.reply());
+  fx.self->send(fx.manager, start_atom::value,
+                got.request(fx.spec("r1", std::make_shared<idle_runnable>())));
   fx.run();
   REQUIRE(got.count == 1);
   REQUIRE(got.last);
@@ -59,25 +59,25 @@ TEST_CASE("start_reply: a refused start is answered with why, and starts nothing
   CHECK(fx.logs_held() == 0);
 }
 
-TEST_CASE("start_reply: a start the manager never reads answers request_receiver_down") {
+TEST_CASE("start_request: a start the manager never reads answers request_receiver_down") {
   manager_fixture fx;
   fx.self->send_exit(fx.manager, caf::exit_reason::user_shutdown);
   fx.run();
   answers got;
-  fx.self->send(fx.manager, start_atom::value, fx.spec("r1", std::make_shared<idle_runnable>()),
-                got.reply());
+  fx.self->send(fx.manager, start_atom::value,
+                got.request(fx.spec("r1", std::make_shared<idle_runnable>())));
   fx.run();
   CHECK(got.count == 1);
   CHECK(got.last == caf::sec::request_receiver_down);
   CHECK_FALSE(fx.db->find_run("r1"));
 }
 
-TEST_CASE("start_reply: only the first answer counts") {
+TEST_CASE("start_request: only the first answer counts") {
   answers got;
   {
-    auto reply = got.reply();
-    reply->deliver(caf::error{});
-    reply->deliver(caf::make_error(caf::sec::request_timeout));
+    auto req = got.request({});
+    req->deliver(caf::error{});
+    req->deliver(caf::make_error(caf::sec::request_timeout));
   }
   CHECK(got.count == 1);
   CHECK_FALSE(got.last);
