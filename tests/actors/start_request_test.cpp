@@ -6,8 +6,6 @@
 
 #include "tests/actors/manager_fixture.hpp"
 
-#include <optional>
-
 using namespace runcast;
 using namespace runcast::actors;
 using namespace std::chrono_literals;
