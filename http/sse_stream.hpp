@@ -137,6 +137,7 @@ private:
   std::optional<busy_writers::guard> busy_; ///< counts write_ while it is in flight
   bool write_started_ = false; ///< start()'s first write has come: writes may go out
   bool write_active_ = false;
+  bool yielded_ = false; ///< on_write gave the core up after the first event's write
   /// When the write in flight began: one that takes `stall` or more is a client that stopped
   /// reading (checked at each keepalive tick).
   std::chrono::steady_clock::time_point write_began_{};
