@@ -46,11 +46,11 @@ void configure_actor_system(caf::actor_system_config& cfg, const engine_options&
   // before it waits on its condition variable. Each of those sleeps is a system call and a
   // timer; on a small machine the polling workers took the CPU from the threads with work
   // (the store, the HTTP threads): ~20 % of the server's time in live 1→1. Without the
-  // moderate phase a worker goes from spinning to waiting, and is woken when work is
-  // enqueued for it: live 1→1 +30 %, CPU per event −30 % (bench/RESULTS.md).
+  // moderate phase a waiting worker is woken when work is enqueued for it: live 1→1 +30 %,
+  // CPU per event −30 % (bench/RESULTS.md).
   cfg.set("work-stealing.moderate-poll-attempts", size_t{0});
-  // Nor the spinning phase: CAF's 100 attempts of try-dequeue-and-steal before the wait kept
-  // an idle worker on a core the HTTP threads and the store needed. Without it, live 1→1
+  // Nor the spinning phase before it: CAF's 100 attempts of try-dequeue-and-steal kept an
+  // idle worker on a core the HTTP threads and the store needed. Without them, live 1→1
   // 422k vs 394k events/s, fan-out 1.19M vs 1.11M with first-event p99 105 vs 159 ms, the
   // LLM shape's end-to-end p99 582 vs 1,502 ms; replays level (bench/RESULTS.md, 5 reps).
   cfg.set("work-stealing.aggressive-poll-attempts", size_t{0});
