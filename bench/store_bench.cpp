@@ -9,6 +9,7 @@
 // SQLite writes a temp file. PostgreSQL uses the URL given, else $RUNCAST_TEST_PG_URL, else
 // is skipped; the bench works in a scratch database it creates on that server and drops.
 
+#include "core/ids.hpp"
 #include "persistence/store.hpp"
 
 #include <pqxx/pqxx>
@@ -59,7 +60,8 @@ cell measure(store& s, const std::string& name, size_t batch_size, int runs) {
   std::vector<std::string> ids;
   for (int r = 0; r < runs; ++r) {
     run_record run;
-    run.run_id = name + "-" + std::to_string(r);
+    // Shaped as the server's run ids (36-character UUIDs), which the store's keys hold.
+    run.run_id = runcast::make_uuid();
     run.session_id = "bench";
     run.kind = "agents";
     run.component_id = "echo";

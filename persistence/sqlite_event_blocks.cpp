@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <string_view>
 
 namespace runcast::persistence::detail {
@@ -17,17 +18,47 @@ namespace runcast::persistence::detail {
 namespace {
 
 constexpr const char* insert_sql =
+  "INSERT INTO run_event_blocks (run_key, first_index, last_index, event_count, events)"
+  " VALUES (?1, ?2, ?3, ?4, ?5)";
+
+// Schema version 4's table, keyed by the run id itself: only its migration writes it.
+constexpr const char* insert_v4_sql =
   "INSERT INTO run_event_blocks (run_id, first_index, last_index, event_count, events)"
   " VALUES (?1, ?2, ?3, ?4, ?5)";
 
 // A run's blocks from the one that may hold index ?2 on, for `SELECT … <this> ORDER BY
-// first_index`. Blocks do not overlap, so of those starting at or before ?2 only the last
-// can hold it: the subquery is one seek on the (run_id, first_index) index, and the outer
-// query an index range from there.
+// first_index`, ?1 being the run's key. Blocks do not overlap, so of those starting at or
+// before ?2 only the last can hold it: the subquery is one seek on the (run_key,
+// first_index) index, and the outer query an index range from there.
 constexpr const char* from_clause =
-  " FROM run_event_blocks WHERE run_id = ?1 AND first_index >= COALESCE("
-  "(SELECT first_index FROM run_event_blocks WHERE run_id = ?1 AND first_index <= ?2"
+  " FROM run_event_blocks WHERE run_key = ?1 AND first_index >= COALESCE("
+  "(SELECT first_index FROM run_event_blocks WHERE run_key = ?1 AND first_index <= ?2"
   " ORDER BY first_index DESC LIMIT 1), ?2)";
+
+/// The key of `run_id`'s blocks, if it has any.
+std::optional<int64_t> find_run_key(sqlite_connection& c, std::string_view run_id,
+                                    std::string_view operation) {
+  sqlite_statement_use query{
+    c.handle(), c.prepared("SELECT run_key FROM event_runs WHERE run_id = ?1", "run_key"),
+    operation};
+  query.bind_view(1, run_id);
+  if (query.next_row())
+    return query.integer(0);
+  return std::nullopt;
+}
+
+/// The key of `run_id`'s blocks, given to it now if it has none. Requires a write
+/// transaction: a key given in one that rolls back goes with it.
+int64_t run_key_of(sqlite_connection& c, std::string_view run_id, std::string_view operation) {
+  if (auto key = find_run_key(c, run_id, operation))
+    return *key;
+  sqlite_statement_use insert{
+    c.handle(), c.prepared("INSERT INTO event_runs (run_id) VALUES (?1)", "run_key"),
+    operation};
+  insert.bind_view(1, run_id);
+  insert.run();
+  return sqlite3_last_insert_rowid(c.handle());
+}
 
 bool index_less(const event_row& a, const event_row& b) {
   return a.index < b.index;
@@ -37,9 +68,19 @@ bool index_equal(const event_row& a, const event_row& b) {
   return a.index == b.index;
 }
 
+void bind_key(sqlite_statement_use& use, int64_t run_key) {
+  use.bind(1, run_key);
+}
+
+void bind_key(sqlite_statement_use& use, std::string_view run_id) {
+  use.bind_view(1, run_id);
+}
+
 /// Inserts one run's events (ascending, no index twice) as blocks of about
-/// block_target_bytes each; `buffer` is scratch space reused across calls.
-void insert_blocks(sqlite3* db, sqlite3_stmt* insert, std::string_view run_id,
+/// block_target_bytes each, the run named by `key` (its key; its id in a version 4 table);
+/// `buffer` is scratch space reused across calls.
+template <class Key>
+void insert_blocks(sqlite3* db, sqlite3_stmt* insert, Key key,
                    const event_row* first, const event_row* last, std::string& buffer,
                    std::string_view operation) {
   while (first != last) {
@@ -52,7 +93,7 @@ void insert_blocks(sqlite3* db, sqlite3_stmt* insert, std::string_view run_id,
     buffer.clear();
     encode_events(first, end, buffer);
     sqlite_statement_use use{db, insert, operation};
-    use.bind_view(1, run_id);
+    bind_key(use, key);
     use.bind(2, first->index);
     use.bind(3, (end - 1)->index);
     use.bind(4, static_cast<int64_t>(end - first));
@@ -62,13 +103,13 @@ void insert_blocks(sqlite3* db, sqlite3_stmt* insert, std::string_view run_id,
   }
 }
 
-/// The rowids of `run_id`'s stored blocks that reach into [lo, hi].
-std::vector<int64_t> overlapping_blocks(sqlite_connection& c, std::string_view run_id,
-                                        int64_t lo, int64_t hi, std::string_view operation) {
+/// The rowids of the run's stored blocks that reach into [lo, hi].
+std::vector<int64_t> overlapping_blocks(sqlite_connection& c, int64_t run_key, int64_t lo,
+                                        int64_t hi, std::string_view operation) {
   static const std::string sql = std::string{"SELECT rowid, last_index"} + from_clause
                                  + " AND first_index <= ?3 ORDER BY first_index";
   sqlite_statement_use find{c.handle(), c.prepared(sql, "append_events"), operation};
-  find.bind_view(1, run_id);
+  find.bind(1, run_key);
   find.bind(2, lo);
   find.bind(3, hi);
   std::vector<int64_t> rowids;
@@ -84,11 +125,12 @@ void append_run(sqlite_connection& c, const std::vector<event_row>& events, std:
   auto* db = c.handle();
   auto* insert = c.prepared(insert_sql, "append_events");
   const auto run_id = events.front().run_id;
+  const auto key = run_key_of(c, run_id, operation);
   auto overlapping =
-    overlapping_blocks(c, run_id, events.front().index, events.back().index, operation);
+    overlapping_blocks(c, key, events.front().index, events.back().index, operation);
   if (overlapping.empty()) {
     // The usual case: a run's next events, after everything stored.
-    insert_blocks(db, insert, run_id, events.data(), events.data() + events.size(), buffer,
+    insert_blocks(db, insert, key, events.data(), events.data() + events.size(), buffer,
                   operation);
     return;
   }
@@ -122,7 +164,7 @@ void append_run(sqlite_connection& c, const std::vector<event_row>& events, std:
     merged.push_back({old.run_id, old.index, old.type, old.data, old.created_at});
   }
   merged.insert(merged.end(), next, events.end());
-  insert_blocks(db, insert, run_id, merged.data(), merged.data() + merged.size(), buffer,
+  insert_blocks(db, insert, key, merged.data(), merged.data() + merged.size(), buffer,
                 operation);
 }
 
@@ -162,10 +204,13 @@ void visit_event_blocks(sqlite_connection& c, const std::string& run_id, int64_t
   constexpr std::string_view operation = "load_events";
   if (limit == 0)
     return;
+  auto key = find_run_key(c, run_id, operation);
+  if (!key)
+    return;
   static const std::string sql = std::string{"SELECT events"} + from_clause
                                  + " ORDER BY first_index";
   sqlite_statement_use query{c.handle(), c.prepared(sql, "load_events"), operation};
-  query.bind(1, run_id);
+  query.bind(1, *key);
   query.bind(2, from);
   while (limit > 0 && query.next_row())
     limit -= visit_block(run_id, query.blob(0), from, limit, visit, operation);
@@ -173,15 +218,18 @@ void visit_event_blocks(sqlite_connection& c, const std::string& run_id, int64_t
 
 int64_t next_event_index_of_blocks(sqlite_connection& c, const std::string& run_id) {
   constexpr std::string_view operation = "next_event_index";
+  auto key = find_run_key(c, run_id, operation);
+  if (!key)
+    return 0;
   // Blocks do not overlap, so the one starting last ends last: one seek from the index's
   // end, however many events the run has.
   sqlite_statement_use query{
     c.handle(),
-    c.prepared("SELECT last_index + 1 FROM run_event_blocks WHERE run_id = ?1"
+    c.prepared("SELECT last_index + 1 FROM run_event_blocks WHERE run_key = ?1"
                " ORDER BY first_index DESC LIMIT 1",
                "next_event_index"),
     operation};
-  query.bind(1, run_id);
+  query.bind(1, *key);
   return query.next_row() ? query.integer(0) : 0;
 }
 
@@ -194,12 +242,12 @@ void move_event_rows_into_blocks(sqlite3* db) {
   };
   auto select = prepare("SELECT run_id, event_index, event_type, data, created_at"
                         " FROM run_events ORDER BY run_id, event_index");
-  auto insert = prepare(insert_sql);
+  auto insert = prepare(insert_v4_sql);
   std::vector<stored_event> pending;
   std::string buffer;
   auto flush = [&] {
     auto rows = rows_of(pending);
-    insert_blocks(db, insert.get(), pending.front().run_id, rows.data(),
+    insert_blocks(db, insert.get(), std::string_view{pending.front().run_id}, rows.data(),
                   rows.data() + rows.size(), buffer, operation);
     pending.clear();
   };

@@ -16,9 +16,11 @@ namespace runcast::persistence::detail {
 class sqlite_connection;
 
 // The SQLite store's events, kept as blocks (sqlite_event_block.hpp) in the table
-//   run_event_blocks (run_id, first_index, last_index, event_count, events)
-// with a unique index on (run_id, first_index). The blocks of a run never overlap: every
-// write keeps it so, which lets a read find the block holding an index with one seek.
+//   run_event_blocks (run_key, first_index, last_index, event_count, events)
+// with a unique index on (run_key, first_index); a run's key is its row in
+//   event_runs (run_key INTEGER PRIMARY KEY, run_id TEXT UNIQUE),
+// given with its first events. The blocks of a run never overlap: every write keeps it so,
+// which lets a read find the block holding an index with one seek.
 
 /// Appends events of any runs in any order, as store::append_events promises: an event
 /// whose (run_id, index) is stored already is skipped, as is a repeat within `events`. The

@@ -53,7 +53,8 @@ void delete_stored_event(const server_fixture& fx, const std::string& run_id, in
     REQUIRE(sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) == SQLITE_OK);
     return std::shared_ptr<sqlite3_stmt>{raw, sqlite3_finalize};
   };
-  auto find = statement("SELECT rowid, events FROM run_event_blocks WHERE run_id = ?1"
+  auto find = statement("SELECT b.rowid, b.events FROM run_event_blocks b"
+                        " JOIN event_runs USING (run_key) WHERE run_id = ?1"
                         " AND first_index <= ?2 ORDER BY first_index DESC LIMIT 1");
   sqlite3_bind_text(find.get(), 1, run_id.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(find.get(), 2, index);

@@ -39,7 +39,7 @@ std::vector<stored_event> wide_events(const std::string& run_id, int64_t first,
 /// Blocks of any one run that share an index range: the layout never has any.
 constexpr const char* overlaps =
   "SELECT COUNT(*) FROM run_event_blocks a JOIN run_event_blocks b"
-  " ON a.run_id = b.run_id AND a.rowid <> b.rowid"
+  " ON a.run_key = b.run_key AND a.rowid <> b.rowid"
   " AND a.first_index <= b.last_index AND b.first_index <= a.last_index";
 
 } // namespace
@@ -135,7 +135,8 @@ TEST_CASE("sqlite store: a batch reaching into stored blocks merges with them, f
 
   raw_db db{path};
   CHECK(db.scalar(overlaps) == "0");
-  CHECK(db.scalar("SELECT SUM(event_count) FROM run_event_blocks WHERE run_id = 'run-1'")
+  CHECK(db.scalar("SELECT SUM(event_count) FROM run_event_blocks"
+                  " JOIN event_runs USING (run_key) WHERE run_id = 'run-1'")
         == "203");
 }
 
@@ -157,4 +158,31 @@ TEST_CASE("sqlite store: a block it cannot read is a store_error naming the run"
     CHECK_THROWS_AS(s.load_events("run-1", 0, 100), store_error);
     CHECK_THROWS_WITH(s.load_events("run-1", 0, 100), Catch::Contains("has format 7"));
   }
+}
+
+TEST_CASE("sqlite store: a run's key comes with its first events and goes with its session",
+          "[persistence][sqlite]") {
+  temp_dir dir;
+  const auto path = (dir.path() / "runcast.db").string();
+  sqlite_store s{path};
+  auto other = minimal_run("run-2");
+  other.session_id = "session-2";
+  s.create_run(minimal_run("run-1"));
+  s.create_run(other);
+  s.create_run(minimal_run("run-3")); // no events: no key
+  s.append_events(wide_events("run-1", 0, 5));
+  s.append_events(wide_events("run-2", 0, 5));
+  s.append_events(wide_events("run-1", 5, 5)); // the same key again
+  raw_db db{path};
+  CHECK(db.scalar("SELECT group_concat(run_id, ',') FROM"
+                  " (SELECT run_id FROM event_runs ORDER BY run_key)")
+        == "run-1,run-2");
+  CHECK(s.next_event_index("run-3") == 0);
+  CHECK(s.load_events("run-3", 0, 10).empty());
+
+  REQUIRE(s.delete_session("session-1"));
+  CHECK(db.scalar("SELECT group_concat(run_id, ',') FROM event_runs") == "run-2");
+  CHECK(db.scalar("SELECT SUM(event_count) FROM run_event_blocks") == "5");
+  CHECK(s.load_events("run-1", 0, 100).empty());
+  CHECK(s.load_events("run-2", 0, 100).size() == 5);
 }

@@ -108,11 +108,15 @@ TEST_CASE("sqlite store: a fresh file gets the latest schema", "[persistence][sq
   raw_db db{path};
   CHECK(db.scalar("SELECT group_concat(version, ',') FROM"
                   " (SELECT version FROM schema_version ORDER BY version)")
-        == "1,2,3,4");
+        == "1,2,3,4,5");
   CHECK(db.scalar("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master"
                   " WHERE type = 'table' ORDER BY name)")
-        == "run_event_blocks,runs,schema_version,sessions");
+        == "event_runs,run_event_blocks,runs,schema_version,sessions");
   CHECK(indexes_of(db, "run_event_blocks") == "run_event_blocks_by_run");
+  // A block's run is an integer key: the index holds no run ids.
+  CHECK(db.scalar("SELECT group_concat(name, ',') FROM pragma_index_info("
+                  "'run_event_blocks_by_run')")
+        == "run_key,first_index");
   CHECK(indexes_of(db, "runs") == "runs_by_created,runs_by_owner_status,runs_by_session");
   CHECK(indexes_of(db, "sessions")
         == "sessions_by_component,sessions_by_created,sessions_by_updated,sessions_by_user");
@@ -142,8 +146,8 @@ TEST_CASE("sqlite store: reopening keeps data and does not re-run migrations",
     s.create_run(minimal_run("run-2"));
   }
   raw_db db{path};
-  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "4");
-  CHECK(db.scalar("SELECT MAX(version) FROM schema_version") == "4");
+  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "5");
+  CHECK(db.scalar("SELECT MAX(version) FROM schema_version") == "5");
   CHECK(db.scalar("SELECT applied_at FROM schema_version WHERE version = 1") == applied_at);
   CHECK(db.scalar("SELECT COUNT(*) FROM runs") == "2");
 }
@@ -219,7 +223,7 @@ TEST_CASE("sqlite store: a version 1 database migrates to the latest and keeps i
   raw_db db{path};
   CHECK(db.scalar("SELECT group_concat(version, ',') FROM"
                   " (SELECT version FROM schema_version ORDER BY version)")
-        == "1,2,3,4");
+        == "1,2,3,4,5");
   // The events moved into blocks; their old table is gone.
   CHECK(db.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'run_events'") == "0");
   CHECK(db.scalar("SELECT SUM(event_count) FROM run_event_blocks") == "2");
@@ -285,7 +289,7 @@ TEST_CASE("sqlite store: two stores on one file see each other's writes",
   CHECK(first.next_event_index("run-1") == 1);
   // The second connection's schema check on open must not have re-run any migration.
   raw_db db{path};
-  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "4");
+  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "5");
 }
 
 TEST_CASE("sqlite store: a long run's event rows move into blocks when a file migrates",
@@ -318,5 +322,6 @@ TEST_CASE("sqlite store: a long run's event rows move into blocks when a file mi
 
   raw_db db{path};
   CHECK(db.scalar("SELECT SUM(event_count) FROM run_event_blocks") == "5003");
-  CHECK(std::stoll(db.scalar("SELECT COUNT(*) FROM run_event_blocks WHERE run_id = 'r1'")) > 1);
+  CHECK(std::stoll(db.scalar("SELECT COUNT(*) FROM run_event_blocks"
+                                   " JOIN event_runs USING (run_key) WHERE run_id = 'r1'")) > 1);
 }
