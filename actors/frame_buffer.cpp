@@ -32,9 +32,13 @@ void frame_buffer::mark_persisted(int64_t upto) {
 size_t frame_buffer::trim() {
   if (frozen_)
     return 0; // read by others now; within the bounds since the trim before freezing
+  // The bounds count persisted frames only: the unpersisted ones have their own bound (the
+  // producer pauses), and a fast producer's unpersisted frames must not push out the
+  // persisted ones a subscriber a little behind the head still reads.
   size_t freed = 0;
-  while (!frames_.empty() && (frames_.size() > max_frames_ || bytes_ > max_bytes_)
-         && first() < persisted_) {
+  while (first() < persisted_
+         && (static_cast<size_t>(persisted_ - first()) > max_frames_
+             || bytes_ - unpersisted_bytes_ > max_bytes_)) {
     freed += frames_.front()->size();
     bytes_ -= frames_.front()->size();
     frames_.pop_front();

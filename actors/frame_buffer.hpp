@@ -31,7 +31,8 @@ struct frozen_frames {
 /// Plain C++, no actor: the event log (actors/event_log.hpp) is its only user.
 class frame_buffer {
 public:
-  /// Keeps at most `max_frames` frames and `max_bytes` bytes of persisted frames.
+  /// Keeps at most `max_frames` frames and `max_bytes` bytes of persisted frames, beside
+  /// the unpersisted ones (which the producer's pause bounds).
   frame_buffer(size_t max_frames, size_t max_bytes);
 
   /// Appends the frame of the next index and returns that index.

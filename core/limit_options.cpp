@@ -14,8 +14,10 @@ constexpr int64_t week_ms = 7 * 24 * hour_ms;
 const std::vector<limit_option>& limit_options() {
   using l = limits;
   static const std::vector<limit_option> options{
-    {"retain-events", "most events kept in memory per run", &l::retain_events, 1, 100'000'000},
-    {"retain-bytes", "most bytes kept in memory per run", &l::retain_bytes, 1024, 1LL << 40},
+    {"retain-events", "most stored events kept in memory per run", &l::retain_events, 1,
+     100'000'000},
+    {"retain-bytes", "most bytes of stored events kept in memory per run", &l::retain_bytes,
+     1024, 1LL << 40},
     {"retention-ms", "keep a finished run's events in memory this long", &l::retention, 0,
      week_ms},
     {"flush-batch", "events per store transaction", &l::flush_batch, 1, 100'000},

@@ -12,8 +12,8 @@ struct limits {
   using ms = std::chrono::milliseconds;
 
   // -- event log: per-run memory ---------------------------------------------------------
-  size_t retain_events = 10'000;         ///< frames kept in memory per run
-  size_t retain_bytes = 8 * 1024 * 1024; ///< bytes kept in memory per run
+  size_t retain_events = 10'000;         ///< stored frames kept in memory per run
+  size_t retain_bytes = 8 * 1024 * 1024; ///< ...their bytes (unstored: unpersisted_bytes)
   ms retention = std::chrono::minutes{30}; ///< a finished run's log stays this long
 
   // -- event log: persistence (write-behind, group commit) -------------------------------

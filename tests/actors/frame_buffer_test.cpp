@@ -37,15 +37,32 @@ TEST_CASE("frame_buffer: nothing unpersisted is ever dropped, whatever the bound
   CHECK(buf.unpersisted_bytes() == 40);
   buf.mark_persisted(3);
   CHECK(buf.unpersisted_bytes() == 16);
-  // Over both bounds: persisted frames go, oldest first, but no unpersisted one.
-  CHECK(buf.trim() == 24);
-  CHECK(buf.first() == 3);
-  CHECK(buf.size() == 2);
+  // Three persisted frames, 24 bytes, over both bounds: they go, oldest first, down to one
+  // (8 bytes), and no unpersisted one does.
+  CHECK(buf.trim() == 16);
+  CHECK(buf.first() == 2);
+  CHECK(buf.size() == 3);
   buf.mark_persisted(5);
   CHECK(buf.unpersisted_bytes() == 0);
-  CHECK(buf.trim() == 8); // 16 bytes > 10: one more goes
+  CHECK(buf.trim() == 16); // three persisted again: two more go
   CHECK(buf.first() == 4);
   CHECK(buf.bytes() == 8);
+}
+
+TEST_CASE("frame_buffer: the bounds count persisted frames, so unpersisted ones never push "
+          "them out") {
+  // What a fast producer does: more published than the bounds, all ahead of the store.
+  frame_buffer buf{3, 1 << 20};
+  for (int i = 0; i < 10; ++i)
+    buf.append(frame_of(8));
+  buf.mark_persisted(2);
+  CHECK(buf.trim() == 0); // 2 persisted frames are within the bound of 3
+  CHECK(buf.first() == 0);
+  buf.mark_persisted(5);
+  CHECK(buf.trim() == 16); // 5 persisted: the 2 oldest go, 3 stay beside the 5 unpersisted
+  CHECK(buf.first() == 2);
+  CHECK(buf.size() == 8);
+  CHECK(buf.unpersisted_bytes() == 40);
 }
 
 TEST_CASE("frame_buffer: persisted marks never go back or past the end") {
