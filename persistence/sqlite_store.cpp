@@ -54,12 +54,6 @@ sqlite_store::sqlite_store(const std::string& path, size_t read_connections)
     // throughput. Both are the writer's business: journal_mode is stored in the file.
     exec(db, "PRAGMA journal_mode = WAL", "configure journal_mode");
     exec(db, "PRAGMA synchronous = NORMAL", "configure synchronous");
-    // The writer's page cache: 8 MiB, not SQLite's 2 MiB (128 of these pages). A commit of
-    // many runs' events touches a leaf of the blocks index per run; with 2,000 live runs
-    // those leaves and the runs' own indexes outgrew 2 MiB, and every commit read them back
-    // from the file. The cache fills up to its size and stays there: a bigger one counts
-    // against the node's memory bound (the log guarantee tests measure RSS).
-    exec(db, "PRAGMA cache_size = -8192", "configure cache_size");
     // The schema declares no foreign keys (events may be written behind a run's creation
     // by the event log), so foreign_keys stays at SQLite's default.
     detail::migrate_schema(db);
