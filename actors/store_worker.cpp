@@ -15,33 +15,52 @@ namespace {
 using self_ptr = store_worker_actor::stateful_pointer<store_worker_state>;
 
 /// What a store failure answers: unavailable for a database failure, internal for anything
-/// else (bad_alloc, …: the worker must not die with promises open). Logged here, once.
-caf::error failure_of(const char* what, const std::exception& e) {
+/// else (bad_alloc, …: the worker must not die with promises open). A database failure is
+/// logged when a streak of them begins, and counted until a call succeeds (`succeeded`):
+/// while the store is down every write of every live run fails again at each retry, and one
+/// line each would flood the log. Anything else is logged every time.
+caf::error failure_of(store_worker_state& st, const std::string& what, const std::exception& e) {
   if (dynamic_cast<const persistence::store_error*>(&e) != nullptr) {
-    spdlog::error("store: {} failed: {}", what, e.what());
-    return make_failure(errc::unavailable, std::string{what} + ": " + e.what());
+    if (st.failed_calls++ == 0)
+      spdlog::error("store: {} failed: {} (further failures are counted until a call succeeds)",
+                    what, e.what());
+    else
+      spdlog::debug("store: {} failed: {}", what, e.what());
+    return make_failure(errc::unavailable, what + ": " + e.what());
   }
   spdlog::error("store: {} failed unexpectedly: {}", what, e.what());
-  return make_failure(errc::internal, std::string{what} + ": " + e.what());
+  return make_failure(errc::internal, what + ": " + e.what());
+}
+
+/// A call succeeded: ends a streak of failures, saying how long it was.
+void succeeded(store_worker_state& st) {
+  if (st.failed_calls > 0)
+    spdlog::info("store: calls succeed again, after {} that failed", st.failed_calls);
+  st.failed_calls = 0;
 }
 
 /// Runs one store operation, turning a failure into a runcast error.
 template <class F>
-auto guarded(const char* what, F&& f) -> caf::result<decltype(f())> {
+auto guarded(store_worker_state& st, const char* what, F&& f) -> caf::result<decltype(f())> {
   try {
-    return f();
+    auto result = f();
+    succeeded(st);
+    return result;
   } catch (const std::exception& e) {
-    return failure_of(what, e);
+    return failure_of(st, what, e);
   }
 }
 
 /// Runs one store operation and answers `promise` with its result or its failure.
 template <class T, class F>
-void answer(caf::typed_response_promise<T>& promise, const char* what, F&& f) {
+void answer(store_worker_state& st, caf::typed_response_promise<T>& promise,
+            const std::string& what, F&& f) {
   try {
-    promise.deliver(f());
+    auto result = f();
+    succeeded(st);
+    promise.deliver(std::move(result));
   } catch (const std::exception& e) {
-    promise.deliver(failure_of(what, e));
+    promise.deliver(failure_of(st, what, e));
   }
 }
 
@@ -94,14 +113,14 @@ taken_group take_group(store_worker_state& st) {
 /// `g.writes.events`.
 void write_one_by_one(store_worker_state& st, taken_group& g) {
   for (auto& c : g.creates)
-    answer(c.promise, "create run", [&] {
+    answer(st, c.promise, "create run", [&] {
       st.db->create_run(c.run);
       return true;
     });
   auto begin = g.writes.events.begin();
   for (auto& w : g.appends) {
     auto end = begin + static_cast<std::ptrdiff_t>(w.count);
-    answer(w.promise, ("append events of run " + w.batch.run_id).c_str(), [&] {
+    answer(st, w.promise, "append events of run " + w.batch.run_id, [&] {
       persistence::write_group alone;
       alone.events.assign(begin, end);
       st.db->write(alone);
@@ -110,7 +129,7 @@ void write_one_by_one(store_worker_state& st, taken_group& g) {
     begin = end;
   }
   for (auto& s : g.statuses)
-    answer(s.promise, "update run status", [&] {
+    answer(st, s.promise, "update run status", [&] {
       const auto& c = s.change;
       return st.db->update_run_status(c.run_id, c.status, c.content, c.error, c.updated_at);
     });
@@ -118,14 +137,14 @@ void write_one_by_one(store_worker_state& st, taken_group& g) {
 
 /// A failed group of one write: answered with the failure, not tried again (a store that
 /// is down would make its caller wait twice).
-void fail_single(taken_group& g, const std::exception& e) {
+void fail_single(store_worker_state& st, taken_group& g, const std::exception& e) {
   if (!g.creates.empty())
-    g.creates.front().promise.deliver(failure_of("create run", e));
+    g.creates.front().promise.deliver(failure_of(st, "create run", e));
   else if (!g.appends.empty())
-    g.appends.front().promise.deliver(failure_of(
-      ("append events of run " + g.appends.front().batch.run_id).c_str(), e));
+    g.appends.front().promise.deliver(
+      failure_of(st, "append events of run " + g.appends.front().batch.run_id, e));
   else
-    g.statuses.front().promise.deliver(failure_of("update run status", e));
+    g.statuses.front().promise.deliver(failure_of(st, "update run status", e));
 }
 
 /// Queues a flush behind what is in the mailbox now, unless one is queued: writes that
@@ -153,6 +172,7 @@ void commit_group(self_ptr self) {
   auto started = std::chrono::steady_clock::now();
   try {
     auto found = st.db->write(g.writes);
+    succeeded(st);
     if (st.metrics) {
       if (!g.writes.events.empty())
         st.metrics->store_batch_events.observe(static_cast<double>(g.writes.events.size()));
@@ -169,13 +189,14 @@ void commit_group(self_ptr self) {
     if (st.metrics)
       st.metrics->store_errors.fetch_add(1, std::memory_order_relaxed);
     if (g.creates.size() + g.appends.size() + g.statuses.size() == 1) {
-      fail_single(g, e);
+      fail_single(st, g, e);
       return schedule_next(self);
     }
-    // write_one_by_one logs each write that fails again.
-    spdlog::warn("store: a group of {} runs created, {} events and {} statuses failed ({});"
-                 " writing them one by one",
-                 g.creates.size(), g.writes.events.size(), g.statuses.size(), e.what());
+    // write_one_by_one logs each write that fails again (the first of a streak).
+    spdlog::log(st.failed_calls == 0 ? spdlog::level::warn : spdlog::level::debug,
+                "store: a group of {} runs created, {} events and {} statuses failed ({});"
+                " writing them one by one",
+                g.creates.size(), g.writes.events.size(), g.statuses.size(), e.what());
     write_one_by_one(st, g);
   }
   schedule_next(self);
@@ -209,9 +230,9 @@ store_worker_actor::behavior_type store_worker(self_ptr self,
       schedule_flush(self);
       return promise;
     },
-    [db](load_atom, const std::string& run_id, int64_t from,
-         uint64_t limit) -> caf::result<event_batch> {
-      return guarded("load events", [&] {
+    [self, db](load_atom, const std::string& run_id, int64_t from,
+               uint64_t limit) -> caf::result<event_batch> {
+      return guarded(self->state, "load events", [&] {
         auto frames = db->load_frames(run_id, from, static_cast<size_t>(limit));
         for (const auto& f : frames)
           tsan_release(f.frame.get()); // made here, written by a connection's thread

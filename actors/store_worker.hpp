@@ -37,6 +37,7 @@ struct store_worker_state {
   std::vector<append> appends;
   std::vector<status> statuses;
   bool flush_queued = false;
+  uint64_t failed_calls = 0; ///< database failures since the last call that succeeded
 
   static inline const char* name = "runcast.store";
 };

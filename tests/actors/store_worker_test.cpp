@@ -7,7 +7,11 @@
 
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -166,4 +170,39 @@ TEST_CASE("store worker: a bad write in a group fails alone and the others are s
   CHECK(good_ok);
   CHECK(bad_error.find("exists already") != std::string::npos);
   CHECK(written == 3);
+}
+
+TEST_CASE("store worker: a streak of failed calls is logged when it begins and when it ends") {
+  // While the store is down every live run's write fails again at each retry: one line each
+  // would flood the log. Captured from spdlog's default logger, restored afterwards.
+  auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(64);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink));
+  spdlog::set_level(spdlog::level::info);
+  std::vector<std::string> lines;
+  {
+    worker_fixture fx;
+    store_actor store = fx.worker;
+    fx.db->create_run(record_of("taken"));
+    int refused = 0;
+    for (int i = 0; i < 3; ++i) { // each alone in its group, each refused
+      auto bad = fx.self->request(store, caf::infinite, create_atom::value, record_of("taken"));
+      fx.run();
+      bad.receive([](bool) { FAIL("a duplicate run id was accepted"); },
+                  [&](caf::error&) { ++refused; });
+    }
+    auto ev = fx.self->request(store, caf::infinite, append_atom::value, batch_of("taken", 1));
+    fx.run();
+    ev.receive([](int64_t) {}, [](caf::error& err) { FAIL(caf::to_string(err)); });
+    CHECK(refused == 3);
+    lines = sink->last_formatted();
+  }
+  spdlog::set_default_logger(previous);
+  auto count = [&](const std::string& text) {
+    return std::count_if(lines.begin(), lines.end(), [&](const std::string& line) {
+      return line.find(text) != std::string::npos;
+    });
+  };
+  CHECK(count("create run failed") == 1);
+  CHECK(count("calls succeed again, after 3 that failed") == 1);
 }
