@@ -36,8 +36,8 @@ const char* load_options::usage() {
   --read-bytes N       read at most N bytes from one stream per turn, so that every
                        stream is read in turn (16384 with several streams, 262144 with one)
   --first-priority on|off  read the streams still waiting for their first event before
-                       the others, every 8 reads (off): tells whether a first event's
-                       latency is the server's or this client's queue of other backlogs
+                       the others, every 8 reads, 2 KiB at a time (off): a first event's
+                       latency is then the server's, not this client's queue of backlogs
   --publish PATH       publish to a pub/sub server once every stream has its head
   --messages N         how many to publish, in all
   --bytes N            payload size (200)

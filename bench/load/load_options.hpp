@@ -25,9 +25,10 @@ struct load_options {
   /// held fan-out's deliveries at ~650k/s (1.1-1.3M/s with 16 KiB turns). epoll is
   /// level-triggered: what is left is read on a later turn.
   size_t read_bytes = 0;
-  /// Streams waiting for their first payload event are read first, every few reads (see
-  /// load_run::waiting_); off (the default, what bench/run-all's figures use): every stream
-  /// in the same round robin.
+  /// Streams waiting for their first payload event are read first, every few reads, and in
+  /// 2 KiB bites (see load_run::waiting_); off (the default): every stream in the same round
+  /// robin. bench/run-all's fan-out turns it on: there, one client process reading 1,000
+  /// streams' backlogs delays their first events more than the server does.
   bool first_priority = false;
   /// Publishing (a pub/sub server such as nchan): once every subscriber has its response
   /// head, POST `messages` payloads of `bytes` bytes to `publish_path` ("{i}": the channel),

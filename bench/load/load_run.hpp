@@ -61,9 +61,10 @@ private:
   /// With --first-priority on, the streams whose first payload event has not come yet,
   /// served before the others every few reads. A fan-out's 1,000 subscribers are 1,000
   /// clients in real life, each reading its first event when it comes; one process reading
-  /// them round robin could add its own queue (a round of the others' backlogs) to that
-  /// figure, and this tells whether it does. Itself a member of epoll_, so that a blocked
-  /// wait wakes for it.
+  /// them round robin adds its own queue (a round of the others' backlogs) to that figure.
+  /// Read in small bites (first_bite): a full turn each, 1,000 first reads were 16 MB of
+  /// frames to parse, and the queue stayed. Itself a member of epoll_, so that a blocked wait
+  /// wakes for it.
   int waiting_ = -1;
   std::vector<connection> conns_;
   int open_ = 0;
