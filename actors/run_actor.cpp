@@ -17,10 +17,17 @@ namespace {
 using self_ptr = run_actor::stateful_pointer<run_actor_state>;
 
 void publish(self_ptr self, std::vector<event_draft> events) {
+  auto& st = self->state;
   if (events.empty())
     return;
-  ++self->state.unacked;
-  self->send(self->state.log, publish_atom::value, draft_batch{std::move(events)});
+  ++st.unacked;
+  self->send(st.log, publish_atom::value, draft_batch{std::move(events)});
+  // RUNNING follows the run's first events, never precedes them: the log writes a status
+  // once the events queued before it are in, so the events go first. Sent first, it was a
+  // store write of its own (the log has one in flight) that a new run's first event waited
+  // for. It precedes the final status, which finish() sends after its own publish.
+  if (!std::exchange(st.running_sent, true))
+    self->send(st.log, status_atom::value, run_outcome{run_status::running, {}, {}});
 }
 
 /// Production waits while the log asked for a pause or has not taken the last batches.
@@ -82,8 +89,10 @@ void fail(self_ptr self, std::vector<event_draft> events, const std::string& why
   finish(self, std::move(events), {run_status::error, std::nullopt, why}, true);
 }
 
-void take_steps(self_ptr self, step_runnable& body, size_t max_batch) {
-  std::vector<event_draft> batch;
+/// Takes steps until one waits or `max_batch` events are in hand (`batch` holds some already:
+/// the run's start event, on the first call), then publishes them in one batch.
+void take_steps(self_ptr self, step_runnable& body, size_t max_batch,
+                std::vector<event_draft> batch = {}) {
   try {
     for (;;) {
       auto s = body.next();
@@ -156,12 +165,20 @@ void start_child(self_ptr self, child_start& c) {
                                     std::move(made->first), std::move(env)));
 }
 
-/// Starts the runnable in its shape.
-void start(self_ptr self, io_executor io, size_t max_pending) {
+/// Starts the runnable in its shape; `started` is the run's first event. A step function
+/// takes its first steps at once, and the start event goes to the log with their events:
+/// one store write before a client sees the run's first output, not two in a row (a new
+/// run's first event waited for the start event's commit, then its own).
+void start(self_ptr self, io_executor io, size_t max_pending, event_draft started) {
   auto& st = self->state;
-  if (dynamic_cast<step_runnable*>(st.body.get()) != nullptr) {
-    self->send(self, step_atom::value);
-  } else if (auto* producer = dynamic_cast<async_runnable*>(st.body.get())) {
+  if (auto* body = dynamic_cast<step_runnable*>(st.body.get())) {
+    std::vector<event_draft> first;
+    first.push_back(std::move(started));
+    take_steps(self, *body, st.env.lim.step_batch, std::move(first));
+    return;
+  }
+  publish(self, {std::move(started)});
+  if (auto* producer = dynamic_cast<async_runnable*>(st.body.get())) {
     st.context = std::make_shared<run_context_impl>(st.info, self->ctrl(), *io.context, max_pending,
                                                      st.env.history);
     try {
@@ -193,13 +210,11 @@ run_actor::behavior_type drive_run(self_ptr self, run_events_actor log,
   st.body = std::move(body);
   st.info = std::move(info);
   st.env = std::move(env);
-  self->send(st.log, status_atom::value, run_outcome{run_status::running, {}, {}});
-  publish(self, {{st.info.names.started, std::nullopt}});
   self->set_down_handler([self](caf::down_msg& dm) {
     if (!self->state.ended && dm.source == self->state.worker.address())
       fail(self, {}, "the runnable actor stopped before finishing");
   });
-  start(self, st.env.io, st.env.lim.max_pending_emits);
+  start(self, st.env.io, st.env.lim.max_pending_emits, {st.info.names.started, std::nullopt});
   return {
     [self](publish_atom, draft_batch& batch) {
       if (!self->state.ended)

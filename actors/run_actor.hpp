@@ -69,6 +69,7 @@ struct run_actor_state {
   std::shared_ptr<run_context_impl> context; ///< for an async_runnable
   runnable_actor worker;                     ///< for an actor_runnable
   bool ended = false;
+  bool running_sent = false; ///< the RUNNING status went to the log (after the first events)
   bool paused = false;     ///< the log asked for a pause (backpressure)
   size_t unacked = 0;      ///< batches published, not yet acknowledged by the log
   bool step_due = false;   ///< a step was held back by the pause

@@ -14,7 +14,15 @@ void write_behind::push(pending_event ev) {
 }
 
 void write_behind::set_status(run_outcome outcome) {
-  status_ = std::move(outcome);
+  // The front is in flight while status_writing_; any other waiting status that does not end
+  // the run gives way to a newer one that does not either. At most three wait: one in
+  // flight, one waiting, the run's end.
+  bool back_in_flight = status_writing_ && statuses_.size() == 1;
+  if (!statuses_.empty() && !back_in_flight && !is_terminal(statuses_.back().status)
+      && !is_terminal(outcome.status))
+    statuses_.back() = std::move(outcome);
+  else
+    statuses_.push_back(std::move(outcome));
 }
 
 const std::vector<pending_event>* write_behind::begin_events() {
@@ -30,10 +38,10 @@ const std::vector<pending_event>* write_behind::begin_events() {
 }
 
 std::optional<run_outcome> write_behind::begin_status() {
-  if (busy() || !queued_.empty() || !status_)
+  if (busy() || !queued_.empty() || statuses_.empty())
     return std::nullopt;
   status_writing_ = true;
-  return status_;
+  return statuses_.front();
 }
 
 int64_t write_behind::events_written() {
@@ -46,9 +54,8 @@ int64_t write_behind::events_written() {
 
 bool write_behind::status_written(const run_outcome& written) {
   status_writing_ = false;
-  // A newer status may have been queued meanwhile; only clear what was written.
-  if (status_ && status_->status == written.status)
-    status_.reset();
+  if (!statuses_.empty() && statuses_.front().status == written.status)
+    statuses_.pop_front();
   retry_delay_ = std::chrono::milliseconds{0};
   failing_since_.reset();
   return is_terminal(written.status);

@@ -29,7 +29,9 @@ public:
   /// Queues an event (indices in order, no holes).
   void push(pending_event ev);
 
-  /// Queues the run's status: written once every event queued before it is in.
+  /// Queues the run's status: written once every event queued before it is in. Each
+  /// status is written in turn (a run's RUNNING, then its end): one that ends the run does
+  /// not replace a RUNNING not yet written, so the store goes through every step.
   void set_status(run_outcome outcome);
 
   /// True while a write is in flight.
@@ -66,7 +68,7 @@ public:
 
   /// Nothing left to write: every event and the last status are in the store.
   bool idle() const {
-    return !busy() && queued_.empty() && !status_;
+    return !busy() && queued_.empty() && statuses_.empty();
   }
 
 private:
@@ -76,7 +78,9 @@ private:
   // The events' bytes are their frames, which the event log holds anyway (and counts).
   std::deque<pending_event> queued_;
   std::vector<pending_event> writing_;
-  std::optional<run_outcome> status_; ///< to write, after the queued events
+  /// To write, in order, after the events queued before them: at most the run's RUNNING and
+  /// its end (a newer status that does not end the run replaces an unwritten one).
+  std::deque<run_outcome> statuses_;
   bool status_writing_ = false;
   std::optional<clock::time_point> failing_since_;
 };

@@ -260,3 +260,35 @@ TEST_CASE("an evicted log is released at once, not held until its retention woul
   // of starts times the retention, whatever `finished_logs` said.
   CHECK_FALSE(caf::actor_cast<caf::actor>(first));
 }
+
+TEST_CASE("a run's start event goes to its log with the first step's events, then RUNNING") {
+  // The log writes one batch at a time and a status after the events queued before it: a
+  // RUNNING sent first, or a start event alone, was a store write that the run's first
+  // output waited for.
+  manager_fixture fx;
+  strings seen;
+  auto log = fx.sys.spawn([&seen](run_events_actor::pointer) -> run_events_actor::behavior_type {
+    return {
+      [&seen](publish_atom, draft_batch& batch) {
+        std::string line = "publish";
+        for (const auto& ev : batch.events)
+          line += " " + ev.type;
+        seen.push_back(line);
+      },
+      [&seen](status_atom, run_outcome& o) {
+        seen.push_back("status " + std::string{to_string(o.status)});
+      },
+    };
+  });
+  auto echo = std::make_shared<runnables::echo_runnable>("one two", 100ms, "RunContent");
+  auto spec = fx.spec("r1", echo);
+  auto run = fx.sys.spawn(drive_run, log, spec.body, spec.info,
+                          run_environment{io_executor{&fx.io}, {}, history_reader{}, fx.lim});
+  fx.run();
+  REQUIRE(seen.size() >= 2);
+  CHECK(seen[0] == "publish RunStarted RunContent");
+  CHECK(seen[1] == "status RUNNING");
+  fx.self->send_exit(run, caf::exit_reason::user_shutdown);
+  fx.self->send_exit(log, caf::exit_reason::user_shutdown);
+  fx.run();
+}

@@ -50,6 +50,44 @@ TEST_CASE("write_behind: the status is written after the events queued before it
   CHECK(w.idle());
 }
 
+TEST_CASE("write_behind: a run's end does not replace its RUNNING, which is written first") {
+  // A fast run's RUNNING follows its first events and its end follows at once: the store
+  // still goes PENDING, RUNNING, COMPLETED.
+  write_behind w{10, 5000ms};
+  w.push(event(0));
+  w.set_status({run_status::running, std::nullopt, std::nullopt});
+  w.set_status({run_status::completed, std::string{"out"}, std::nullopt});
+  REQUIRE(w.begin_events() != nullptr);
+  w.events_written();
+  auto first = w.begin_status();
+  REQUIRE(first);
+  CHECK(first->status == run_status::running);
+  CHECK_FALSE(w.status_written(*first));
+  auto second = w.begin_status();
+  REQUIRE(second);
+  CHECK(second->status == run_status::completed);
+  CHECK(w.status_written(*second));
+  CHECK(w.idle());
+}
+
+TEST_CASE("write_behind: a newer status that does not end the run replaces a waiting one") {
+  write_behind w{10, 5000ms};
+  w.set_status({run_status::running, std::nullopt, std::nullopt});
+  auto writing = w.begin_status(); // RUNNING in flight: it stays, the next ones queue
+  REQUIRE(writing);
+  w.set_status({run_status::paused, std::nullopt, std::nullopt});
+  w.set_status({run_status::running, std::nullopt, std::nullopt});
+  w.set_status({run_status::error, std::nullopt, std::string{"boom"}});
+  w.status_written(*writing);
+  std::vector<run_status> order;
+  while (auto next = w.begin_status()) {
+    order.push_back(next->status);
+    w.status_written(*next);
+  }
+  CHECK(order == std::vector<run_status>{run_status::running, run_status::error});
+  CHECK(w.idle());
+}
+
 TEST_CASE("write_behind: a failed write is retried first, with a doubling back-off") {
   write_behind w{2, 400ms};
   for (int64_t i = 0; i < 3; ++i)
