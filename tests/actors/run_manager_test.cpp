@@ -292,3 +292,23 @@ TEST_CASE("a run's start event goes to its log with the first step's events, the
   fx.self->send_exit(log, caf::exit_reason::user_shutdown);
   fx.run();
 }
+
+namespace {
+
+/// A step function whose first step throws: taken as the run actor starts, not from a message.
+struct throwing_steps : step_runnable {
+  step next() override {
+    throw std::runtime_error("no first step");
+  }
+};
+
+} // namespace
+
+TEST_CASE("a step function that throws at its first step ends its run ERROR, every step stored") {
+  manager_fixture fx;
+  fx.start(fx.spec("r1", std::make_shared<throwing_steps>()));
+  auto [run, types] = fx.stored("r1");
+  CHECK(run.status == run_status::error);
+  CHECK(run.error.value_or("") == "no first step");
+  CHECK(types == strings{"RunStarted", "RunError"});
+}
