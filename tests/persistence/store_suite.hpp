@@ -46,6 +46,7 @@ void list_runs_by_user_fills_pages(store_backend& backend);
 void child_runs_keep_their_parent(store_backend& backend);
 void write_group_lands_together(store_backend& backend);
 void write_group_is_all_or_nothing(store_backend& backend);
+void write_group_applies_a_runs_statuses_in_order(store_backend& backend);
 
 } // namespace store_suite
 
@@ -82,4 +83,5 @@ void write_group_is_all_or_nothing(store_backend& backend);
   RUNCAST_STORE_CASE(prefix, tags, backend_type, list_runs_by_user_fills_pages)                \
   RUNCAST_STORE_CASE(prefix, tags, backend_type, child_runs_keep_their_parent)                 \
   RUNCAST_STORE_CASE(prefix, tags, backend_type, write_group_lands_together)                   \
-  RUNCAST_STORE_CASE(prefix, tags, backend_type, write_group_is_all_or_nothing)
+  RUNCAST_STORE_CASE(prefix, tags, backend_type, write_group_is_all_or_nothing)                 \
+  RUNCAST_STORE_CASE(prefix, tags, backend_type, write_group_applies_a_runs_statuses_in_order)

@@ -75,4 +75,33 @@ void write_group_is_all_or_nothing(store_backend& backend) {
   CHECK(s->find_run("taken")->error == std::optional<std::string>{"boom"});
 }
 
+void write_group_applies_a_runs_statuses_in_order(store_backend& backend) {
+  // A run's RUNNING and its end may be in one group (a fast run); each change applies in
+  // turn, and a change without content or error keeps what an earlier one wrote.
+  auto s = backend.open();
+  for (auto id : {"a", "b", "c"})
+    s->create_run(sample_run(id));
+  write_group group;
+  const std::string tricky = "say \"hi\", \\ {x} NULL";
+  group.statuses.push_back({"a", run_status::running, tricky, std::nullopt, 1700000400.0});
+  group.statuses.push_back({"b", run_status::running, std::nullopt, std::nullopt, 1700000401.0});
+  group.statuses.push_back({"a", run_status::completed, std::nullopt, std::nullopt, 1700000402.0});
+  group.statuses.push_back({"nobody", run_status::error, std::nullopt, "x", 1700000403.0});
+  group.statuses.push_back({"b", run_status::error, std::nullopt, "NULL", 1700000404.0});
+  group.statuses.push_back({"a", run_status::error, std::nullopt, "late", 1700000405.0});
+  CHECK(s->write(group) == std::vector<bool>{true, true, true, false, true, true});
+  auto a = s->find_run("a");
+  REQUIRE(a);
+  CHECK(a->status == run_status::error);
+  CHECK(a->content == std::optional<std::string>{tricky});
+  CHECK(a->error == std::optional<std::string>{"late"});
+  CHECK(a->updated_at == 1700000405.0);
+  auto b = s->find_run("b");
+  REQUIRE(b);
+  CHECK(b->status == run_status::error);
+  CHECK(b->error == std::optional<std::string>{"NULL"}); // the text, not SQL's NULL
+  CHECK_FALSE(b->content);
+  CHECK(s->find_run("c")->status == run_status::pending);
+}
+
 } // namespace runcast::test::store_suite
