@@ -4,10 +4,12 @@
 // they are fast, from many runs at once when many are live), so the cells bracket what a
 // server sees.
 //
-//   store_bench [POSTGRESQL_URL]
+//   store_bench [--cell RUNS,BATCH] [--events N] [POSTGRESQL_URL]
 //
 // SQLite writes a temp file. PostgreSQL uses the URL given, else $RUNCAST_TEST_PG_URL, else
 // is skipped; the bench works in a scratch database it creates on that server and drops.
+// --cell measures that one cell instead of the grid (bench/run-all's "store's write ceiling"
+// row: one run, the server's flush batch); --events sets the events per cell.
 
 #include "core/ids.hpp"
 #include "persistence/store.hpp"
@@ -34,19 +36,31 @@ using runcast::persistence::open_store;
 using runcast::persistence::run_record;
 using runcast::persistence::store;
 
-constexpr int64_t events_per_cell = 100'000;
-constexpr size_t batch_sizes[] = {1, 64, 1024};
-// One run, and as many live runs as bench/run-all's LLM-shaped scenario.
-constexpr int run_counts[] = {1, 2000};
+struct options {
+  int64_t events_per_cell = 100'000;
+  std::vector<size_t> batch_sizes{1, 64, 1024};
+  // One run, and as many live runs as bench/run-all's LLM-shaped scenario.
+  std::vector<int> run_counts{1, 2000};
+  std::string pg_url;
+};
 // Each cell stops early after this long, so the whole bench stays well under a minute.
 constexpr std::chrono::seconds cell_time_cap{8};
 
-/// 253 bytes, shaped like the RunContent event data bench/run-all streams.
+/// ~260 bytes, shaped like the RunContent event data of bench/run-all's runs: the run's
+/// fields first, then 40 bytes of content that differ from the previous event's from the
+/// first byte (as model tokens do), then the index.
 std::string payload(const std::string& run_id, int64_t index) {
-  auto text = R"({"event":"RunContent","run_id":")" + run_id + R"(","index":)"
-              + std::to_string(index) + R"(,"content":"tok)";
-  text.resize(std::max<size_t>(text.size(), 251), 'x');
-  return text + "\"}";
+  std::string content(40, 'a');
+  auto x = static_cast<uint64_t>(index) * 0x9e3779b97f4a7c15ull + 1;
+  for (auto& c : content) {
+    x ^= x >> 29;
+    x *= 0xbf58476d1ce4e5b9ull;
+    c = static_cast<char>('a' + (x >> 59) % 26);
+  }
+  return R"({"created_at":1796588020,"event":"RunContent","agent_id":"bench",)"
+         R"("agent_name":"Bench Agent","run_id":")"
+         + run_id + R"(","session_id":")" + run_id + R"(","content":")" + content
+         + R"(","event_index":)" + std::to_string(index) + "}";
 }
 
 struct cell {
@@ -54,7 +68,8 @@ struct cell {
   double seconds = 0;
 };
 
-cell measure(store& s, const std::string& name, size_t batch_size, int runs) {
+cell measure(store& s, const std::string& name, size_t batch_size, int runs,
+             int64_t events_per_cell) {
   // Events go to `runs` runs round-robin, as the event logs of that many live runs write
   // them in one group commit: event k is index k / runs of run k % runs.
   std::vector<std::string> ids;
@@ -106,14 +121,61 @@ void print_row(const char* backend, int runs, size_t batch_size, const cell& c) 
   std::fflush(stdout);
 }
 
-void bench(const char* backend, store& s) {
-  for (auto runs : run_counts)
-    for (auto batch_size : batch_sizes)
+void bench(const char* backend, store& s, const options& o) {
+  for (auto runs : o.run_counts)
+    for (auto batch_size : o.batch_sizes)
       print_row(backend, runs, batch_size,
                 measure(s,
                         std::string{backend} + "-" + std::to_string(runs) + "-"
                           + std::to_string(batch_size),
-                        batch_size, runs));
+                        batch_size, runs, o.events_per_cell));
+}
+
+[[noreturn]] void usage(const std::string& why) {
+  std::cerr << "store_bench: " << why
+            << "\nusage: store_bench [--cell RUNS,BATCH] [--events N] [POSTGRESQL_URL]\n";
+  std::exit(2);
+}
+
+long long positive(const std::string& text, const char* what) {
+  size_t used = 0;
+  long long v = 0;
+  try {
+    v = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || v < 1 || v > 100'000'000)
+    usage(std::string{what} + " must be a whole number from 1 to 100000000, not '" + text
+          + "'");
+  return v;
+}
+
+options parse(int argc, char** argv) {
+  options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc)
+        usage(arg + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--cell") {
+      auto v = value();
+      auto comma = v.find(',');
+      if (comma == std::string::npos)
+        usage("--cell takes RUNS,BATCH, not '" + v + "'");
+      o.run_counts = {static_cast<int>(positive(v.substr(0, comma), "RUNS"))};
+      o.batch_sizes = {static_cast<size_t>(positive(v.substr(comma + 1), "BATCH"))};
+    } else if (arg == "--events") {
+      o.events_per_cell = positive(value(), "--events");
+    } else if (!arg.empty() && arg[0] == '-') {
+      usage("unknown option " + arg);
+    } else {
+      o.pg_url = arg;
+    }
+  }
+  return o;
 }
 
 /// The admin URL with its database replaced by `database` (query parameters kept).
@@ -139,24 +201,27 @@ std::string without_password(const std::string& url) {
 } // namespace
 
 int main(int argc, char** argv) {
+  auto o = parse(argc, argv);
   std::cout << "command:";
   for (int i = 0; i < argc; ++i)
-    std::cout << ' ' << (i == 1 ? without_password(argv[i]) : std::string{argv[i]});
+    std::cout << ' '
+              << (argv[i] == o.pg_url ? without_password(argv[i]) : std::string{argv[i]});
   std::cout << '\n';
 
-  std::string pg_url;
-  if (argc > 1)
-    pg_url = argv[1];
-  else if (const char* env = std::getenv("RUNCAST_TEST_PG_URL"))
-    pg_url = env;
+  auto& pg_url = o.pg_url;
+  if (pg_url.empty())
+    if (const char* env = std::getenv("RUNCAST_TEST_PG_URL"))
+      pg_url = env;
 
-  std::cout << "parameters: " << events_per_cell << " events per cell (capped at "
+  std::cout << "parameters: " << o.events_per_cell << " events per cell (capped at "
             << cell_time_cap.count() << " s), batch sizes";
-  for (auto b : batch_sizes)
+  for (auto b : o.batch_sizes)
     std::cout << ' ' << b;
-  std::cout << ", ~" << payload("sqlite-1", 0).size()
-            << "-byte data, one writer thread, append_events only, events spread over 1 or "
-               "2000 runs\n"
+  std::cout << ", ~" << payload(std::string(36, '0'), 0).size()
+            << "-byte data, one writer thread, append_events only, events spread over";
+  for (auto r : o.run_counts)
+    std::cout << ' ' << r;
+  std::cout << " run(s)\n"
             << "sqlite: temp file, WAL, synchronous=NORMAL\n"
             << "postgresql: "
             << (pg_url.empty() ? "skipped (no URL argument, RUNCAST_TEST_PG_URL unset)"
@@ -171,7 +236,7 @@ int main(int argc, char** argv) {
   try {
     std::filesystem::create_directories(dir);
     auto s = open_store("sqlite:" + (dir / "bench.db").string());
-    bench("sqlite", *s);
+    bench("sqlite", *s, o);
   } catch (const std::exception& e) {
     std::cerr << "sqlite: " << e.what() << '\n';
     status = 1;
@@ -190,7 +255,7 @@ int main(int argc, char** argv) {
         created = true;
       }
       auto s = open_store(with_database(pg_url, database));
-      bench("postgresql", *s);
+      bench("postgresql", *s, o);
     } catch (const std::exception& e) {
       // Library messages never carry the password; pg_store's are redacted anyway.
       std::cerr << "postgresql: " << e.what() << '\n';

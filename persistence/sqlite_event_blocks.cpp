@@ -76,22 +76,18 @@ void bind_key(sqlite_statement_use& use, std::string_view run_id) {
   use.bind_view(1, run_id);
 }
 
-/// Inserts one run's events (ascending, no index twice) as blocks of about
-/// block_target_bytes each, the run named by `key` (its key; its id in a version 4 table);
-/// `buffer` is scratch space reused across calls.
+/// Inserts one run's events (ascending, no index twice) as blocks of up to
+/// block_target_bytes each (an event larger than that alone), the run named by `key` (its
+/// key; its id in a version 4 table); `buffer` is scratch space reused across calls.
 template <class Key>
 void insert_blocks(sqlite3* db, sqlite3_stmt* insert, Key key,
                    const event_row* first, const event_row* last, std::string& buffer,
                    std::string_view operation) {
   while (first != last) {
+    block_encoder block{buffer};
     auto end = first;
-    size_t bytes = 1; // the format byte
-    do {
-      bytes += encoded_size(*end);
+    while (end != last && block.add(*end, block_target_bytes))
       ++end;
-    } while (end != last && bytes + encoded_size(*end) <= block_target_bytes);
-    buffer.clear();
-    encode_events(first, end, buffer);
     sqlite_statement_use use{db, insert, operation};
     bind_key(use, key);
     use.bind(2, first->index);

@@ -192,6 +192,23 @@ def ceiling(b, rep):
     return {"raw_fps": s["deliveries_per_s"]}
 
 
+def store_ceiling(b, store_bench, rep):
+    """The store's own write ceiling: store_bench's SQLite cell of one run written in batches
+    of the server's flush batch (512), then of 4,096 — what live 1→1 is held against."""
+    figures = {}
+    for batch, key in ((512, "store_ceiling_eps"), (4096, "store_ceiling_4096_eps")):
+        cmd = [store_bench, "--cell", f"1,{batch}", "--events", str(b.size["store_events"])]
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
+                             env={k: v for k, v in os.environ.items()
+                                  if k != "RUNCAST_TEST_PG_URL"})
+        b.keep(" ".join(cmd), out.stdout + out.stderr)
+        rows = [ln.split() for ln in out.stdout.splitlines() if ln.startswith("sqlite ")]
+        if out.returncode != 0 or len(rows) != 1:
+            raise RuntimeError(f"store_bench failed: {out.stderr.strip()}")
+        figures[key] = float(rows[0][5])   # backend runs batch events seconds events/s
+    return figures
+
+
 def llm(b, srv, rep):
     """LLM-shaped traffic: 2,000 runs × 50 events/s of 40-byte tokens, one client each. Events
     are stamped when they were due, so a server that cannot keep up shows it as latency."""

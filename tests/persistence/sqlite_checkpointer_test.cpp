@@ -13,7 +13,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <string>
 #include <thread>
+#include <utility>
 
 using runcast::stored_event;
 using runcast::persistence::open_store;
@@ -29,7 +31,11 @@ constexpr size_t data_bytes = 300; // 40,000 × ~330 B ≈ 13 MB a round, ~3,200
 void write_round(runcast::persistence::store& s, const std::string& run_id, int64_t from) {
   std::vector<stored_event> batch;
   for (int64_t i = 0; i < events_per_round; ++i) {
-    batch.push_back({run_id, from + i, "RunContent", std::string(data_bytes, 'x'), 1.0});
+    // Its first byte differs from the previous event's, so the store keeps every byte (a
+    // block stores what an event shares with the one before it once).
+    std::string data(data_bytes, 'x');
+    data[0] = static_cast<char>('a' + (from + i) % 26);
+    batch.push_back({run_id, from + i, "RunContent", std::move(data), 1.0});
     if (batch.size() == 1000) {
       s.append_events(batch);
       batch.clear();

@@ -108,7 +108,7 @@ TEST_CASE("sqlite store: a fresh file gets the latest schema", "[persistence][sq
   raw_db db{path};
   CHECK(db.scalar("SELECT group_concat(version, ',') FROM"
                   " (SELECT version FROM schema_version ORDER BY version)")
-        == "1,2,3,4,5");
+        == "1,2,3,4,5,6");
   CHECK(db.scalar("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master"
                   " WHERE type = 'table' ORDER BY name)")
         == "event_runs,run_event_blocks,runs,schema_version,sessions");
@@ -146,8 +146,8 @@ TEST_CASE("sqlite store: reopening keeps data and does not re-run migrations",
     s.create_run(minimal_run("run-2"));
   }
   raw_db db{path};
-  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "5");
-  CHECK(db.scalar("SELECT MAX(version) FROM schema_version") == "5");
+  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "6");
+  CHECK(db.scalar("SELECT MAX(version) FROM schema_version") == "6");
   CHECK(db.scalar("SELECT applied_at FROM schema_version WHERE version = 1") == applied_at);
   CHECK(db.scalar("SELECT COUNT(*) FROM runs") == "2");
 }
@@ -223,7 +223,7 @@ TEST_CASE("sqlite store: a version 1 database migrates to the latest and keeps i
   raw_db db{path};
   CHECK(db.scalar("SELECT group_concat(version, ',') FROM"
                   " (SELECT version FROM schema_version ORDER BY version)")
-        == "1,2,3,4,5");
+        == "1,2,3,4,5,6");
   // The events moved into blocks; their old table is gone.
   CHECK(db.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'run_events'") == "0");
   CHECK(db.scalar("SELECT SUM(event_count) FROM run_event_blocks") == "2");
@@ -289,7 +289,7 @@ TEST_CASE("sqlite store: two stores on one file see each other's writes",
   CHECK(first.next_event_index("run-1") == 1);
   // The second connection's schema check on open must not have re-run any migration.
   raw_db db{path};
-  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "5");
+  CHECK(db.scalar("SELECT COUNT(*) FROM schema_version") == "6");
 }
 
 TEST_CASE("sqlite store: a long run's event rows move into blocks when a file migrates",
