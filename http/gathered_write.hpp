@@ -23,7 +23,9 @@ namespace runcast::http {
 /// also what Asio's own async_write uses.
 class gathered_write {
 public:
-  static constexpr size_t max_slice_buffers = 64;     ///< the most rest() hands out
+  /// The most rest() hands out: Linux's IOV_MAX, what one sendmsg takes (sse_stream's
+  /// direct writes; Asio's async_write_some sends the first 64 of a longer slice).
+  static constexpr size_t max_slice_buffers = 1024;
   static constexpr size_t default_slice_buffers = 16; ///< what rest() hands out unasked
 
   /// The buffers not yet written, as async_write_some takes them (two pointers, cheap for

@@ -10,9 +10,12 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <cerrno>
 #include <sstream>
 
 #include <sched.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <spdlog/spdlog.h>
 
@@ -192,19 +195,62 @@ void sse_stream::do_write() {
 }
 
 void sse_stream::write_some(size_t counted) {
-  // Long slices while few streams of this I/O context write, short ones when many do.
-  auto slice = write_->rest(writers_.slice_buffers());
-  socket_.async_write_some(slice, [self = shared_from_this(), counted](beast::error_code ec,
-                                                                       size_t n) {
+  const auto buffers = writers_.slice_buffers();
+  if (buffers == busy_writers::direct_slice_buffers) {
+    // The only stream of this context writing: it writes all it can now, up to
+    // gathered_write::max_slice_buffers buffers a system call (Asio's own writes take 64),
+    // with no turn of the context between calls. Its end is posted, so that the next write
+    // (on_write) starts from the context, not from inside this one.
+    beast::error_code ec;
+    if (write_now(ec)) {
+      net::post(socket_.get_executor(),
+                [self = shared_from_this(), ec, counted] { self->write_done(ec, counted); });
+      return;
+    }
+  }
+  // Others write too (each a slice, then the next stream's), or the socket is full: Asio
+  // waits until it takes more.
+  socket_.async_write_some(write_->rest(buffers), [self = shared_from_this(), counted](
+                                                    beast::error_code ec, size_t n) {
     self->bytes_written_ += n;
     if (!ec && !self->write_->consume(n))
       return self->write_some(counted); // the next slice, or what the socket did not take
-    if (self->metrics_ && !ec) {
-      self->metrics_->sent_frames.fetch_add(counted, std::memory_order_relaxed);
-      self->metrics_->sent_bytes.fetch_add(self->write_->bytes(), std::memory_order_relaxed);
-    }
-    self->on_write(ec, counted);
+    self->write_done(ec, counted);
   });
+}
+
+bool sse_stream::write_now(beast::error_code& ec) {
+  std::array<iovec, gathered_write::max_slice_buffers> iov;
+  for (;;) {
+    size_t count = 0;
+    for (const auto& b : write_->rest(iov.size()))
+      iov[count++] = {const_cast<void*>(b.data()), b.size()};
+    msghdr message{};
+    message.msg_iov = iov.data();
+    message.msg_iovlen = count;
+    // MSG_DONTWAIT: the socket is non-blocking anyway (start()); a full one must not block
+    // the I/O thread whatever its mode.
+    auto n = ::sendmsg(socket_.native_handle(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return false;
+      ec.assign(errno, beast::system_category());
+      return true;
+    }
+    bytes_written_ += static_cast<size_t>(n);
+    if (write_->consume(static_cast<size_t>(n)))
+      return true;
+  }
+}
+
+void sse_stream::write_done(beast::error_code ec, size_t counted) {
+  if (metrics_ && !ec) {
+    metrics_->sent_frames.fetch_add(counted, std::memory_order_relaxed);
+    metrics_->sent_bytes.fetch_add(write_->bytes(), std::memory_order_relaxed);
+  }
+  on_write(ec, counted);
 }
 
 void sse_stream::on_write(beast::error_code ec, size_t counted) {

@@ -117,6 +117,11 @@ private:
   void enqueue(frame_ptr frame, bool counted);
   void do_write();
   void write_some(size_t counted);
+  /// Writes what the socket takes of write_ now, without waiting; true when all of it is
+  /// written or the socket failed (`ec`), false when the socket is full.
+  bool write_now(beast::error_code& ec);
+  /// The end of write_ (counts it, then on_write).
+  void write_done(beast::error_code ec, size_t counted);
   void on_write(beast::error_code ec, size_t counted);
   void do_watch();
   void fault_cut();
