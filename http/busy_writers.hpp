@@ -13,10 +13,11 @@ namespace runcast::http {
 /// It sets how a stream writes (sse_stream::write_some). A stream writing alone on its
 /// context (a replay, a live tail) writes all the socket takes at once, up to 1,024 buffers
 /// a system call: a 10,000-event replay 12 % faster than in Asio's calls of 64. While a few
-/// write, 64 buffers a call (~10 % more events a second than 16, in a quarter of the calls)
-/// with the context's other work between calls. When many do (a fan-out burst), 16 buffers
-/// a call: the I/O thread goes round its streams a slice at a time, so that streams still
-/// waiting for their first event are not kept behind the others' backlogs.
+/// write, or many but every stream of the context has had its first event, 64 buffers a
+/// call, with the context's other work between calls. While many write and some stream is
+/// still waiting for its first event (a fan-out burst, many replays starting, a run that
+/// has not emitted yet), 16 buffers a call: the I/O thread goes round its streams a slice at
+/// a time, so that those still waiting are not kept behind the others' backlogs.
 class busy_writers : public net::execution_context::service {
 public:
   using key_type = busy_writers;
@@ -48,11 +49,30 @@ public:
   };
 
   /// Buffers for the next system call of a write of this context (a hint: relaxed reads).
+  /// A stream that has written no event yet, counted while this lives.
+  class first_wait {
+  public:
+    explicit first_wait(busy_writers& writers) : writers_(writers) {
+      writers_.awaiting_first_.fetch_add(1, std::memory_order_relaxed);
+    }
+    ~first_wait() {
+      writers_.awaiting_first_.fetch_sub(1, std::memory_order_relaxed);
+    }
+    first_wait(const first_wait&) = delete;
+    first_wait& operator=(const first_wait&) = delete;
+
+  private:
+    busy_writers& writers_;
+  };
+
   /// direct_slice_buffers while the asking write is the only one (its own guard counts).
   size_t slice_buffers() const {
     const auto writing = writing_.load(std::memory_order_relaxed);
-    return writing <= 1 ? direct_slice_buffers
-                        : writing <= few ? long_slice_buffers : short_slice_buffers;
+    if (writing <= 1)
+      return direct_slice_buffers;
+    if (writing <= few || awaiting_first_.load(std::memory_order_relaxed) == 0)
+      return long_slice_buffers;
+    return short_slice_buffers;
   }
 
 private:
@@ -60,6 +80,7 @@ private:
   }
 
   std::atomic<size_t> writing_{0};
+  std::atomic<size_t> awaiting_first_{0};
 };
 
 } // namespace runcast::http

@@ -66,6 +66,9 @@ void sse_stream::start() {
   head_ = serialize(*header_);
   header_.reset();
   queue_.push(make_frame(encode_retry(lim_.retry)), false);
+  // Counted from now, not from its first frames: those may still wait in the strand's queue
+  // behind other streams' writes, which must not take long slices meanwhile.
+  awaiting_first_.emplace(writers_);
   // The first write goes out after what was posted to the strand before this: frames a
   // subscription handed over at once (a finished run held in memory) leave with the header
   // in one write, and the client has its first event one round trip sooner.
@@ -263,6 +266,8 @@ void sse_stream::on_write(beast::error_code ec, size_t counted) {
     return;
   }
   events_written_ += counted;
+  if (events_written_ > 0)
+    awaiting_first_.reset();
   if (!yielded_ && counted > 0) {
     // The stream's first event has gone out: give this core up once. The client on this
     // machine (a load balancer's or proxy's process, a test) is woken by that write, and
@@ -397,6 +402,7 @@ void sse_stream::close(bool clean) {
                                                             - started_).count(),
                   bytes_written_);
   keepalive_.cancel();
+  awaiting_first_.reset();
   beast::error_code ec;
   socket_.shutdown(tcp::socket::shutdown_both, ec);
   socket_.close(ec);

@@ -140,6 +140,8 @@ private:
   std::optional<gathered_write> write_; ///< the write in flight, with its frames
   busy_writers& writers_;               ///< of socket_'s io_context
   std::optional<busy_writers::guard> busy_; ///< counts write_ while it is in flight
+  /// Counts this stream from start() until its first event is written (busy_writers).
+  std::optional<busy_writers::first_wait> awaiting_first_;
   bool write_started_ = false; ///< start()'s first write has come: writes may go out
   bool write_active_ = false;
   bool yielded_ = false; ///< on_write gave the core up after the first event's write
