@@ -32,39 +32,39 @@ public:
   explicit busy_writers(net::execution_context& context) : service(context) {
   }
 
+private:
+  /// Counts one in `count` while it lives.
+  class counted {
+  public:
+    explicit counted(std::atomic<size_t>& count) : count_(count) {
+      count_.fetch_add(1, std::memory_order_relaxed);
+    }
+    ~counted() {
+      count_.fetch_sub(1, std::memory_order_relaxed);
+    }
+    counted(const counted&) = delete;
+    counted& operator=(const counted&) = delete;
+
+  private:
+    std::atomic<size_t>& count_;
+  };
+
+public:
   /// A write in flight, counted while this lives.
-  class guard {
+  class guard : counted {
   public:
-    explicit guard(busy_writers& writers) : writers_(writers) {
-      writers_.writing_.fetch_add(1, std::memory_order_relaxed);
+    explicit guard(busy_writers& writers) : counted(writers.writing_) {
     }
-    ~guard() {
-      writers_.writing_.fetch_sub(1, std::memory_order_relaxed);
-    }
-    guard(const guard&) = delete;
-    guard& operator=(const guard&) = delete;
-
-  private:
-    busy_writers& writers_;
   };
 
-  /// Buffers for the next system call of a write of this context (a hint: relaxed reads).
   /// A stream that has written no event yet, counted while this lives.
-  class first_wait {
+  class first_wait : counted {
   public:
-    explicit first_wait(busy_writers& writers) : writers_(writers) {
-      writers_.awaiting_first_.fetch_add(1, std::memory_order_relaxed);
+    explicit first_wait(busy_writers& writers) : counted(writers.awaiting_first_) {
     }
-    ~first_wait() {
-      writers_.awaiting_first_.fetch_sub(1, std::memory_order_relaxed);
-    }
-    first_wait(const first_wait&) = delete;
-    first_wait& operator=(const first_wait&) = delete;
-
-  private:
-    busy_writers& writers_;
   };
 
+  /// Buffers for the next system call of a write of this context (a hint: relaxed reads):
   /// direct_slice_buffers while the asking write is the only one (its own guard counts).
   size_t slice_buffers() const {
     const auto writing = writing_.load(std::memory_order_relaxed);
