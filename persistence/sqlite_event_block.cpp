@@ -151,6 +151,8 @@ size_t visit_format_2(reader& in, int64_t from, size_t limit,
     event.index = static_cast<int64_t>(static_cast<uint64_t>(event.index)
                                        + static_cast<uint64_t>(unzigzag(in.varint())));
     auto flags = in.get<unsigned char>();
+    if (flags & ~(new_created_at | new_type))
+      in.corrupt("has an event with flags this build does not know");
     if (first && flags != (new_created_at | new_type))
       in.corrupt("starts with an event that refers to one before it");
     first = false;

@@ -163,6 +163,10 @@ TEST_CASE("event block: damaged blocks are a store_error naming the run",
     block[2] = '\0'; // its flags: neither time nor type of its own
     CHECK_THROWS_AS(decode(block), store_error);
   }
+  SECTION("an event with flags this build does not know") {
+    block[2] = '\7'; // the first event's flags: time, type and an unknown bit
+    CHECK_THROWS_WITH(decode(block), Catch::Contains("flags this build does not know"));
+  }
   SECTION("an event shares more than the one before it has") {
     std::string bad{"\2"};
     bad += std::string{"\0\3", 2};                      // index 0, flags: time and type
