@@ -89,6 +89,15 @@ void fail(self_ptr self, std::vector<event_draft> events, const std::string& why
   finish(self, std::move(events), {run_status::error, std::nullopt, why}, true);
 }
 
+/// The next step after `delay`: the node's pacer wakes it (actors/step_pacer.hpp), or
+/// without one a CAF timer of its own.
+void wait(self_ptr self, std::chrono::milliseconds delay) {
+  if (const auto& pacer = self->state.env.pacer)
+    self->send(pacer, step_atom::value, self->address(), caf::timespan{delay});
+  else
+    self->delayed_send(self, delay, step_atom::value);
+}
+
 /// Takes steps until one waits or `max_batch` events are in hand (`batch` holds some already:
 /// the run's start event, on the first call), then publishes them in one batch.
 void take_steps(self_ptr self, step_runnable& body, size_t max_batch,
@@ -107,7 +116,7 @@ void take_steps(self_ptr self, step_runnable& body, size_t max_batch,
         // full batch goes on at once: CAF 0.17 routes even a zero delay through its clock
         // thread, two more thread wake-ups per batch.
         if (s.delay.count() > 0)
-          self->delayed_send(self, s.delay, step_atom::value);
+          wait(self, s.delay);
         else
           self->send(self, step_atom::value);
         return;

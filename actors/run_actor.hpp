@@ -3,6 +3,7 @@
 #include "actors/event_log_actor.hpp"
 #include "actors/run_context.hpp"
 #include "actors/runnable_actor.hpp"
+#include "actors/step_pacer.hpp"
 #include "actors/store_actor.hpp"
 #include "core/limits.hpp"
 
@@ -55,6 +56,7 @@ struct run_environment {
   limits lim;
   std::string node_id = {}; ///< this node: the owner of the child runs it records
   store_actor records = {};  ///< where child runs are recorded; none: they are not
+  step_pacer_actor pacer = {}; ///< wakes step runnables after their waits; none: CAF timers
   bool child = false;        ///< a child run: its events target is the parent's handler
 };
 

@@ -7,6 +7,7 @@
 #include "actors/run_manager.hpp"
 #include "actors/start_request.hpp"
 #include "actors/run_recovery.hpp"
+#include "actors/step_pacer.hpp"
 #include "actors/store_worker.hpp"
 #include "actors/errors.hpp"
 #include "actors/log_directory.hpp"
@@ -149,7 +150,9 @@ struct engine::impl {
     const auto& l = opts.lim;
     budget = std::make_shared<log_budget>(l.node_unpersisted_bytes, l.finished_logs,
                                           l.finished_bytes, l.retention);
+    pacer = sys.spawn(step_pacer);
     run_environment env{io, std::move(children), std::move(history), opts.lim, opts.node_id};
+    env.pacer = pacer;
     manager = sys.spawn(run_manager, log_services{store, reader, budget, metrics, directory},
                         std::move(env));
     try {
@@ -176,7 +179,8 @@ struct engine::impl {
                                caf::actor_cast<caf::actor>(locator),
                                caf::actor_cast<caf::actor>(manager),
                                caf::actor_cast<caf::actor>(store),
-                               caf::actor_cast<caf::actor>(reader)})
+                               caf::actor_cast<caf::actor>(reader),
+                               caf::actor_cast<caf::actor>(pacer)})
       if (handle)
         self->send_exit(handle, caf::exit_reason::user_shutdown);
   }
@@ -217,6 +221,7 @@ struct engine::impl {
   caf::actor_system& sys;                    ///< owned, or the embedder's
   store_actor store;                  ///< writes
   store_actor reader;                 ///< event logs' reads
+  step_pacer_actor pacer;             ///< step runnables' waits (actors/step_pacer.hpp)
   std::shared_ptr<log_budget> budget; ///< the node's bounds on event logs' memory
   /// What /metrics shows; made first, since the store worker and the logs count into it.
   std::shared_ptr<node_metrics> metrics = std::make_shared<node_metrics>();

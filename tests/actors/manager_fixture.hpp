@@ -4,6 +4,7 @@
 // manager's tests (run_manager_test.cpp, run_manager_load_test.cpp).
 
 #include "actors/run_manager.hpp"
+#include "actors/step_pacer.hpp"
 #include "actors/runnable_registry.hpp"
 #include "actors/store_worker.hpp"
 #include "core/component_registry.hpp"
@@ -50,20 +51,25 @@ inline child_factory children() {
 
 /// A run manager on a real SQLite store, all on the deterministic scheduler.
 struct manager_fixture : test::deterministic_system {
-  explicit manager_fixture(limits l = {}) : lim(l) {
+  /// `paced`: step runnables wait on a step pacer (actors/step_pacer.hpp), as in the
+  /// runtime; otherwise on CAF timers of their own.
+  explicit manager_fixture(limits l = {}, bool paced = false) : lim(l) {
     db = persistence::open_store("sqlite:" + dir.file("runs.db").string());
     // Not detached: on the test scheduler its (blocking) handlers run when the test runs.
     store = sys.spawn(store_worker, db);
     auto budget = std::make_shared<log_budget>(lim.node_unpersisted_bytes, lim.finished_logs,
                                                lim.finished_bytes, lim.retention);
-    manager = sys.spawn(run_manager, log_services{store, store, budget},
-                        run_environment{io_executor{&io}, children(), history_reader{}, lim,
-                                        "node-1"});
+    run_environment env{io_executor{&io}, children(), history_reader{}, lim, "node-1"};
+    if (paced)
+      env.pacer = pacer = sys.spawn(step_pacer);
+    manager = sys.spawn(run_manager, log_services{store, store, budget}, std::move(env));
   }
 
   ~manager_fixture() {
     self->send_exit(manager, caf::exit_reason::user_shutdown);
     self->send_exit(store, caf::exit_reason::user_shutdown);
+    if (pacer)
+      self->send_exit(pacer, caf::exit_reason::user_shutdown);
     run();
   }
 
@@ -138,6 +144,7 @@ struct manager_fixture : test::deterministic_system {
   std::shared_ptr<persistence::store> db;
   store_actor store;
   run_manager_actor manager;
+  step_pacer_actor pacer; ///< with `paced`
 };
 
 } // namespace runcast::test
