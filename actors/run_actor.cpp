@@ -89,10 +89,12 @@ void fail(self_ptr self, std::vector<event_draft> events, const std::string& why
   finish(self, std::move(events), {run_status::error, std::nullopt, why}, true);
 }
 
-/// The next step after `delay`: the node's pacer wakes it (actors/step_pacer.hpp), or
-/// without one a CAF timer of its own.
+/// The next step after `delay`: the node's pacer wakes it (actors/step_pacer.hpp), or a
+/// CAF timer of its own for a short wait (to the microsecond, with no hop through the
+/// pacer: a run pacing more than 125 steps a second is rare) or without a pacer.
 void wait(self_ptr self, std::chrono::milliseconds delay) {
-  if (const auto& pacer = self->state.env.pacer)
+  const auto& pacer = self->state.env.pacer;
+  if (pacer && delay >= coarse_from)
     self->send(pacer, step_atom::value, self->address(), caf::timespan{delay});
   else
     self->delayed_send(self, delay, step_atom::value);

@@ -23,7 +23,8 @@ namespace runcast::actors {
 /// from this actor's worker thread (`send`, not the clock thread's `enqueue` from outside
 /// the scheduler). A wait of `coarse_from` or longer ends on the next whole millisecond
 /// (at most an eighth later than asked), so that the runs due within one millisecond share
-/// one wake-up; shorter waits end when asked.
+/// one wake-up; shorter waits end when asked (run actors keep their own CAF timer for those:
+/// actors/run_actor.cpp).
 ///
 /// `(step_atom, who, wait)`: sends `(step_atom)` to `who` (a `steppable_actor`: a run actor)
 /// after `wait`, unless `who` is gone by then. `(tick_atom)` is the pacer's own timer.

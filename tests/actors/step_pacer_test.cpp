@@ -149,3 +149,16 @@ TEST_CASE("a paced run's steps come from the pacer: without it, it takes no furt
   CHECK(fx.stored("r1").second.size() == 2);
   CHECK(fx.cancel("r1") == cancel_result::cancelled); // a cancel still ends it
 }
+
+TEST_CASE("a run's short waits are its own CAF timers, to the millisecond asked") {
+  manager_fixture fx({}, true);
+  fx.self->send_exit(fx.pacer, caf::exit_reason::kill); // not needed for these
+  fx.run();
+  fx.start(fx.spec("r1", std::make_shared<runnables::echo_runnable>("one two", 5ms)));
+  fx.advance(2ms);
+  CHECK(fx.stored("r1").second.size() == 2);
+  fx.advance(3ms); // 5 ms: the next word
+  fx.advance(2ms);
+  CHECK(fx.stored("r1").second.size() == 4); // the word and the end
+  CHECK(fx.stored("r1").first.status == run_status::completed);
+}
