@@ -89,12 +89,10 @@ void fail(self_ptr self, std::vector<event_draft> events, const std::string& why
   finish(self, std::move(events), {run_status::error, std::nullopt, why}, true);
 }
 
-/// The next step after `delay`: the node's pacer wakes it (actors/step_pacer.hpp), or a
-/// CAF timer of its own for a short wait (to the microsecond, with no hop through the
-/// pacer: a run pacing more than 125 steps a second is rare) or without a pacer.
+/// The next step after `delay`: the node's pacer wakes it (actors/step_pacer.hpp), or
+/// without one a CAF timer of its own.
 void wait(self_ptr self, std::chrono::milliseconds delay) {
-  const auto& pacer = self->state.env.pacer;
-  if (pacer && delay >= coarse_from)
+  if (const auto& pacer = self->state.env.pacer)
     self->send(pacer, step_atom::value, self->address(), caf::timespan{delay});
   else
     self->delayed_send(self, delay, step_atom::value);

@@ -39,14 +39,16 @@ void fire(self_ptr self) {
 } // namespace
 
 caf::actor_clock::time_point pacer_due(caf::actor_clock::time_point now, caf::timespan wait) {
-  auto at = now + wait;
-  if (wait < coarse_from)
-    return at;
-  // Up to the next whole millisecond of the clock: ≤ 1 ms, at most an eighth of the wait.
-  auto since = at.time_since_epoch();
-  auto whole = std::chrono::ceil<std::chrono::milliseconds>(since);
+  using std::chrono::milliseconds;
+  auto at = (now + wait).time_since_epoch();
+  caf::timespan grid = wait >= coarse_from ? caf::timespan{milliseconds{1}}
+                       : wait >= milliseconds{1} ? caf::timespan{fine_grid}
+                                                 : caf::timespan{0};
+  if (grid.count() == 0)
+    return now + wait;
+  auto ticks = (at.count() + grid.count() - 1) / grid.count(); // up to the next tick
   return caf::actor_clock::time_point{
-    std::chrono::duration_cast<caf::actor_clock::duration_type>(whole)};
+    std::chrono::duration_cast<caf::actor_clock::duration_type>(grid * ticks)};
 }
 
 step_pacer_actor::behavior_type step_pacer(self_ptr self) {

@@ -21,22 +21,25 @@ namespace runcast::actors {
 /// LLM-shaped benchmark (bench/RESULTS.md). The pacer keeps the due times itself and has at
 /// most one CAF timer, for the earliest: when it fires, every run then due gets its step
 /// from this actor's worker thread (`send`, not the clock thread's `enqueue` from outside
-/// the scheduler). A wait of `coarse_from` or longer ends on the next whole millisecond
-/// (at most an eighth later than asked), so that the runs due within one millisecond share
-/// one wake-up; shorter waits end when asked (run actors keep their own CAF timer for those:
-/// actors/run_actor.cpp).
+/// the scheduler). A wait ends on the next tick of a grid — whole milliseconds for a wait of
+/// `coarse_from` or longer, `fine_grid` for one of a millisecond or longer, none below —
+/// at most an eighth later than asked, so that the runs due within one tick share one
+/// wake-up and a new wait seldom needs an earlier timer.
 ///
 /// `(step_atom, who, wait)`: sends `(step_atom)` to `who` (a `steppable_actor`: a run actor)
 /// after `wait`, unless `who` is gone by then. `(tick_atom)` is the pacer's own timer.
-/// What the pacer wakes: an actor taking `(step_atom)`.
-using steppable_actor = caf::typed_actor<caf::reacts_to<step_atom>>;
-
 using step_pacer_actor =
   caf::typed_actor<caf::reacts_to<step_atom, caf::actor_addr, caf::timespan>,
                    caf::reacts_to<tick_atom>>;
 
+/// What the pacer wakes: an actor taking `(step_atom)`.
+using steppable_actor = caf::typed_actor<caf::reacts_to<step_atom>>;
+
 /// Waits at least this long end on a whole millisecond.
 constexpr std::chrono::milliseconds coarse_from{8};
+
+/// The grid of waits from 1 ms up to `coarse_from`.
+constexpr std::chrono::microseconds fine_grid{125};
 
 /// When a wait of `wait` that starts at `now` ends (see step_pacer_actor).
 caf::actor_clock::time_point pacer_due(caf::actor_clock::time_point now, caf::timespan wait);

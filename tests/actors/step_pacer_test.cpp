@@ -1,6 +1,6 @@
 // The step pacer (actors/step_pacer.hpp), on CAF's deterministic scheduler: one CAF timer for
-// many waits, a wait ends when asked (short) or on the next millisecond (long), a run that is
-// gone is not stepped, and a step runnable's run goes through it from start to end.
+// many waits, a wait ends on the next tick of its grid (125 µs or 1 ms), a run that is gone
+// is not stepped, and a step runnable's run goes through it from start to end.
 
 #include "actors/step_pacer.hpp"
 #include "tests/actors/manager_fixture.hpp"
@@ -47,20 +47,22 @@ struct pacer_fixture : test::deterministic_system {
 
 } // namespace
 
-TEST_CASE("a short wait ends when asked and a long one on the next whole millisecond") {
+TEST_CASE("a wait ends on the next tick of its grid, at most an eighth later than asked") {
   auto at = time_point{} + 5'000'123'456ns;
-  CHECK(pacer_due(at, 1ms) == at + 1ms);
-  CHECK(pacer_due(at, 7ms) == at + 7ms);
+  CHECK(pacer_due(at, 500us) == at + 500us); // under a millisecond: no grid
+  CHECK(pacer_due(at, 1ms) == time_point{} + 5'001'125us);
+  CHECK(pacer_due(at, 7ms) == time_point{} + 5'007'125us);
   CHECK(pacer_due(at, 8ms) == time_point{} + 5'009ms);
   CHECK(pacer_due(at, 20ms) == time_point{} + 5'021ms);
-  // Never before it was asked for, never more than a millisecond after.
-  for (auto wait : {8ms, 9ms, 20ms, 1000ms}) {
+  // Never before it was asked for, never more than an eighth of the wait after.
+  for (caf::timespan wait : {1ms, 2ms, 7ms, 8ms, 9ms, 20ms, 1000ms}) {
     auto due = pacer_due(at, wait);
     CHECK(due >= at + wait);
-    CHECK(due - (at + wait) < 1ms);
+    CHECK(due - (at + wait) <= wait / 8);
   }
   auto whole = time_point{} + 7'000ms;
-  CHECK(pacer_due(whole, 20ms) == whole + 20ms); // already on a millisecond
+  CHECK(pacer_due(whole, 20ms) == whole + 20ms); // already on a tick
+  CHECK(pacer_due(whole, 3ms) == whole + 3ms);
 }
 
 TEST_CASE("many waits share one CAF timer and each is stepped once when due") {
@@ -90,11 +92,11 @@ TEST_CASE("an earlier wait sets an earlier timer, and the later ones are stepped
   auto a = fx.sys.spawn(stepped, late);
   auto b = fx.sys.spawn(stepped, early);
   fx.wake(a, 50ms);
-  fx.wake(b, 2ms); // short: exact
-  fx.advance(2ms);
+  fx.wake(b, 2ms);
+  fx.advance(3ms); // past 2 ms and its tick
   CHECK(*early == 1);
   CHECK(*late == 0);
-  fx.advance(47ms);
+  fx.advance(46ms);
   CHECK(*late == 0);
   fx.advance(2ms);
   CHECK(*late == 1);
@@ -139,25 +141,27 @@ TEST_CASE("a step runnable's run waits on the pacer between its steps and comple
 
 TEST_CASE("a paced run's steps come from the pacer: without it, it takes no further step") {
   manager_fixture fx({}, true);
-  fx.start(fx.spec("r1", std::make_shared<runnables::echo_runnable>("one two", 10ms)));
-  fx.advance(2ms);
-  CHECK(fx.stored("r1").second.size() == 2);
+  fx.start(fx.spec("long", std::make_shared<runnables::echo_runnable>("one two", 10ms)));
+  fx.start(fx.spec("short", std::make_shared<runnables::echo_runnable>("one two", 2ms)));
+  fx.advance(1ms);
+  CHECK(fx.stored("long").second.size() == 2);
+  CHECK(fx.stored("short").second.size() == 2);
   fx.self->send_exit(fx.pacer, caf::exit_reason::kill);
   fx.run();
   for (int i = 0; i < 10; ++i)
     fx.advance(10ms);
-  CHECK(fx.stored("r1").second.size() == 2);
-  CHECK(fx.cancel("r1") == cancel_result::cancelled); // a cancel still ends it
+  CHECK(fx.stored("long").second.size() == 2);
+  CHECK(fx.stored("short").second.size() == 2);
+  CHECK(fx.cancel("long") == cancel_result::cancelled); // a cancel still ends it
 }
 
-TEST_CASE("a run's short waits are its own CAF timers, to the millisecond asked") {
+TEST_CASE("a run's short waits go through the pacer too, and end within a tick") {
   manager_fixture fx({}, true);
-  fx.self->send_exit(fx.pacer, caf::exit_reason::kill); // not needed for these
-  fx.run();
   fx.start(fx.spec("r1", std::make_shared<runnables::echo_runnable>("one two", 5ms)));
   fx.advance(2ms);
   CHECK(fx.stored("r1").second.size() == 2);
-  fx.advance(3ms); // 5 ms: the next word
+  fx.advance(3ms); // 5 ms
+  fx.advance(1ms); // its tick, within 125 µs of it
   fx.advance(2ms);
   CHECK(fx.stored("r1").second.size() == 4); // the word and the end
   CHECK(fx.stored("r1").first.status == run_status::completed);
