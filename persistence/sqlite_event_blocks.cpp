@@ -4,6 +4,7 @@
 #include "persistence/sqlite_errors.hpp"
 #include "persistence/sqlite_event_block.hpp"
 #include "persistence/sqlite_handle.hpp"
+#include "persistence/sqlite_run_tails.hpp"
 #include "persistence/sqlite_statement_use.hpp"
 
 #include <sqlite3.h>
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <limits>
 #include <optional>
+#include <utility>
 #include <string_view>
 
 namespace runcast::persistence::detail {
@@ -47,17 +49,31 @@ std::optional<int64_t> find_run_key(sqlite_connection& c, std::string_view run_i
   return std::nullopt;
 }
 
-/// The key of `run_id`'s blocks, given to it now if it has none. Requires a write
-/// transaction: a key given in one that rolls back goes with it.
-int64_t run_key_of(sqlite_connection& c, std::string_view run_id, std::string_view operation) {
+/// The key of `run_id`'s blocks, and whether it was given to it now (it had none).
+/// Requires a write transaction: a key given in one that rolls back goes with it.
+std::pair<int64_t, bool> run_key_of(sqlite_connection& c, std::string_view run_id,
+                                    std::string_view operation) {
   if (auto key = find_run_key(c, run_id, operation))
-    return *key;
+    return {*key, false};
   sqlite_statement_use insert{
     c.handle(), c.prepared("INSERT INTO event_runs (run_id) VALUES (?1)", "run_key"),
     operation};
   insert.bind_view(1, run_id);
   insert.run();
-  return sqlite3_last_insert_rowid(c.handle());
+  return {sqlite3_last_insert_rowid(c.handle()), true};
+}
+
+/// The index after the last stored event of the run with this key (0: none). Blocks do not
+/// overlap, so the one starting last ends last: one seek from the index's end.
+int64_t next_index_of_key(sqlite_connection& c, int64_t key, std::string_view operation) {
+  sqlite_statement_use query{
+    c.handle(),
+    c.prepared("SELECT last_index + 1 FROM run_event_blocks WHERE run_key = ?1"
+               " ORDER BY first_index DESC LIMIT 1",
+               "next_event_index"),
+    operation};
+  query.bind(1, key);
+  return query.next_row() ? query.integer(0) : 0;
 }
 
 bool index_less(const event_row& a, const event_row& b) {
@@ -115,17 +131,37 @@ std::vector<int64_t> overlapping_blocks(sqlite_connection& c, int64_t run_key, i
   return rowids;
 }
 
-/// Appends one run's events (ascending, no index twice).
-void append_run(sqlite_connection& c, const std::vector<event_row>& events, std::string& buffer) {
+/// Appends one run's events (ascending, no index twice); `tails` (if any) knows or learns
+/// where the run's stored events end.
+void append_run(sqlite_connection& c, const std::vector<event_row>& events, std::string& buffer,
+                sqlite_run_tails* tails) {
   constexpr std::string_view operation = "append_events";
   auto* db = c.handle();
   auto* insert = c.prepared(insert_sql, "append_events");
   const auto run_id = events.front().run_id;
-  const auto key = run_key_of(c, run_id, operation);
+  const int64_t after = events.back().index + 1;
+  auto known = tails ? tails->find(run_id) : std::nullopt;
+  if (known && events.front().index >= known->next_index) {
+    // The usual case, with no query: the run's next events, after everything stored.
+    insert_blocks(db, insert, known->key, events.data(), events.data() + events.size(),
+                  buffer, operation);
+    tails->stage(run_id, {known->key, after});
+    return;
+  }
+  const auto [key, given] = run_key_of(c, run_id, operation);
+  const int64_t stored_end = given ? 0 : next_index_of_key(c, key, operation);
+  if (tails)
+    tails->stage(run_id, {key, std::max(stored_end, after)});
+  if (events.front().index >= stored_end) {
+    // The usual case, found: after everything stored.
+    insert_blocks(db, insert, key, events.data(), events.data() + events.size(), buffer,
+                  operation);
+    return;
+  }
   auto overlapping =
     overlapping_blocks(c, key, events.front().index, events.back().index, operation);
   if (overlapping.empty()) {
-    // The usual case: a run's next events, after everything stored.
+    // A hole filled between stored blocks.
     insert_blocks(db, insert, key, events.data(), events.data() + events.size(), buffer,
                   operation);
     return;
@@ -166,7 +202,8 @@ void append_run(sqlite_connection& c, const std::vector<event_row>& events, std:
 
 } // namespace
 
-void append_event_blocks(sqlite_connection& c, const std::vector<event_row>& events) {
+void append_event_blocks(sqlite_connection& c, const std::vector<event_row>& events,
+                         sqlite_run_tails* tails) {
   std::vector<event_row> run;
   std::string buffer;
   // A group commit lists each run's events together and in order; a run that shows up
@@ -181,7 +218,7 @@ void append_event_blocks(sqlite_connection& c, const std::vector<event_row>& eve
       std::stable_sort(run.begin(), run.end(), index_less);
     // The first of a repeated index stays, as with INSERT OR IGNORE.
     run.erase(std::unique(run.begin(), run.end(), index_equal), run.end());
-    append_run(c, run, buffer);
+    append_run(c, run, buffer, tails);
     i = end;
   }
 }
@@ -215,18 +252,7 @@ void visit_event_blocks(sqlite_connection& c, const std::string& run_id, int64_t
 int64_t next_event_index_of_blocks(sqlite_connection& c, const std::string& run_id) {
   constexpr std::string_view operation = "next_event_index";
   auto key = find_run_key(c, run_id, operation);
-  if (!key)
-    return 0;
-  // Blocks do not overlap, so the one starting last ends last: one seek from the index's
-  // end, however many events the run has.
-  sqlite_statement_use query{
-    c.handle(),
-    c.prepared("SELECT last_index + 1 FROM run_event_blocks WHERE run_key = ?1"
-               " ORDER BY first_index DESC LIMIT 1",
-               "next_event_index"),
-    operation};
-  query.bind(1, *key);
-  return query.next_row() ? query.integer(0) : 0;
+  return key ? next_index_of_key(c, *key, operation) : 0;
 }
 
 void move_event_rows_into_blocks(sqlite3* db) {

@@ -14,6 +14,7 @@ struct sqlite3;
 namespace runcast::persistence::detail {
 
 class sqlite_connection;
+class sqlite_run_tails;
 
 // The SQLite store's events, kept as blocks (sqlite_event_block.hpp) in the table
 //   run_event_blocks (run_key, first_index, last_index, event_count, events)
@@ -26,8 +27,11 @@ class sqlite_connection;
 /// whose (run_id, index) is stored already is skipped, as is a repeat within `events`. The
 /// usual batch (one run's next events) is one insert per block; a batch that reaches into
 /// stored blocks (a retry, a hole filled) rewrites those. Requires a write transaction on
-/// `c` (its mutex held).
-void append_event_blocks(sqlite_connection& c, const std::vector<event_row>& events);
+/// `c` (its mutex held). With `tails`, a run whose stored end it knows takes no query
+/// first; it stages what this write teaches it (the caller commits or rolls it back with
+/// the transaction).
+void append_event_blocks(sqlite_connection& c, const std::vector<event_row>& events,
+                         sqlite_run_tails* tails = nullptr);
 
 /// store::load_events on the blocks: the events of a run with index >= from, ascending, at
 /// most `limit`. Requires `c`'s mutex held.

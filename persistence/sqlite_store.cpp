@@ -111,8 +111,8 @@ void sqlite_store::append_events(const std::vector<stored_event>& events) {
   // One transaction per batch: one WAL commit for the lot, which is the whole point of the
   // event log's group commit. A retried batch skips the events already in.
   sqlite_transaction tx{writer_->handle(), "append_events"};
-  detail::append_event_blocks(*writer_, rows_of(events));
-  tx.commit();
+  append_rows(rows_of(events));
+  commit(tx);
 }
 
 std::vector<bool> sqlite_store::write(const write_group& group) {
@@ -125,14 +125,32 @@ std::vector<bool> sqlite_store::write(const write_group& group) {
   sqlite_transaction tx{writer_->handle(), "write"};
   for (const auto& run : group.runs)
     insert_run(run);
-  detail::append_event_blocks(*writer_, group.events);
+  append_rows(group.events);
   for (const auto& change : group.statuses)
     found.push_back(change_status(change));
-  tx.commit();
+  commit(tx);
   return found;
 }
 
 // -- writes inside a transaction (the writer's mutex held) -----------------------------------
+
+void sqlite_store::append_rows(const std::vector<event_row>& rows) {
+  // Also with no rows: it drops what a transaction that failed staged, which this one's
+  // commit would otherwise take as known.
+  tails_.begin(*writer_);
+  if (!rows.empty())
+    detail::append_event_blocks(*writer_, rows, &tails_);
+}
+
+void sqlite_store::commit(sqlite_transaction& tx) {
+  try {
+    tx.commit();
+  } catch (...) {
+    tails_.rollback();
+    throw;
+  }
+  tails_.commit(); // nothing staged unless append_rows ran in this transaction
+}
 
 void sqlite_store::insert_run(const run_record& run) {
   constexpr const char* operation = "create_run";
@@ -221,6 +239,7 @@ bool sqlite_store::delete_session(const std::string& session_id) {
   // sqlite3_changes counts the most recent statement only: the sessions delete.
   const bool existed = sqlite3_changes(db) > 0;
   tx.commit();
+  tails_.clear(); // the deleted runs' keys are gone
   return existed;
 }
 

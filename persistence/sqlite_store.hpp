@@ -1,6 +1,8 @@
 #pragma once
 
+#include "persistence/sqlite_run_tails.hpp"
 #include "persistence/store.hpp"
+#include "persistence/write_group.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -13,6 +15,7 @@ namespace detail {
 class sqlite_checkpointer;
 class sqlite_connection;
 class sqlite_read_pool;
+class sqlite_transaction;
 
 } // namespace detail
 
@@ -80,7 +83,16 @@ public:
   std::vector<run_record> unfinished_runs(const std::string& owner_node) override;
 
 private:
+  /// Runs whose stored end the writer keeps (~100 B each): more than a node runs at once.
+  static constexpr size_t run_tails_capacity = 16384;
+
   // -- writes, inside a transaction with the writer's mutex held ---------------------------
+
+  /// Appends events in the open write transaction, with the runs' known tails.
+  void append_rows(const std::vector<event_row>& rows);
+
+  /// Commits `tx`, and what the tails learnt with it.
+  void commit(detail::sqlite_transaction& tx);
 
   void insert_run(const run_record& run);
   bool change_status(const status_change& change);
@@ -91,6 +103,9 @@ private:
   // through this one connection, serialized by its mutex. Declared before readers_ so it
   // closes last: the last connection to close checkpoints the WAL and removes it.
   std::unique_ptr<detail::sqlite_connection> writer_;
+
+  // Where each run's stored events end, as the writer last committed them (its mutex).
+  detail::sqlite_run_tails tails_{run_tails_capacity};
 
   // Reads go to their own connections, each behind its own mutex: in WAL mode they see the
   // last commit without waiting for a write in progress, so a resume's load_events does not
