@@ -12,8 +12,8 @@
 #include <algorithm>
 #include <limits>
 #include <optional>
-#include <utility>
 #include <string_view>
+#include <utility>
 
 namespace runcast::persistence::detail {
 
