@@ -140,10 +140,16 @@ TEST_CASE("/metrics counts runs, events, resumes, refusals and a stalled client'
   live->close();
   caught->close();
 
-  // A client that never reads a 150,000-event run (~37 MB of frames, more than loopback's
-  // socket buffers hold) is cut once its window stays full.
-  auto stalled = start_stream(fx.port(), {{"message", words(150000)}, {"delay_ms", "0"},
-                                          {"background", "true"}});
+  // A client that never reads a 150,000-event run (~37 MB of frames, far more than its
+  // 16 KiB receive buffer and the server's send buffer hold) is cut once its window stays
+  // full. With the system's receive buffer the run had to fill tens of MB first, which a
+  // sanitizer build beside other tests did not always do within the wait.
+  sse_options small_buffer;
+  small_buffer.receive_buffer_bytes = 16 * 1024;
+  auto stalled = std::make_unique<sse_client>(
+    fx.port(), "POST", "/agents/echo/runs",
+    form_urlencode({{"message", words(150000)}, {"delay_ms", "0"}, {"background", "true"}}),
+    "application/x-www-form-urlencoded", header_list{}, small_buffer);
   REQUIRE(fx.server->wait_for_log("subscriber cut off", 60s));
   auto cut = scrape(fx.port());
   CHECK(delta(after, cut, "runcast_subscribers_cut_total") == 1);

@@ -194,6 +194,11 @@ sse_client::sse_client(uint16_t port, std::string_view method, std::string_view 
   // An event stream is as long as the run it follows: no body limit.
   s.parser.body_limit(boost::none);
   s.stream.expires_after(options.header_timeout);
+  if (options.receive_buffer_bytes > 0) {
+    s.stream.socket().open(tcp::v4());
+    s.stream.socket().set_option(net::socket_base::receive_buffer_size{
+      options.receive_buffer_bytes});
+  }
   connect(s.ioc, s.stream, port);
 
   auto req = make_request(port, method, target, std::move(body), content_type, headers,

@@ -45,6 +45,10 @@ struct sse_options {
   bool report_comments = false;
   /// Deadline for connecting, sending the request and reading the response header.
   std::chrono::milliseconds header_timeout{10000};
+  /// The socket's receive buffer (SO_RCVBUF, set before connecting); 0: the system's. A
+  /// client that stops reading with a small one fills the server's side after a few MB,
+  /// not after the tens of MB loopback's autotuned buffers take.
+  int receive_buffer_bytes = 0;
 };
 
 /// A streaming request whose response body is parsed as SSE while it arrives.
