@@ -93,7 +93,8 @@ void fail(self_ptr self, std::vector<event_draft> events, const std::string& why
 /// without one a CAF timer of its own.
 void wait(self_ptr self, std::chrono::milliseconds delay) {
   if (const auto& pacer = self->state.env.pacer)
-    self->send(pacer, step_atom::value, self->address(), caf::timespan{delay});
+    self->send(pacer, step_atom::value, self->address(),
+               caf::timespan{self->clock().now().time_since_epoch()}, caf::timespan{delay});
   else
     self->delayed_send(self, delay, step_atom::value);
 }

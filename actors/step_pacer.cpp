@@ -53,9 +53,11 @@ caf::actor_clock::time_point pacer_due(caf::actor_clock::time_point now, caf::ti
 
 step_pacer_actor::behavior_type step_pacer(self_ptr self) {
   return {
-    [self](step_atom, caf::actor_addr& who, caf::timespan wait) {
+    [self](step_atom, caf::actor_addr& who, caf::timespan asked_at, caf::timespan wait) {
       auto& st = self->state;
-      st.due.emplace(pacer_due(self->clock().now(), wait), std::move(who));
+      auto asked = caf::actor_clock::time_point{
+        std::chrono::duration_cast<caf::actor_clock::duration_type>(asked_at)};
+      st.due.emplace(pacer_due(asked, wait), std::move(who));
       arm(self);
     },
     [self](tick_atom) { fire(self); },

@@ -26,10 +26,12 @@ namespace runcast::actors {
 /// at most an eighth later than asked, so that the runs due within one tick share one
 /// wake-up and a new wait seldom needs an earlier timer.
 ///
-/// `(step_atom, who, wait)`: sends `(step_atom)` to `who` (a `steppable_actor`: a run actor)
-/// after `wait`, unless `who` is gone by then. `(tick_atom)` is the pacer's own timer.
+/// `(step_atom, who, asked_at, wait)`: sends `(step_atom)` to `who` (a `steppable_actor`: a
+/// run actor) `wait` after `asked_at` (the actor clock's time when it asked, as a duration
+/// since the clock's epoch: a backlog in the pacer's mailbox does not lengthen the wait),
+/// unless `who` is gone by then. `(tick_atom)` is the pacer's own timer.
 using step_pacer_actor =
-  caf::typed_actor<caf::reacts_to<step_atom, caf::actor_addr, caf::timespan>,
+  caf::typed_actor<caf::reacts_to<step_atom, caf::actor_addr, caf::timespan, caf::timespan>,
                    caf::reacts_to<tick_atom>>;
 
 /// What the pacer wakes: an actor taking `(step_atom)`.

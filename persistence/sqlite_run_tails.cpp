@@ -32,7 +32,10 @@ void sqlite_run_tails::stage(std::string_view run_id, tail t) {
 }
 
 void sqlite_run_tails::commit() {
-  if (known_.size() + staged_.size() > capacity_)
+  size_t added = 0;
+  for (const auto& entry : staged_)
+    added += known_.count(entry.first) == 0 ? 1 : 0;
+  if (known_.size() + added > capacity_)
     known_.clear(); // rare (many runs written at once): they are looked up again
   for (auto& [id, t] : staged_)
     known_.insert_or_assign(id, t);

@@ -33,8 +33,14 @@ struct pacer_fixture : test::deterministic_system {
 
   /// Asks the pacer to step `who` after `wait`.
   void wake(const steppable_actor& who, caf::timespan wait) {
-    self->send(pacer, step_atom::value, who.address(), wait);
+    ask(who, wait);
     run();
+  }
+
+  /// Asks without running the pacer: the request waits in its mailbox.
+  void ask(const steppable_actor& who, caf::timespan wait) {
+    auto now = caf::timespan{sched.clock().now().time_since_epoch()};
+    self->send(pacer, step_atom::value, who.address(), now, wait);
   }
 
   /// CAF timers set (the pacer's, here).
@@ -104,7 +110,19 @@ TEST_CASE("an earlier wait sets an earlier timer, and the later ones are stepped
   fx.self->send_exit(b, caf::exit_reason::user_shutdown);
 }
 
-TEST_CASE("a run that is gone when its wait ends is not stepped, and the others are") {
+TEST_CASE("a wait counts from when it was asked, not from when the pacer read it") {
+  pacer_fixture fx;
+  auto count = std::make_shared<int>(0);
+  auto run = fx.sys.spawn(stepped, count);
+  fx.ask(run, 20ms);
+  fx.sched.clock().advance_time(15ms); // the request still unread by the pacer
+  fx.run();
+  fx.advance(6ms); // 21 ms after it was asked: past its due time and its tick
+  CHECK(*count == 1);
+  fx.self->send_exit(run, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("a run that is gone when its wait ends does not keep the others from their steps") {
   pacer_fixture fx;
   auto count = std::make_shared<int>(0);
   auto gone = fx.sys.spawn(stepped, count);

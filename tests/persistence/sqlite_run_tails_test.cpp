@@ -71,6 +71,10 @@ TEST_CASE("run tails: staged entries count once committed, and go with a rollbac
   tails.stage("c", {3, 1});
   tails.commit();
   CHECK(tails.size() == 3);
+  for (const char* id : {"a", "b", "c"}) // runs it knows: at capacity, nothing is new
+    tails.stage(id, {1, 30});
+  tails.commit();
+  CHECK(tails.size() == 3);
   tails.stage("d", {4, 1});
   tails.commit();
   CHECK(tails.size() == 1);
