@@ -19,27 +19,31 @@ void sqlite_run_tails::begin(sqlite_connection& writer) {
 }
 
 std::optional<sqlite_run_tails::tail> sqlite_run_tails::find(std::string_view run_id) const {
-  std::string id{run_id}; // C++17 unordered_map has no heterogeneous lookup
-  if (auto i = staged_.find(id); i != staged_.end())
+  // C++17's unordered_map has no lookup by string_view: a key buffer kept for it, so that a
+  // lookup (one per run per commit) allocates nothing.
+  probe_.assign(run_id);
+  if (auto i = staged_.find(probe_); i != staged_.end())
     return i->second;
-  if (auto i = known_.find(id); i != known_.end())
+  if (auto i = known_.find(probe_); i != known_.end())
     return i->second;
   return std::nullopt;
 }
 
 void sqlite_run_tails::stage(std::string_view run_id, tail t) {
-  staged_.insert_or_assign(std::string{run_id}, t);
+  probe_.assign(run_id);
+  if (auto i = staged_.find(probe_); i != staged_.end())
+    i->second = t;
+  else
+    staged_.emplace(probe_, t);
 }
 
 void sqlite_run_tails::commit() {
-  size_t added = 0;
-  for (const auto& entry : staged_)
-    added += known_.count(entry.first) == 0 ? 1 : 0;
-  if (known_.size() + added > capacity_)
-    known_.clear(); // rare (many runs written at once): they are looked up again
-  for (auto& [id, t] : staged_)
-    known_.insert_or_assign(id, t);
+  known_.merge(staged_); // the runs new to it move over, node and all
+  for (const auto& [id, t] : staged_)
+    known_.find(id)->second = t; // the runs it knew (merge left them): their new tails
   staged_.clear();
+  if (known_.size() > capacity_)
+    known_.clear(); // rare (many runs written at once): they are looked up again
 }
 
 } // namespace runcast::persistence::detail

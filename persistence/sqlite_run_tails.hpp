@@ -22,7 +22,7 @@ class sqlite_connection;
 /// `rollback` follow the transaction. It forgets everything when another connection has
 /// written the database (`PRAGMA data_version`: another process on the same file, such as a
 /// second node of a cluster on one SQLite file, may have deleted a session and with it run
-/// keys), when a session is deleted here, and when it would hold more than its capacity.
+/// keys), when a session is deleted here, and when a commit leaves it over its capacity.
 /// Used with the writer's mutex held.
 class sqlite_run_tails {
 public:
@@ -68,6 +68,7 @@ private:
   size_t capacity_;
   map known_;
   map staged_;
+  mutable std::string probe_; ///< find's and stage's key buffer
   std::optional<int64_t> data_version_;
 };
 

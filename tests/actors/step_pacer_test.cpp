@@ -173,7 +173,7 @@ TEST_CASE("a paced run's steps come from the pacer: without it, it takes no furt
   CHECK(fx.cancel("long") == cancel_result::cancelled); // a cancel still ends it
 }
 
-TEST_CASE("a run's short waits go through the pacer too, and end within a tick") {
+TEST_CASE("a paced run's short waits end within a tick of their due time") {
   manager_fixture fx({}, true);
   fx.start(fx.spec("r1", std::make_shared<runnables::echo_runnable>("one two", 5ms)));
   fx.advance(2ms);
