@@ -54,7 +54,9 @@ struct options {
 
 /// Prepares an embedding program's actor system config for runcast: loads CAF's middleman
 /// and sets its heartbeats when `opts` has a cluster port (without them a hung peer goes
-/// unnoticed), and sizes the scheduler when `opts.worker_threads` is set. runcast's own
+/// unnoticed), sizes the scheduler when `opts.worker_threads` is set, and loads CAF's
+/// work-stealing scheduler with a clock whose thread is not woken by every actor that ends
+/// (a scheduler module the program loads after this call takes its place). runcast's own
 /// messages need no registration (they never leave the process; what crosses nodes uses
 /// CAF's built-in types). Call it before constructing the `caf::actor_system`.
 void configure(caf::actor_system_config& cfg, const options& opts);
