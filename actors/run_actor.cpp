@@ -8,6 +8,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace runcast::actors {
@@ -91,12 +92,16 @@ void fail(self_ptr self, std::vector<event_draft> events, const std::string& why
 
 /// The next step after `delay`: the node's pacer wakes it (actors/step_pacer.hpp), or
 /// without one a CAF timer of its own.
-void wait(self_ptr self, std::chrono::milliseconds delay) {
-  if (const auto& pacer = self->state.env.pacer)
-    self->send(pacer, step_atom::value, self->address(),
-               caf::timespan{self->clock().now().time_since_epoch()}, caf::timespan{delay});
-  else
+void wait(self_ptr self, caf::timespan delay) {
+  auto& st = self->state;
+  if (const auto& pacer = st.env.pacer) {
+    auto now = self->clock().now();
+    st.paced_until = now + delay;
+    self->send(pacer, step_atom::value, self->address(), caf::timespan{now.time_since_epoch()},
+               delay);
+  } else {
     self->delayed_send(self, delay, step_atom::value);
+  }
 }
 
 /// Takes steps until one waits or `max_batch` events are in hand (`batch` holds some already:
@@ -117,7 +122,7 @@ void take_steps(self_ptr self, step_runnable& body, size_t max_batch,
         // full batch goes on at once: CAF 0.17 routes even a zero delay through its clock
         // thread, two more thread wake-ups per batch.
         if (s.delay.count() > 0)
-          wait(self, s.delay);
+          wait(self, caf::timespan{s.delay});
         else
           self->send(self, step_atom::value);
         return;
@@ -237,6 +242,7 @@ run_actor::behavior_type drive_run(self_ptr self, run_events_actor log,
     },
     [self](step_atom) {
       auto& st = self->state;
+      st.paced_until.reset(); // the pacer's step (FIFO: before any news of its end)
       if (held_back(st)) {
         st.step_due = true;
         return;
@@ -272,6 +278,17 @@ run_actor::behavior_type drive_run(self_ptr self, run_events_actor log,
       auto& st = self->state;
       st.unacked -= std::min<size_t>(st.unacked, static_cast<size_t>(n));
       go_on(self);
+    },
+    [self](pacer_atom, caf::actor& pacer) {
+      auto& st = self->state;
+      st.env.pacer = caf::actor_cast<step_pacer_actor>(pacer);
+      for (auto& child : st.children)
+        self->send(child, pacer_atom::value, pacer);
+      // The old pacer's step, had it sent one, came before this (it was sent before that
+      // pacer stopped, and the manager heard of the stop only then): a wait still set was
+      // lost with it.
+      if (auto until = std::exchange(st.paced_until, std::nullopt))
+        wait(self, std::max(caf::timespan{0}, *until - self->clock().now()));
     },
     [self](fail_atom, std::string& why) {
       log_run(spdlog::level::warn, self, "run failed: " + why);

@@ -28,7 +28,10 @@ class run_context_impl;
 /// function takes no step, a producer's events wait in its context, whose `emit` refuses
 /// past `limits::max_pending_emits`); `(fail_atom, why)` ends the run ERROR;
 /// `(credit_atom, n)` acknowledges `n` published batches — a run has at most
-/// `max_unacked_batches` in its log's mailbox, so a pause takes effect within them. An
+/// `max_unacked_batches` in its log's mailbox, so a pause takes effect within them. From
+/// the run manager: `(pacer_atom, pacer)` says the node's step pacer was replaced (the one
+/// the run used stopped): a wait the old one held is asked of `pacer` again, and the run's
+/// children are told. An
 /// actor runnable's publishes are forwarded as they come: it is not held back (yet).
 using run_actor = run_sink_actor::extend<caf::reacts_to<cancel_atom>,
                                          caf::reacts_to<shutdown_atom>,
@@ -37,7 +40,8 @@ using run_actor = run_sink_actor::extend<caf::reacts_to<cancel_atom>,
                                          caf::reacts_to<child_atom, child_start>,
                                          caf::reacts_to<pause_atom, bool>,
                                          caf::reacts_to<fail_atom, std::string>,
-                                         caf::reacts_to<credit_atom, uint64_t>>;
+                                         caf::reacts_to<credit_atom, uint64_t>,
+                                         caf::reacts_to<pacer_atom, caf::actor>>;
 
 /// Batches a run actor publishes before it waits for its log to take them.
 constexpr size_t max_unacked_batches = 2;
@@ -75,6 +79,9 @@ struct run_actor_state {
   bool paused = false;     ///< the log asked for a pause (backpressure)
   size_t unacked = 0;      ///< batches published, not yet acknowledged by the log
   bool step_due = false;   ///< a step was held back by the pause
+  /// When the wait given to the pacer ends, until its step comes (asked again of a new
+  /// pacer should that one stop meanwhile).
+  std::optional<caf::actor_clock::time_point> paced_until;
   bool drain_due = false;  ///< a drain was held back by the pause
 
   /// However the actor ends — also by an exception in a handler — its runnable is told

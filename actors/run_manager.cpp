@@ -6,6 +6,7 @@
 #include "actors/event_log_state.hpp"
 #include "actors/log_directory.hpp"
 #include "actors/run_actor.hpp"
+#include "actors/step_pacer.hpp"
 #include "core/log_format.hpp"
 
 #include <caf/all.hpp>
@@ -129,6 +130,28 @@ void start(self_ptr self, run_spec spec, Answer answer) {
       });
 }
 
+/// The node's step pacer stopped (it holds the paced runs' waits, actors/step_pacer.hpp):
+/// without a new one every step runnable would stop stepping. A new one takes its place for
+/// new runs, and every live run is told, to ask again for a wait the old one held. Not
+/// during a shutdown, which stops the pacer itself.
+void replace_pacer(self_ptr self, const caf::error& reason) {
+  auto& st = self->state;
+  if (st.shutting_down || reason == caf::exit_reason::user_shutdown)
+    return;
+  spdlog::error("the step pacer stopped ({}); a new one takes over the waits of {} live runs",
+                self->system().render(reason), st.live);
+  auto pacer = self->spawn(step_pacer);
+  self->monitor(pacer);
+  // Stopped with the manager, however it stops (the first pacer is the runtime's to stop).
+  self->attach_functor([held = caf::actor_cast<caf::actor>(pacer)] {
+    caf::anon_send_exit(held, caf::exit_reason::user_shutdown);
+  });
+  st.env.pacer = pacer;
+  for (auto& [id, e] : st.runs)
+    if (e.run)
+      self->send(e.run, pacer_atom::value, caf::actor_cast<caf::actor>(pacer));
+}
+
 } // namespace
 
 run_manager_actor::behavior_type run_manager(self_ptr self, log_services services,
@@ -137,8 +160,12 @@ run_manager_actor::behavior_type run_manager(self_ptr self, log_services service
   self->state.lim = env.lim;
   self->state.services = std::move(services);
   self->state.env = std::move(env);
+  if (self->state.env.pacer)
+    self->monitor(self->state.env.pacer);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
+    if (st.env.pacer && dm.source == st.env.pacer.address())
+      return replace_pacer(self, dm.reason);
     if (auto i = st.by_run.find(dm.source); i != st.by_run.end()) {
       if (auto r = st.runs.find(i->second); r != st.runs.end())
         r->second.run = run_actor{};

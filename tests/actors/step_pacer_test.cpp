@@ -1,6 +1,7 @@
 // The step pacer (actors/step_pacer.hpp), on CAF's deterministic scheduler: one CAF timer for
 // many waits, a wait ends on the next tick of its grid (125 µs or 1 ms), a run that is gone
-// is not stepped, and a step runnable's run goes through it from start to end.
+// is not stepped, a step runnable's run goes through it from start to end, and the runs
+// go on through a new pacer should it stop.
 
 #include "actors/step_pacer.hpp"
 #include "tests/actors/manager_fixture.hpp"
@@ -157,20 +158,30 @@ TEST_CASE("a step runnable's run waits on the pacer between its steps and comple
   CHECK(run.content == std::string{"one two three"});
 }
 
-TEST_CASE("a paced run's steps come from the pacer: without it, it takes no further step") {
+TEST_CASE("paced runs go on when the pacer stops: the manager gives them a new one") {
   manager_fixture fx({}, true);
   fx.start(fx.spec("long", std::make_shared<runnables::echo_runnable>("one two", 10ms)));
   fx.start(fx.spec("short", std::make_shared<runnables::echo_runnable>("one two", 2ms)));
   fx.advance(1ms);
   CHECK(fx.stored("long").second.size() == 2);
   CHECK(fx.stored("short").second.size() == 2);
+  // Both runs' waits are with the pacer when it stops: they would never end (tried).
   fx.self->send_exit(fx.pacer, caf::exit_reason::kill);
   fx.run();
   for (int i = 0; i < 10; ++i)
     fx.advance(10ms);
-  CHECK(fx.stored("long").second.size() == 2);
-  CHECK(fx.stored("short").second.size() == 2);
-  CHECK(fx.cancel("long") == cancel_result::cancelled); // a cancel still ends it
+  auto expected = std::vector<std::string>{"RunStarted", "RunContent", "RunContent",
+                                           "RunCompleted"};
+  for (const auto* id : {"long", "short"}) {
+    auto [run, types] = fx.stored(id);
+    CHECK(types == expected);
+    CHECK(run.status == run_status::completed);
+  }
+  // And a run started after the change waits on the new pacer.
+  fx.start(fx.spec("later", std::make_shared<runnables::echo_runnable>("one two", 5ms)));
+  for (int i = 0; i < 5; ++i)
+    fx.advance(5ms);
+  CHECK(fx.stored("later").second == expected);
 }
 
 TEST_CASE("a paced run's short waits end within a tick of their due time") {
