@@ -184,6 +184,21 @@ TEST_CASE("paced runs go on when the pacer stops: the manager gives them a new o
   CHECK(fx.stored("later").second == expected);
 }
 
+TEST_CASE("a pacer stopped on purpose is not replaced: its runs take no further step") {
+  // A shutdown stops the pacer (user_shutdown) and the runs with it. Also what shows that a
+  // paced run's steps come from the pacer and not from timers of its own.
+  manager_fixture fx({}, true);
+  fx.start(fx.spec("long", std::make_shared<runnables::echo_runnable>("one two", 10ms)));
+  fx.advance(1ms);
+  CHECK(fx.stored("long").second.size() == 2);
+  fx.self->send_exit(fx.pacer, caf::exit_reason::user_shutdown);
+  fx.run();
+  for (int i = 0; i < 10; ++i)
+    fx.advance(10ms);
+  CHECK(fx.stored("long").second.size() == 2);
+  CHECK(fx.cancel("long") == cancel_result::cancelled); // a cancel still ends it
+}
+
 TEST_CASE("a paced run's short waits end within a tick of their due time") {
   manager_fixture fx({}, true);
   fx.start(fx.spec("r1", std::make_shared<runnables::echo_runnable>("one two", 5ms)));
