@@ -32,6 +32,7 @@ void quiet_clock::cancel_timeouts(caf::abstract_actor* self) {
       return; // no timeout was ever set: nothing for the clock's thread to drop
     ++passed_;
   }
+  passed_changed_.notify_all();
   super::cancel_timeouts(self);
 }
 
@@ -43,6 +44,12 @@ size_t quiet_clock::actors_with_timeouts() const {
 size_t quiet_clock::cancellations_passed() const {
   std::lock_guard<std::mutex> lock{mutex_};
   return passed_;
+}
+
+bool quiet_clock::await_cancellations_passed(size_t n,
+                                             std::chrono::milliseconds within) const {
+  std::unique_lock<std::mutex> lock{mutex_};
+  return passed_changed_.wait_for(lock, within, [&] { return passed_ >= n; });
 }
 
 } // namespace runcast::runtime

@@ -2,6 +2,8 @@
 
 #include <caf/detail/thread_safe_actor_clock.hpp>
 
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <unordered_set>
 
@@ -38,6 +40,12 @@ public:
   /// Cancellations passed on to the clock's thread so far (for tests).
   size_t cancellations_passed() const;
 
+  /// Waits until at least `n` cancellations were passed on, or `within` elapsed; true if
+  /// they were (for tests). CAF tells an actor's monitors and waiters that it ended before
+  /// it cancels the actor's timeouts (`local_actor::cleanup`), so a test that has seen an
+  /// actor end must still wait for its cancellation.
+  bool await_cancellations_passed(size_t n, std::chrono::milliseconds within) const;
+
 private:
   void remember(caf::abstract_actor* self);
 
@@ -46,6 +54,7 @@ private:
   /// `cancel_timeouts`), before its memory can be reused by another actor.
   std::unordered_set<caf::abstract_actor*> timed_;
   size_t passed_ = 0;
+  mutable std::condition_variable passed_changed_;
 };
 
 } // namespace runcast::runtime

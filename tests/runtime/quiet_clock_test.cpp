@@ -70,6 +70,8 @@ TEST_CASE("a request timeout fires, and an actor that set one has it dropped whe
   self->send_exit(waiting, caf::exit_reason::user_shutdown);
   self->send_exit(dead_end, caf::exit_reason::user_shutdown);
   self->wait_for(asker, waiting, dead_end);
+  // Their cancellations follow their ends (CAF wakes `wait_for` first): wait for them.
+  REQUIRE(q.clock().await_cancellations_passed(2, std::chrono::seconds{10}));
   CHECK(q.clock().cancellations_passed() == 2);
   CHECK(q.clock().actors_with_timeouts() == 0);
 }
