@@ -7,9 +7,18 @@
 // burst of connections left its freed pages resident, and RSS per idle SSE connection rose
 // from glibc's ~3 KiB to 4-6 KiB. Returning them at once (decay 0) instead cost two thirds of
 // live 1 -> 1 and a third of background starts (bench/RESULTS.md, 2026-12-05).
+//
+// Allocations up to 64 KiB (frames, messages, rows: nearly all of ours) come from jemalloc's
+// hugepage-aware allocator (`hpa`, jemalloc 5.3): it returns pages in batches, at most every
+// few seconds unless a quarter of its memory lies unused. With decay alone, a live run freed
+// and purged its frames' pages a few at a time: ~3,000 `madvise` calls and ~10,000 page
+// faults per million events, each purge a TLB flush on the other core. With `hpa`: 1.11M vs
+// 0.92M events/s and 1.12 vs 1.41 us of CPU per event, faults 1.2k (bench/RESULTS.md,
+// 2026-12-07). Larger allocations keep the 100 ms decay. A jemalloc without `hpa` (before
+// 5.3) prints "Invalid conf pair" once at start and runs as before.
 
 extern "C" {
 // NOLINTNEXTLINE: the name and type are jemalloc's (man 3 jemalloc, "malloc_conf").
 extern const char* malloc_conf;
-const char* malloc_conf = "background_thread:true,dirty_decay_ms:100,muzzy_decay_ms:0";
+const char* malloc_conf = "background_thread:true,hpa:true,dirty_decay_ms:100,muzzy_decay_ms:0";
 }
