@@ -9,16 +9,21 @@
 // live 1 -> 1 and a third of background starts (bench/RESULTS.md, 2026-12-05).
 //
 // Allocations up to 64 KiB (frames, messages, rows: nearly all of ours) come from jemalloc's
-// hugepage-aware allocator (`hpa`, jemalloc 5.3): it returns pages in batches, at most every
-// few seconds unless a quarter of its memory lies unused. With decay alone, a live run freed
-// and purged its frames' pages a few at a time: ~3,000 `madvise` calls and ~10,000 page
-// faults per million events, each purge a TLB flush on the other core. With `hpa`: 1.11M vs
-// 0.92M events/s and 1.12 vs 1.41 us of CPU per event, faults 1.2k (bench/RESULTS.md,
-// 2026-12-07). Larger allocations keep the 100 ms decay. A jemalloc without `hpa` (before
-// 5.3) prints "Invalid conf pair" once at start and runs as before.
+// hugepage-aware allocator (`hpa`, jemalloc 5.3), which returns pages in batches rather than
+// a few at a time. With decay alone a live run purged its frames' pages and faulted them back
+// (~3,000 `madvise` calls, each a TLB flush of the other core, and ~10,000 faults per million
+// events). `hpa` keeps unused pages up to a share of those in use and returns the rest: at
+// its default share (a quarter) a small process replaying 3 MB runs one after another still
+// returned and faulted back each one's pages (store replays 0.8x); at half it does not. So
+// RSS of small allocations stays under 1.5x what is in use. Figures (bench/RESULTS.md,
+// 2026-12-07): live 1 -> 1 of 1M events 1.11M vs 0.92M events/s, 1.12 vs 1.41 us of CPU per
+// event; starts 10k vs 8.8k/s; ~0.9 KiB more RSS per idle connection. Larger allocations keep
+// the 100 ms decay. A jemalloc without `hpa` (before 5.3) prints "Invalid conf pair" once at
+// start and runs as before.
 
 extern "C" {
 // NOLINTNEXTLINE: the name and type are jemalloc's (man 3 jemalloc, "malloc_conf").
 extern const char* malloc_conf;
-const char* malloc_conf = "background_thread:true,hpa:true,dirty_decay_ms:100,muzzy_decay_ms:0";
+const char* malloc_conf = "background_thread:true,hpa:true,hpa_dirty_mult:0.5,dirty_decay_ms:100,"
+                          "muzzy_decay_ms:0";
 }
