@@ -16,8 +16,9 @@
 // its default share (a quarter) a small process replaying 3 MB runs one after another still
 // returned and faulted back each one's pages (store replays 0.8x); at half it does not. So
 // RSS of small allocations stays under 1.5x what is in use. Figures (bench/RESULTS.md,
-// 2026-12-07): live 1 -> 1 of 1M events 1.11M vs 0.92M events/s, 1.12 vs 1.41 us of CPU per
-// event; starts 10k vs 8.8k/s; ~0.9 KiB more RSS per idle connection. Larger allocations keep
+// 2026-12-07): live 1 -> 1 of 1M events 1.04M vs 0.83M events/s, 1.25 vs 1.59 us of CPU per
+// event; starts 10k vs 8.8k/s; ~1 KiB more RSS per idle connection and 3 B more per buffered
+// event (both rows still under their targets at the median). Larger allocations keep
 // the 100 ms decay. A jemalloc without `hpa` (before 5.3) prints "Invalid conf pair" once at
 // start and runs as before.
 
