@@ -30,9 +30,10 @@ class run_context_impl;
 /// `(credit_atom, n)` acknowledges `n` published batches — a run has at most
 /// `max_unacked_batches` in its log's mailbox, so a pause takes effect within them. From
 /// the run manager: `(pacer_atom, pacer)` says the node's step pacer was replaced (the one
-/// the run used stopped): a wait the old one held is asked of `pacer` again, and the run's
-/// children are told. An
-/// actor runnable's publishes are forwarded as they come: it is not held back (yet).
+/// the run used stopped): a wait the old one held is asked of `pacer` again — or of a CAF
+/// timer of the run's own when `pacer` is invalid (no new pacer) — and the run's children
+/// are told. An actor runnable's publishes are forwarded as they come: it is not held back
+/// (yet).
 using run_actor = run_sink_actor::extend<caf::reacts_to<cancel_atom>,
                                          caf::reacts_to<shutdown_atom>,
                                          caf::reacts_to<step_atom>,

@@ -132,24 +132,38 @@ void start(self_ptr self, run_spec spec, Answer answer) {
 
 /// The node's step pacer stopped (it holds the paced runs' waits, actors/step_pacer.hpp):
 /// without a new one every step runnable would stop stepping. A new one takes its place for
-/// new runs, and every live run is told, to ask again for a wait the old one held. Not
-/// during a shutdown, which stops the pacer itself.
+/// new runs, and every live run is told, to ask again for a wait the old one held — unless
+/// pacers stopped `max_pacer_restarts` times within `pacer_restart_window` already: then the
+/// runs are told there is none, and wait on timers of their own. Not during a shutdown,
+/// which stops the pacer itself.
 void replace_pacer(self_ptr self, const caf::error& reason) {
   auto& st = self->state;
   if (st.shutting_down || reason == caf::exit_reason::user_shutdown)
     return;
-  spdlog::error("the step pacer stopped ({}); a new one takes over the waits of {} live runs",
-                self->system().render(reason), st.live);
-  auto pacer = self->spawn(step_pacer);
-  self->monitor(pacer);
-  // Stopped with the manager, however it stops (the first pacer is the runtime's to stop).
-  self->attach_functor([held = caf::actor_cast<caf::actor>(pacer)] {
-    caf::anon_send_exit(held, caf::exit_reason::user_shutdown);
-  });
-  st.env.pacer = pacer;
+  auto now = self->clock().now();
+  auto& restarts = st.pacer_restarts;
+  while (!restarts.empty() && now - restarts.front() >= pacer_restart_window)
+    restarts.pop_front();
+  caf::actor next;
+  if (restarts.size() < max_pacer_restarts) {
+    restarts.push_back(now);
+    spdlog::error("the step pacer stopped ({}); a new one takes over the waits of {} live runs",
+                  self->system().render(reason), st.live);
+    auto pacer = self->spawn(step_pacer);
+    self->monitor(pacer);
+    next = caf::actor_cast<caf::actor>(pacer);
+    st.env.pacer = pacer;
+  } else {
+    spdlog::error("the step pacer stopped ({}), {} times within {} s: no new one; "
+                  "{} live runs and every later one wait on timers of their own",
+                  self->system().render(reason), restarts.size() + 1,
+                  std::chrono::seconds{pacer_restart_window}.count(), st.live);
+    st.env.pacer = step_pacer_actor{};
+  }
+  *st.own_pacer = next;
   for (auto& [id, e] : st.runs)
     if (e.run)
-      self->send(e.run, pacer_atom::value, caf::actor_cast<caf::actor>(pacer));
+      self->send(e.run, pacer_atom::value, next);
 }
 
 } // namespace
@@ -162,6 +176,11 @@ run_manager_actor::behavior_type run_manager(self_ptr self, log_services service
   self->state.env = std::move(env);
   if (self->state.env.pacer)
     self->monitor(self->state.env.pacer);
+  // A pacer the manager started stops with it (the first one is the runtime's to stop).
+  self->attach_functor([own = self->state.own_pacer] {
+    if (*own)
+      caf::anon_send_exit(*own, caf::exit_reason::user_shutdown);
+  });
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
     if (st.env.pacer && dm.source == st.env.pacer.address())

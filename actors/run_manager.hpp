@@ -10,6 +10,10 @@
 #include <caf/behavior.hpp>
 #include <caf/fwd.hpp>
 
+#include <caf/actor_clock.hpp>
+
+#include <chrono>
+#include <deque>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -17,6 +21,13 @@
 namespace runcast::actors {
 
 struct run_manager_state;
+
+/// How often the node's step pacer is replaced should it stop: at most `max_pacer_restarts`
+/// within `pacer_restart_window`. A pacer that stops more often than that has a fault a new
+/// one would repeat (each replacement tells every live run); from then on runs wait on CAF
+/// timers of their own, as they do on a node without a pacer: slower, never stuck.
+constexpr size_t max_pacer_restarts = 3;
+constexpr std::chrono::minutes pacer_restart_window{1};
 
 /// Starts runs and knows the event logs this node holds in memory (protocol:
 /// run_manager_actor.hpp). Runs get their event log (linked, so stopping the manager stops
@@ -49,6 +60,11 @@ struct run_manager_state {
   /// attached for that, which runs after the state is gone.
   std::shared_ptr<std::unordered_map<caf::actor_addr, caf::actor>> held_logs =
     std::make_shared<std::unordered_map<caf::actor_addr, caf::actor>>();
+  /// The step pacer the manager started in place of one that stopped (stopped with the
+  /// manager, however it stops: shared with the function attached for that), and when the
+  /// last `max_pacer_restarts` replacements were.
+  std::shared_ptr<caf::actor> own_pacer = std::make_shared<caf::actor>();
+  std::deque<caf::actor_clock::time_point> pacer_restarts;
   size_t live = 0;     ///< runs running (their actor alive)
   size_t starting = 0; ///< starts waiting for the store to take their run
   bool draining = false;      ///< no new runs; live ones go on

@@ -1,7 +1,8 @@
 // The step pacer (actors/step_pacer.hpp), on CAF's deterministic scheduler: one CAF timer for
 // many waits, a wait ends on the next tick of its grid (125 µs or 1 ms), a run that is gone
 // is not stepped, a step runnable's run goes through it from start to end, and the runs
-// go on through a new pacer should it stop.
+// go on through a new pacer should it stop — or on timers of their own when pacers keep
+// stopping.
 
 #include "actors/step_pacer.hpp"
 #include "tests/actors/manager_fixture.hpp"
@@ -21,6 +22,25 @@ namespace {
 /// An actor that counts the steps it is given.
 steppable_actor::behavior_type stepped(steppable_actor::pointer, std::shared_ptr<int> count) {
   return {[count](step_atom) { ++*count; }};
+}
+
+/// The pacer the run manager gives runs now (invalid: none, runs use CAF timers), once the
+/// manager has handled what it was sent (and has started: the test scheduler runs an
+/// actor's behaviour function only when it runs the actor).
+step_pacer_actor current_pacer(manager_fixture& fx) {
+  fx.run();
+  using manager_impl = caf::stateful_actor<run_manager_state, run_manager_actor::base>;
+  auto* m = dynamic_cast<manager_impl*>(caf::actor_cast<caf::abstract_actor*>(fx.manager));
+  REQUIRE(m != nullptr);
+  return m->state.env.pacer;
+}
+
+/// Stops the pacer the manager gives runs now, as a fault would, and lets the manager hear.
+void kill_pacer(manager_fixture& fx) {
+  auto pacer = current_pacer(fx);
+  REQUIRE(pacer);
+  fx.self->send_exit(pacer, caf::exit_reason::kill);
+  fx.run();
 }
 
 struct pacer_fixture : test::deterministic_system {
@@ -209,4 +229,40 @@ TEST_CASE("a paced run's short waits end within a tick of their due time") {
   fx.advance(2ms);
   CHECK(fx.stored("r1").second.size() == 4); // the word and the end
   CHECK(fx.stored("r1").first.status == run_status::completed);
+}
+
+TEST_CASE("a pacer that keeps stopping is replaced thrice a minute, then runs use timers") {
+  manager_fixture fx({}, true);
+  fx.start(fx.spec("long", std::make_shared<runnables::echo_runnable>("a b c d e", 10ms)));
+  fx.advance(1ms);
+  CHECK(fx.stored("long").second.size() == 2);
+  for (size_t i = 0; i < max_pacer_restarts; ++i) {
+    auto before = current_pacer(fx);
+    kill_pacer(fx);
+    auto now = current_pacer(fx);
+    CHECK(now);
+    CHECK(now != before);
+  }
+  kill_pacer(fx); // the fourth time within the minute: no new pacer
+  CHECK_FALSE(current_pacer(fx));
+  // The run's wait, held by the last pacer, is asked of a timer of its own: it ends.
+  for (int i = 0; i < 10; ++i)
+    fx.advance(10ms);
+  auto [run, types] = fx.stored("long");
+  CHECK(types.size() == 7); // started, five words, completed
+  CHECK(run.status == run_status::completed);
+  // A run started after it waits on timers too.
+  fx.start(fx.spec("later", std::make_shared<runnables::echo_runnable>("one two", 5ms)));
+  for (int i = 0; i < 5; ++i)
+    fx.advance(5ms);
+  CHECK(fx.stored("later").second.size() == 4);
+}
+
+TEST_CASE("a pacer that stops less often than thrice a minute is replaced every time") {
+  manager_fixture fx({}, true);
+  for (size_t i = 0; i < max_pacer_restarts + 2; ++i) {
+    kill_pacer(fx);
+    CHECK(current_pacer(fx));
+    fx.sched.clock().advance_time(std::chrono::seconds{pacer_restart_window} / 3 + 1s);
+  }
 }
