@@ -44,9 +44,9 @@ void configure_actor_system(caf::actor_system_config& cfg, const engine_options&
   if (workers == 0)
     workers = std::max<size_t>(2, std::thread::hardware_concurrency());
   cfg.set("scheduler.max-threads", workers);
-  // CAF's work-stealing scheduler whose clock thread is not woken by every actor that ends
-  // (runtime/quiet_clock.hpp).
-  cfg.load<quiet_scheduler>();
+  // CAF's work-stealing scheduler, without a wake-up of the clock thread per ending actor
+  // and without the log's bookkeeping per job (runtime/quiet_scheduler.hpp).
+  use_quiet_scheduler(cfg);
   // An idle CAF worker spins briefly, then (by default) polls 500 times with a 50 µs sleep
   // before it waits on its condition variable. Each of those sleeps is a system call and a
   // timer; on a small machine the polling workers took the CPU from the threads with work

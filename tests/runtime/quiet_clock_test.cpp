@@ -19,7 +19,7 @@ struct quiet_system {
   caf::actor_system sys;
 
   quiet_system() : sys{(cfg.set("scheduler.max-threads", size_t{2}),
-                        cfg.load<quiet_scheduler>(), cfg)} {}
+                        use_quiet_scheduler(cfg), cfg)} {}
 
   quiet_clock& clock() {
     return dynamic_cast<quiet_clock&>(sys.clock());
