@@ -5,9 +5,9 @@
 // restored under a spinlock. Debian's CAF defines CAF_LOG_LEVEL (as QUIET), which keeps the
 // macro on although nothing is ever logged. The loop is a template, instantiated in the
 // file that includes it: this file turns the macro off before it includes the worker, and
-// instantiates the loop for a policy type of its own (`quiet_work_stealing`, below), so
-// that its loop is a function of this file and not a second definition of CAF's. Only
-// CAF's log reads the id (and `scheduled_actor::resume` still sets it for its actor).
+// instantiates the loop for a policy type of its own (below), so that its loop is a
+// function of its own and not a second definition of CAF's. Only CAF's log reads the id
+// (and `scheduled_actor::resume` still sets it for the actor's own messages).
 // The macro comes with caf/logger.hpp, which the worker includes: had anything included
 // either before this point, the worker could already be in with the macro on.
 #ifdef CAF_PUSH_AID_FROM_PTR
@@ -20,7 +20,6 @@
 #include <caf/policy/work_stealing.hpp>
 #include <caf/scheduler/coordinator.hpp>
 
-#include "runtime/idle_work_stealing.hpp"
 #include "runtime/quiet_clock.hpp"
 
 #include <caf/actor_system_config.hpp>
@@ -32,8 +31,8 @@ namespace runcast::runtime {
 
 namespace {
 
-/// runtime/idle_work_stealing.hpp's policy under a name of this file only (see the top).
-struct quiet_work_stealing : detail::idle_work_stealing {};
+/// CAF's work-stealing policy under this file's own name (see the top of the file).
+struct quiet_work_stealing : caf::policy::work_stealing {};
 
 class quiet_scheduler : public caf::scheduler::coordinator<quiet_work_stealing> {
 public:
@@ -71,17 +70,7 @@ private:
 
 } // namespace
 
-idle_stats quiet_scheduler_idle_stats(caf::actor_system& sys) {
-  auto* scheduler = dynamic_cast<quiet_scheduler*>(&sys.scheduler());
-  if (scheduler == nullptr)
-    return {};
-  const auto& shared = scheduler->data();
-  return {shared.deep_sleepers.load(), shared.woken_for_work.load()};
-}
-
-void use_quiet_scheduler(caf::actor_system_config& cfg, caf::timespan deep_wait) {
-  // Not an option CAF knows (`cfg.set` refuses those): put where the workers read it.
-  caf::put(cfg.content, detail::idle_work_stealing::deep_wait_key, deep_wait);
+void use_quiet_scheduler(caf::actor_system_config& cfg) {
   cfg.module_factories.push_back(
     [](caf::actor_system& sys) -> caf::actor_system::module* { return new quiet_scheduler(sys); });
 }
