@@ -10,7 +10,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <utility>
 
 namespace runcast::http {
 
@@ -39,6 +42,8 @@ void http_session::run() {
 void http_session::do_read() {
   if (buffer_.size() > 0) // a pipelined request has begun already
     return read_request();
+  if (std::exchange(fresh_, false) && read_waiting())
+    return read_request();
   // An idle connection waits this long for the first byte of its next request...
   stream_.expires_after(ctx_.lim.idle_timeout);
   stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](
@@ -53,12 +58,46 @@ void http_session::do_read() {
   });
 }
 
+bool http_session::read_waiting() {
+  // MSG_DONTWAIT rather than Asio's non-blocking mode: that would cost an ioctl here and
+  // another when the first asynchronous operation sets Asio's own.
+  auto space = buffer_.prepare(4096);
+  auto n = ::recv(stream_.socket().native_handle(), space.data(), space.size(), MSG_DONTWAIT);
+  if (n <= 0)
+    return false; // nothing yet; an end or an error, the asynchronous read reports again
+  buffer_.commit(static_cast<size_t>(n));
+  return true;
+}
+
+template <class Done>
+bool http_session::parse_buffered(Done done, beast::error_code& ec) {
+  // As Beast's own read operations parse what the buffer holds before they read more.
+  while (!done() && buffer_.size() > 0) {
+    auto used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == bhttp::error::need_more) {
+      ec = {};
+      return false;
+    }
+    if (ec)
+      return true;
+    if (used == 0)
+      break;
+  }
+  return done();
+}
+
 void http_session::read_request() {
   parser_.emplace(static_cast<std::uint32_t>(ctx_.lim.max_header_bytes),
                   ctx_.lim.max_body_bytes);
   // ...and then this long for the whole request: a client that trickles its bytes
-  // (slowloris) is cut when it is over.
+  // (slowloris) is cut when it is over. (Only an operation that waits arms the timer.)
   stream_.expires_after(ctx_.lim.read_timeout);
+  // A header already in the buffer is parsed here, not in a read operation whose end
+  // would wait for a turn of the I/O loop.
+  beast::error_code ec;
+  if (parse_buffered([this] { return parser_->is_header_done(); }, ec))
+    return on_header(ec, 0);
   // The header first: whether the body is read at all, and when, depends on it.
   bhttp::async_read_header(stream_, buffer_, *parser_,
                            [self = shared_from_this()](beast::error_code ec, size_t n) {
@@ -109,6 +148,9 @@ void http_session::send_continue() {
 }
 
 void http_session::read_body() {
+  beast::error_code ec;
+  if (parse_buffered([this] { return parser_->is_done(); }, ec))
+    return on_read(ec, 0);
   bhttp::async_read(stream_, buffer_, *parser_,
                     [self = shared_from_this()](beast::error_code ec, size_t n) {
                       self->on_read(ec, n);
@@ -169,7 +211,9 @@ void http_session::refuse_unread(beast::error_code ec) {
 }
 
 void http_session::respond(response res) {
-  net::post(stream_.get_executor(), [self = shared_from_this(), res = std::move(res)]() mutable {
+  // On the strand (a handler answering at once) the answer is written now; from another
+  // thread it goes to the strand.
+  auto write = [self = shared_from_this(), res = std::move(res)]() mutable {
     // Refusals for load (429) or availability (503) say when to try again.
     if ((res.result() == bhttp::status::too_many_requests
          || res.result() == bhttp::status::service_unavailable)
@@ -192,19 +236,21 @@ void http_session::respond(response res) {
                          self->log_request(status, n);
                          self->on_write(keep_alive, ec, n);
                        });
-  });
+  };
+  net::dispatch(stream_.get_executor(), std::move(write));
 }
 
 // Answers built from a callback on another thread are made on the strand: the request they
-// take the HTTP version and keep-alive from belongs to the strand.
+// take the HTTP version and keep-alive from belongs to the strand. On it, they are made now.
 void http_session::respond_json(bhttp::status status, nlohmann::json body) {
-  net::post(stream_.get_executor(), [self = shared_from_this(), status, body = std::move(body)] {
-    self->respond(json_response(self->req_, status, body));
-  });
+  net::dispatch(stream_.get_executor(),
+                [self = shared_from_this(), status, body = std::move(body)] {
+                  self->respond(json_response(self->req_, status, body));
+                });
 }
 
 void http_session::respond_error(bhttp::status status, std::string detail) {
-  net::post(stream_.get_executor(),
+  net::dispatch(stream_.get_executor(),
             [self = shared_from_this(), status, detail = std::move(detail)] {
               self->respond(error_response(self->req_, status, detail));
             });
@@ -212,7 +258,7 @@ void http_session::respond_error(bhttp::status status, std::string detail) {
 
 void http_session::respond_with(bhttp::status status, std::string content_type,
                                 std::string body) {
-  net::post(stream_.get_executor(), [self = shared_from_this(), status,
+  net::dispatch(stream_.get_executor(), [self = shared_from_this(), status,
                                      content_type = std::move(content_type),
                                      body = std::move(body)]() mutable {
     self->respond(make_response(self->req_, status, content_type, std::move(body)));
@@ -243,7 +289,7 @@ bool http_session::reserve_stream() {
 }
 
 void http_session::stream(std::function<void(std::shared_ptr<sse_stream>)> setup) {
-  net::post(stream_.get_executor(), [self = shared_from_this(), setup = std::move(setup)] {
+  net::dispatch(stream_.get_executor(), [self = shared_from_this(), setup = std::move(setup)] {
     if (!self->reserve_stream())
       return;
     // The socket moves to the stream; this session ends here. Bytes the client sent after

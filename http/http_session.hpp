@@ -31,7 +31,8 @@ public:
 
   /// Answers the current request. Thread-safe; call exactly once per request. Build `res`
   /// on the session's strand (it reads the request); from any other thread use the
-  /// `respond_*` functions, which build the answer there.
+  /// `respond_*` functions, which build the answer there. On the strand, the answer's write
+  /// starts before this returns (and all the `respond_*` and `stream` do the same there).
   void respond(response res);
 
   /// Answers with a JSON body. Thread-safe.
@@ -49,8 +50,9 @@ public:
   bool reserve_stream();
 
   /// Answers the current request with an SSE stream: the connection moves into an
-  /// sse_stream, whose header is written before `setup` runs on its strand. Takes the
-  /// place `reserve_stream` reserved (or one now: without one, answers 503). Thread-safe.
+  /// sse_stream, and `setup` runs on its strand before the header is written (frames it
+  /// queues at once go out with the header). Takes the place `reserve_stream` reserved (or
+  /// one now: without one, answers 503). Thread-safe; on the strand it runs at once.
   void stream(std::function<void(std::shared_ptr<sse_stream>)> setup);
 
   /// The request being handled.
@@ -70,6 +72,12 @@ public:
 
 private:
   void do_read();
+  /// Takes what a new connection's client has sent already, without waiting. True if any.
+  bool read_waiting();
+  /// Feeds the parser what the buffer holds until `done()`. True when done or failed (`ec`);
+  /// false when it needs bytes not yet read.
+  template <class Done>
+  bool parse_buffered(Done done, beast::error_code& ec);
   void read_request();
   /// Checks the header before the body is read: framing, Expect, 100 Continue.
   void on_header(beast::error_code ec, size_t bytes);
@@ -95,6 +103,7 @@ private:
   std::shared_ptr<connection_slot> slot_;
   std::shared_ptr<stream_ticket> stream_ticket_; ///< reserved for the current request
   std::chrono::steady_clock::time_point started_; ///< when the request was read (request log)
+  bool fresh_ = true; ///< no read yet: the first request is likely there already
 };
 
 } // namespace runcast::http

@@ -5,57 +5,90 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
 namespace runcast::http {
 
 listener::listener(net::io_context& ioc, tcp::endpoint endpoint, server_context& ctx)
-  : contexts_{&ioc}, acceptor_(net::make_strand(ioc)), ctx_(ctx) {
+  : ctx_(ctx) {
+  contexts_.push_back(&ioc);
+  auto& acceptor = acceptors_.emplace_back(net::make_strand(ioc));
   // Asio's own message names neither the address nor the port, and an operator who starts
   // a second node on a taken port needs both.
   beast::error_code ec;
-  acceptor_.open(endpoint.protocol(), ec);
+  acceptor.open(endpoint.protocol(), ec);
   if (!ec)
-    acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    acceptor.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec)
-    acceptor_.bind(endpoint, ec);
+    acceptor.bind(endpoint, ec);
   if (!ec)
-    acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec)
     throw std::runtime_error("cannot listen on " + endpoint.address().to_string() + ":"
                              + std::to_string(endpoint.port()) + ": " + ec.message());
 }
 
-void listener::spread_over(std::vector<net::io_context*> contexts) {
-  if (!contexts.empty())
-    contexts_ = std::move(contexts);
+void listener::accept_on(const std::vector<net::io_context*>& contexts) {
+  auto listening = acceptors_.front().native_handle();
+  auto protocol = acceptors_.front().local_endpoint().protocol();
+  for (auto* ioc : contexts) {
+    if (std::find(contexts_.begin(), contexts_.end(), ioc) != contexts_.end())
+      continue;
+    // A second descriptor of the same socket, registered with this context's reactor: the
+    // kernel keeps one queue of connections, and whichever context is first takes the
+    // next (the others' accepts find none and wait again). SO_REUSEPORT would give each
+    // thread a queue of its own, but would let another process of this user bind the
+    // same port and take a share of its clients without an error.
+    int fd = ::fcntl(listening, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0)
+      throw std::runtime_error(std::string{"cannot share the listening socket: "}
+                               + std::strerror(errno));
+    beast::error_code ec;
+    auto& acceptor = acceptors_.emplace_back(net::make_strand(*ioc));
+    acceptor.assign(protocol, fd, ec);
+    if (ec) {
+      ::close(fd);
+      acceptors_.pop_back();
+      throw std::runtime_error("cannot share the listening socket: " + ec.message());
+    }
+    contexts_.push_back(ioc);
+  }
 }
 
 void listener::run() {
-  do_accept();
+  for (size_t i = 0; i < acceptors_.size(); ++i)
+    do_accept(i);
 }
 
 void listener::stop() {
-  net::post(acceptor_.get_executor(), [self = shared_from_this()] {
-    beast::error_code ec;
-    self->acceptor_.close(ec);
-  });
+  for (auto& acceptor : acceptors_)
+    net::post(acceptor.get_executor(), [self = shared_from_this(), &acceptor] {
+      beast::error_code ec;
+      acceptor.close(ec);
+    });
 }
 
 unsigned short listener::port() const {
-  return acceptor_.local_endpoint().port();
+  return acceptors_.front().local_endpoint().port();
 }
 
-void listener::do_accept() {
-  // Each connection gets its own strand: its handlers never run concurrently.
-  auto& ioc = *contexts_[next_context_++ % contexts_.size()];
-  acceptor_.async_accept(net::make_strand(ioc),
-                         beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+void listener::do_accept(size_t which) {
+  // Each connection gets its own strand on the context that accepted it: its handlers
+  // never run concurrently, and with one thread per context they stay on that thread.
+  acceptors_[which].async_accept(
+    net::make_strand(*contexts_[which]),
+    beast::bind_front_handler(&listener::on_accept, shared_from_this(), which));
 }
 
-void listener::on_accept(beast::error_code ec, tcp::socket socket) {
-  if (ec == net::error::operation_aborted || !acceptor_.is_open())
+void listener::on_accept(size_t which, beast::error_code ec, tcp::socket socket) {
+  if (ec == net::error::operation_aborted || !acceptors_[which].is_open())
     return;
   if (ec) {
     // Typically EMFILE: log it and keep accepting rather than dying.
@@ -72,7 +105,7 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
       spdlog::warn("refusing a request: {} connections open (max_connections)", open_->load());
     std::make_shared<http_session>(std::move(socket), ctx_, std::move(slot))->run();
   }
-  do_accept();
+  do_accept(which);
 }
 
 void listener::fail(beast::error_code ec, char const* what) {

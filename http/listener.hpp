@@ -9,16 +9,22 @@
 
 namespace runcast::http {
 
-/// Accepts connections and starts an http_session, on its own strand, for each; the
-/// strands are spread over the server's io_contexts in turn.
+/// Accepts connections and starts an http_session, on its own strand, for each.
+///
+/// With one io_context per I/O thread (the server's own threads) every context accepts for
+/// itself, from the same listening socket, and keeps the connections it accepts: a new
+/// connection's first request is read and answered on the thread that took it, with no
+/// hand-over to another thread on the way (a wake-up of a sleeping thread costs tens of
+/// microseconds on a VM: measured in bench/RESULTS.md).
 class listener : public std::enable_shared_from_this<listener> {
 public:
-  /// Binds and listens; throws boost::system::system_error if it cannot.
+  /// Binds and listens on `ioc`; throws std::runtime_error, naming the address, if it
+  /// cannot.
   listener(net::io_context& ioc, tcp::endpoint endpoint, server_context& ctx);
 
-  /// Puts new connections on these io_contexts in turn (default: the listener's own).
-  /// Before run().
-  void spread_over(std::vector<net::io_context*> contexts);
+  /// Accepts on these io_contexts as well, each with its own handle to the one listening
+  /// socket; a connection stays on the context that accepted it. Before run().
+  void accept_on(const std::vector<net::io_context*>& contexts);
 
   /// Starts accepting.
   void run();
@@ -30,13 +36,14 @@ public:
   unsigned short port() const;
 
 private:
-  void do_accept();
-  void on_accept(beast::error_code ec, tcp::socket socket);
+  void do_accept(size_t which);
+  void on_accept(size_t which, beast::error_code ec, tcp::socket socket);
   void fail(beast::error_code ec, char const* what);
 
-  std::vector<net::io_context*> contexts_;
-  size_t next_context_ = 0; ///< on the acceptor's strand
-  tcp::acceptor acceptor_;
+  /// One per context that accepts; the first bound the socket, the others hold duplicates
+  /// of its descriptor. Each is used only on its own strand.
+  std::vector<tcp::acceptor> acceptors_;
+  std::vector<net::io_context*> contexts_; ///< acceptors_[i] accepts on contexts_[i]
   server_context& ctx_;
   std::shared_ptr<std::atomic<size_t>> open_ = std::make_shared<std::atomic<size_t>>(0);
 };

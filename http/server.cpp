@@ -50,7 +50,7 @@ struct server::impl {
 
   /// Each I/O thread runs an io_context of its own, and a connection lives on one of
   /// them: its handlers never move between threads, and the threads do not contend for
-  /// one context's queue (Beast's advice for throughput). The first also accepts.
+  /// one context's queue (Beast's advice for throughput). Each accepts for itself.
   std::vector<std::unique_ptr<net::io_context>> owned; ///< none on the caller's io_context
   std::vector<net::io_context*> contexts;
   std::vector<net::executor_work_guard<net::io_context::executor_type>> work;
@@ -84,7 +84,7 @@ void server::start(size_t threads) {
   if (!impl_->owned.empty()) {
     while (impl_->contexts.size() < std::max<size_t>(1, threads))
       impl_->add_context();
-    impl_->acceptor->spread_over(impl_->contexts);
+    impl_->acceptor->accept_on(impl_->contexts);
   }
   impl_->acceptor->run();
   if (impl_->owned.empty())

@@ -17,7 +17,7 @@ namespace runcast::http {
 class listener;
 
 /// The HTTP server: a few I/O threads, each running an io_context of its own, and a
-/// listener that spreads connections over them.
+/// listener that accepts on each of them.
 class server {
 public:
   /// Binds `host:port` (port 0: any free port). Throws if it cannot.

@@ -57,32 +57,31 @@ sse_stream::sse_stream(beast::tcp_stream&& stream, unsigned version, limits lim,
       net::query(socket_.get_executor(), net::execution::context))),
     keepalive_(socket_.get_executor()),
     slot_(std::move(slot)) {
+  // First in the queue, ahead of any frame a source hands over before start().
+  queue_.push(make_frame(encode_retry(lim_.retry)), false);
 }
 
 void sse_stream::start() {
-  // The watch reads only what is already there (do_watch); never block a strand on it.
-  beast::error_code ignored;
-  socket_.non_blocking(true, ignored);
   head_ = serialize(*header_);
   header_.reset();
-  queue_.push(make_frame(encode_retry(lim_.retry)), false);
-  // Counted from now, not from its first frames: those may still wait in the strand's queue
-  // behind other streams' writes, which must not take long slices meanwhile.
-  awaiting_first_.emplace(writers_);
-  // The first write goes out after what was posted to the strand before this: frames a
-  // subscription handed over at once (a finished run held in memory) leave with the header
-  // in one write, and the client has its first event one round trip sooner.
-  net::post(socket_.get_executor(), [self = shared_from_this()] {
+  net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+    // Counted from now, not from its first frames: those may still wait in the strand's
+    // queue behind other streams' writes, which must not take long slices meanwhile.
+    self->awaiting_first_.emplace(self->writers_);
+    // Frames a source handed over on the strand before this (a finished run held in
+    // memory: send() queues them at once) leave with the header in one write, and the
+    // client has its first event one round trip sooner.
     self->write_started_ = true;
     self->do_write();
+    self->do_watch();
+    self->arm_keepalive();
   });
-  do_watch();
-  arm_keepalive();
 }
 
 void sse_stream::send(std::vector<frame_ptr> frames) {
-  // Post our work to the strand: the actor side calls this from CAF threads.
-  net::post(socket_.get_executor(), [self = shared_from_this(),
+  // The actor side calls this from CAF threads: their frames go to the strand. On the
+  // strand (a subscription that answers at once) they are queued now.
+  net::dispatch(socket_.get_executor(), [self = shared_from_this(),
                                      frames = std::move(frames)]() mutable {
     if (self->closed_ || self->finishing_ || self->cut_)
       return;
@@ -231,8 +230,7 @@ bool sse_stream::write_now(beast::error_code& ec) {
     msghdr message{};
     message.msg_iov = iov.data();
     message.msg_iovlen = count;
-    // MSG_DONTWAIT: the socket is non-blocking anyway (start()); a full one must not block
-    // the I/O thread whatever its mode.
+    // MSG_DONTWAIT: a full socket must not block the I/O thread, whatever Asio's mode.
     auto n = ::sendmsg(socket_.native_handle(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n < 0) {
       if (errno == EINTR)
@@ -318,12 +316,20 @@ void sse_stream::do_watch() {
       return;
     size_t n = 0;
     if (!ec) {
+      // Only what is there: MSG_DONTWAIT, as Asio's blocking mode would wait.
       std::array<char, 512> scratch;
-      n = self->socket_.read_some(net::buffer(scratch), ec);
-      if (ec == net::error::would_block) {
+      auto got = ::recv(self->socket_.native_handle(), scratch.data(), scratch.size(),
+                        MSG_DONTWAIT);
+      if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
         self->do_watch(); // readable was spurious
         return;
       }
+      if (got < 0)
+        ec.assign(errno, beast::system_category());
+      else if (got == 0)
+        ec = net::error::eof;
+      else
+        n = static_cast<size_t>(got);
     }
     if (ec == net::error::eof && !self->cut_) {
       // End of stream says only that the client will send nothing more: it may have shut

@@ -36,9 +36,9 @@ public:
   sse_stream(beast::tcp_stream&& stream, unsigned version, limits lim,
              std::shared_ptr<connection_slot> slot = nullptr);
 
-  /// Writes the response header and the `retry:` hint, starts watching the client. The
-  /// first write is posted: call it after handing the stream to its source (frames sent
-  /// before it go out with the header, in one write).
+  /// Writes the response header and the `retry:` hint, starts watching the client; on the
+  /// strand at once, else posted there. Call it after handing the stream to its source:
+  /// frames it sent on the strand before go out with the header, in one write.
   void start();
 
   /// Queues frames to write; after they are written the credit handler learns how many.

@@ -14,6 +14,7 @@ snapshot_subscription::snapshot_subscription(std::shared_ptr<const actors::froze
     sink_(std::move(sink)),
     cursor_(std::clamp(from, frames_->first, frames_->end())),
     window_(std::max<size_t>(1, window)),
+    limit_(std::min(window_, first_window)),
     metrics_(metrics) {
   metrics_.subscriber_added(node_metrics::subscriber_kind::local);
 }
@@ -33,6 +34,7 @@ void snapshot_subscription::credit(size_t n) {
   {
     std::lock_guard<std::mutex> lock{mutex_};
     in_flight_ -= std::min(n, in_flight_);
+    limit_ = window_;
   }
   pump({});
 }
@@ -52,7 +54,7 @@ void snapshot_subscription::pump(std::vector<frame_ptr> out) {
   pumping_ = true;
   while (frames_) {
     auto end = frames_->end();
-    auto room = window_ - std::min(window_, in_flight_ + out.size());
+    auto room = limit_ - std::min(limit_, in_flight_ + out.size());
     auto n = std::min<int64_t>(static_cast<int64_t>(room), end - cursor_);
     auto begin = frames_->frames.begin() + (cursor_ - frames_->first);
     out.insert(out.end(), begin, begin + n);

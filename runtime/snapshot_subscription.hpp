@@ -25,7 +25,14 @@ public:
 
   ~snapshot_subscription() override;
 
-  /// Sends `first` (a meta frame; may be null) and the first window of frames.
+  /// The first delivery's most frames (with the meta frame): what a stream's first write
+  /// takes. The rest of the window follows the first credit. Each frame handed over is
+  /// touched (its count), and in a replay that comes after a while the frames are out of
+  /// the caches: a whole window first (1,024 by default) put ~0.1 ms of cache misses before
+  /// the client's first event (bench/RESULTS.md, 2026-12-07, evening).
+  static constexpr size_t first_window = 16;
+
+  /// Sends `first` (a meta frame; may be null) and the first frames, at most first_window.
   void start(frame_ptr first);
 
   void credit(size_t n) override;
@@ -42,6 +49,7 @@ private:
   std::shared_ptr<frame_sink> sink_;
   int64_t cursor_;      ///< the next index to send
   size_t window_;       ///< frames in flight at most
+  size_t limit_;        ///< in flight at most now: first_window until the first credit
   size_t in_flight_ = 0; ///< sent and not yet credited
   bool pumping_ = false; ///< a caller is delivering (outside the lock)
   node_metrics& metrics_;

@@ -82,6 +82,24 @@ TEST_CASE("a snapshot subscription sends a window, more as credits come, then th
   CHECK(local_subscribers(metrics) == 0);
 }
 
+TEST_CASE("a snapshot subscription's first delivery is short, the first credit opens the rest") {
+  node_metrics metrics;
+  auto sink = std::make_shared<recording_sink>();
+  snapshot_subscription sub{frames(0, 100), 0, 64, sink, metrics};
+  sub.start(make_frame("meta"));
+  // A client's first event waits for these only (each frame handed over is touched).
+  REQUIRE(sink->got.size() == snapshot_subscription::first_window);
+  CHECK(sink->got.front() == "meta");
+  CHECK(sink->got.back() == "e14");
+  sub.credit(1);
+  // The window: 64 in flight, of which 15 were not credited.
+  REQUIRE(sink->got.size() == 1 + 64);
+  CHECK(sink->got.back() == "e63");
+  sub.credit(64);
+  CHECK(sink->got.size() == 101);
+  CHECK(sink->ends == 1);
+}
+
 TEST_CASE("a snapshot subscription from the end sends its meta frame and ends") {
   node_metrics metrics;
   auto sink = std::make_shared<recording_sink>();
