@@ -19,6 +19,7 @@ namespace runcast::http {
 listener::listener(net::io_context& ioc, tcp::endpoint endpoint, server_context& ctx)
   : ctx_(ctx) {
   contexts_.push_back(&ioc);
+  held_.push_back(std::make_shared<std::atomic<size_t>>(0));
   auto& acceptor = acceptors_.emplace_back(net::make_strand(ioc));
   // Asio's own message names neither the address nor the port, and an operator who starts
   // a second node on a taken port needs both.
@@ -59,6 +60,7 @@ void listener::accept_on(const std::vector<net::io_context*>& contexts) {
       throw std::runtime_error("cannot share the listening socket: " + ec.message());
     }
     contexts_.push_back(ioc);
+    held_.push_back(std::make_shared<std::atomic<size_t>>(0));
   }
 }
 
@@ -99,13 +101,46 @@ void listener::on_accept(size_t which, beast::error_code ec, tcp::socket socket)
     // Over the bound the session gets no slot: it reads the request and answers 503, so the
     // client learns why instead of seeing a reset.
     std::shared_ptr<connection_slot> slot;
-    if (open_->load() < ctx_.lim.max_connections)
-      slot = std::make_shared<connection_slot>(open_);
-    else
+    if (open_->load() < ctx_.lim.max_connections) {
+      auto home = place(which);
+      if (home != which && !hand_over(socket, home)) {
+        do_accept(which);
+        return;
+      }
+      slot = std::make_shared<connection_slot>(open_, held_[home]);
+    } else {
       spdlog::warn("refusing a request: {} connections open (max_connections)", open_->load());
+    }
     std::make_shared<http_session>(std::move(socket), ctx_, std::move(slot))->run();
   }
   do_accept(which);
+}
+
+bool listener::hand_over(tcp::socket& socket, size_t to) {
+  // Re-registered with the other context's reactor: two epoll_ctl calls, no copy.
+  beast::error_code ec;
+  auto protocol = socket.local_endpoint(ec).protocol();
+  int fd = ec ? -1 : socket.release(ec);
+  tcp::socket moved{net::make_strand(*contexts_[to])};
+  if (!ec)
+    moved.assign(protocol, fd, ec);
+  if (ec) {
+    if (fd >= 0)
+      ::close(fd);
+    spdlog::warn("listener: cannot hand a connection to another I/O thread: {}", ec.message());
+    return false;
+  }
+  socket = std::move(moved);
+  return true;
+}
+
+size_t listener::place(size_t which) const {
+  size_t fewest = which;
+  auto count = [this](size_t i) { return held_[i]->load(std::memory_order_relaxed); };
+  for (size_t i = 0; i < held_.size(); ++i)
+    if (count(i) < count(fewest))
+      fewest = i;
+  return count(which) > count(fewest) + rebalance_slack ? fewest : which;
 }
 
 void listener::fail(beast::error_code ec, char const* what) {

@@ -12,40 +12,43 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <future>
 #include <string>
 #include <thread>
+#include <vector>
 
 using namespace runcast;
 using namespace runcast::http;
 
 namespace {
 
-/// A GET on a new connection to 127.0.0.1:`port`; the answer's status, or 0 if none came
+/// A GET /health on `stream` (connected, on `ioc`); the answer's status, or 0 if none came
 /// within 20 s (a context nobody runs answers never: the test fails, it does not hang).
-unsigned get_status(unsigned short port, const std::string& target) {
-  net::io_context ioc;
-  beast::tcp_stream stream{ioc};
+unsigned ask_health(net::io_context& ioc, beast::tcp_stream& stream) {
   stream.expires_after(std::chrono::seconds{20});
-  bhttp::request<bhttp::empty_body> req{bhttp::verb::get, target, 11};
+  bhttp::request<bhttp::empty_body> req{bhttp::verb::get, "/health", 11};
   req.set(bhttp::field::host, "localhost");
-  req.keep_alive(false);
   beast::flat_buffer buffer;
   bhttp::response<bhttp::string_body> res;
   unsigned status = 0;
-  stream.async_connect({net::ip::make_address("127.0.0.1"), port}, [&](beast::error_code ec) {
+  bhttp::async_write(stream, req, [&](beast::error_code ec, size_t) {
     if (ec)
       return;
-    bhttp::async_write(stream, req, [&](beast::error_code ec, size_t) {
-      if (ec)
-        return;
-      bhttp::async_read(stream, buffer, res, [&](beast::error_code ec, size_t) {
-        if (!ec)
-          status = res.result_int();
-      });
+    bhttp::async_read(stream, buffer, res, [&](beast::error_code ec, size_t) {
+      if (!ec)
+        status = res.result_int();
     });
   });
+  ioc.restart();
   ioc.run();
   return status;
+}
+
+/// A new connection to 127.0.0.1:`port`, on `ioc`.
+beast::tcp_stream connect(net::io_context& ioc, unsigned short port) {
+  beast::tcp_stream stream{ioc};
+  stream.connect(tcp::endpoint{net::ip::make_address("127.0.0.1"), port});
+  return stream;
 }
 
 } // namespace
@@ -67,12 +70,61 @@ TEST_CASE("every context a listener is given accepts, and keeps what it accepts"
   // first, would never be answered.
   auto work = net::make_work_guard(second);
   std::thread io{[&] { second.run(); }};
-  for (int i = 0; i < 3; ++i)
-    CHECK(get_status(l->port(), "/health") == 200);
+  net::io_context client;
+  for (int i = 0; i < 3; ++i) {
+    auto stream = connect(client, l->port());
+    CHECK(ask_health(client, stream) == 200);
+  }
   // Each acceptor closes on its own context: the second's as it runs out of work, the
   // first's when it runs now. No handler is left holding the listener past its contexts.
   l->stop();
   work.reset();
   io.join();
   first.run();
+}
+
+TEST_CASE("a context holding more connections than another hands new ones over") {
+  test::temp_dir dir;
+  runtime::engine_options opts;
+  opts.worker_threads = 2;
+  auto db = persistence::open_store("sqlite:" + (dir.path() / "db").string());
+  runtime::engine engine{opts, std::move(db), component_registry::demo()};
+  server_context ctx{engine, opts.lim, {}};
+  net::io_context first{1};
+  net::io_context second{1};
+  tcp::endpoint any_port{net::ip::make_address("127.0.0.1"), 0};
+  auto l = std::make_shared<listener>(first, any_port, ctx);
+  l->accept_on({&first, &second});
+  l->run();
+  // The second context's thread is held up: the first accepts every connection, and what it
+  // hands over waits on the second until it is let go.
+  std::promise<void> go;
+  net::post(second, [held = go.get_future().share()] { held.wait(); });
+  auto work = net::make_work_guard(second);
+  std::thread io1{[&] { first.run(); }};
+  std::thread io2{[&] { second.run(); }};
+  // Connections that send nothing yet stay open, each counted where it lives.
+  constexpr size_t n = 20;
+  net::io_context client;
+  std::vector<beast::tcp_stream> streams;
+  for (size_t i = 0; i < n; ++i) {
+    streams.push_back(connect(client, l->port()));
+    // One at a time, so that each is placed after the one before.
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds{20};
+    while (l->connections_on(0) + l->connections_on(1) < i + 1
+           && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds{1});
+  }
+  auto kept = l->connections_on(0);
+  auto handed = l->connections_on(1);
+  CHECK(kept + handed == n);
+  CHECK(handed > 0);
+  CHECK(kept <= handed + listener::rebalance_slack + 1);
+  go.set_value();
+  for (auto& stream : streams)
+    CHECK(ask_health(client, stream) == 200); // each served where it lives
+  l->stop();
+  work.reset();
+  io2.join();
+  io1.join();
 }
