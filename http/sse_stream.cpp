@@ -11,7 +11,6 @@
 #include <array>
 #include <cassert>
 #include <cerrno>
-#include <sstream>
 
 #include <sched.h>
 #include <sys/socket.h>
@@ -36,11 +35,21 @@ size_t max_queued(const limits& lim) {
   return std::max({4 * lim.subscriber_window, 4 * lim.replay_batch, size_t{2048}}) + 16;
 }
 
-/// The bytes of `header`, as written before the first chunk.
+/// The bytes of `header`, as written before the first chunk: Beast's serializer, the header
+/// alone (its operator<< goes through an ostream, whose locale machinery showed in the
+/// profile of a replay's first event).
 frame_ptr serialize(const bhttp::response<bhttp::empty_body>& header) {
-  std::ostringstream text;
-  text << header.base();
-  return make_frame(text.str());
+  bhttp::response_serializer<bhttp::empty_body> sr{header};
+  sr.split(true);
+  std::string text;
+  beast::error_code ec;
+  while (!ec && !sr.is_header_done())
+    sr.next(ec, [&](beast::error_code&, const auto& buffers) {
+      for (auto b : beast::buffers_range_ref(buffers))
+        text.append(static_cast<const char*>(b.data()), b.size());
+      sr.consume(beast::buffer_bytes(buffers));
+    });
+  return make_frame(std::move(text));
 }
 
 const frame_ptr keepalive_frame = make_frame(encode_comment("keepalive"));
