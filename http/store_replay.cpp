@@ -125,10 +125,13 @@ void store_replay::deliver(std::vector<stored_frame> events) {
       return;
     self->reading_ = false;
     self->more_ = more;
-    if (!frames.empty()) {
-      self->outstanding_ += frames.size();
+    self->outstanding_ += frames.size();
+    // The next read is asked for first: send() on the strand writes at once, and the store
+    // reads the next batch while this one is written.
+    if (more)
+      self->read_ahead(); // also after a batch of nothing but skipped rows
+    if (!frames.empty())
       s->send(std::move(frames));
-    }
     if (!more) {
       frame_ptr last;
       if (!self->lost_owner_.empty())
@@ -136,8 +139,6 @@ void store_replay::deliver(std::vector<stored_frame> events) {
           self->run_.run_id, "The run's owner node " + self->lost_owner_
                                + " is unreachable; these are the events it had persisted."));
       s->finish(std::move(last), false);
-    } else {
-      self->read_ahead(); // also after a batch of nothing but skipped rows
     }
   });
 }
