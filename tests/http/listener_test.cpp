@@ -51,21 +51,33 @@ beast::tcp_stream connect(net::io_context& ioc, unsigned short port) {
   return stream;
 }
 
-} // namespace
+/// A runtime on SQLite in a temporary directory and a listener on 127.0.0.1 (any port)
+/// accepting on two io_contexts, `first` (the one it was made on) and `second`; neither runs
+/// until a test runs it.
+struct two_contexts {
+  two_contexts() {
+    l->accept_on({&first, &second});
+    l->run();
+  }
 
-TEST_CASE("every context a listener is given accepts, and keeps what it accepts") {
   test::temp_dir dir;
   runtime::engine_options opts;
-  opts.worker_threads = 2;
-  auto db = persistence::open_store("sqlite:" + (dir.path() / "db").string());
-  runtime::engine engine{opts, std::move(db), component_registry::demo()};
+  runtime::engine engine{opts, persistence::open_store("sqlite:" + (dir.path() / "db").string()),
+                         component_registry::demo()};
   server_context ctx{engine, opts.lim, {}};
   net::io_context first{1};
   net::io_context second{1};
-  tcp::endpoint any_port{net::ip::make_address("127.0.0.1"), 0};
-  auto l = std::make_shared<listener>(first, any_port, ctx);
-  l->accept_on({&first, &second});
-  l->run();
+  std::shared_ptr<listener> l = std::make_shared<listener>(
+    first, tcp::endpoint{net::ip::make_address("127.0.0.1"), 0}, ctx);
+};
+
+} // namespace
+
+TEST_CASE("every context a listener is given accepts, and keeps what it accepts") {
+  two_contexts t;
+  auto& first = t.first;
+  auto& second = t.second;
+  auto& l = t.l;
   // Only the second context runs: a connection the first accepted, or one handed to the
   // first, would never be answered.
   auto work = net::make_work_guard(second);
@@ -84,18 +96,10 @@ TEST_CASE("every context a listener is given accepts, and keeps what it accepts"
 }
 
 TEST_CASE("a context holding more connections than another hands new ones over") {
-  test::temp_dir dir;
-  runtime::engine_options opts;
-  opts.worker_threads = 2;
-  auto db = persistence::open_store("sqlite:" + (dir.path() / "db").string());
-  runtime::engine engine{opts, std::move(db), component_registry::demo()};
-  server_context ctx{engine, opts.lim, {}};
-  net::io_context first{1};
-  net::io_context second{1};
-  tcp::endpoint any_port{net::ip::make_address("127.0.0.1"), 0};
-  auto l = std::make_shared<listener>(first, any_port, ctx);
-  l->accept_on({&first, &second});
-  l->run();
+  two_contexts t;
+  auto& first = t.first;
+  auto& second = t.second;
+  auto& l = t.l;
   // The second context's thread is held up: the first accepts every connection, and what it
   // hands over waits on the second until it is let go.
   std::promise<void> go;
