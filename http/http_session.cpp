@@ -251,16 +251,16 @@ void http_session::respond_json(bhttp::status status, nlohmann::json body) {
 
 void http_session::respond_error(bhttp::status status, std::string detail) {
   net::dispatch(stream_.get_executor(),
-            [self = shared_from_this(), status, detail = std::move(detail)] {
-              self->respond(error_response(self->req_, status, detail));
-            });
+                [self = shared_from_this(), status, detail = std::move(detail)] {
+                  self->respond(error_response(self->req_, status, detail));
+                });
 }
 
 void http_session::respond_with(bhttp::status status, std::string content_type,
                                 std::string body) {
   net::dispatch(stream_.get_executor(), [self = shared_from_this(), status,
-                                     content_type = std::move(content_type),
-                                     body = std::move(body)]() mutable {
+                                         content_type = std::move(content_type),
+                                         body = std::move(body)]() mutable {
     self->respond(make_response(self->req_, status, content_type, std::move(body)));
   });
 }

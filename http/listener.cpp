@@ -17,14 +17,14 @@
 namespace runcast::http {
 
 listener::listener(net::io_context& ioc, tcp::endpoint endpoint, server_context& ctx)
-  : ctx_(ctx) {
+  : protocol_(endpoint.protocol()), ctx_(ctx) {
   contexts_.push_back(&ioc);
   held_.push_back(std::make_shared<std::atomic<size_t>>(0));
   auto& acceptor = acceptors_.emplace_back(net::make_strand(ioc));
   // Asio's own message names neither the address nor the port, and an operator who starts
   // a second node on a taken port needs both.
   beast::error_code ec;
-  acceptor.open(endpoint.protocol(), ec);
+  acceptor.open(protocol_, ec);
   if (!ec)
     acceptor.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec)
@@ -38,7 +38,6 @@ listener::listener(net::io_context& ioc, tcp::endpoint endpoint, server_context&
 
 void listener::accept_on(const std::vector<net::io_context*>& contexts) {
   auto listening = acceptors_.front().native_handle();
-  auto protocol = acceptors_.front().local_endpoint().protocol();
   for (auto* ioc : contexts) {
     if (std::find(contexts_.begin(), contexts_.end(), ioc) != contexts_.end())
       continue;
@@ -53,7 +52,7 @@ void listener::accept_on(const std::vector<net::io_context*>& contexts) {
                                + std::strerror(errno));
     beast::error_code ec;
     auto& acceptor = acceptors_.emplace_back(net::make_strand(*ioc));
-    acceptor.assign(protocol, fd, ec);
+    acceptor.assign(protocol_, fd, ec);
     if (ec) {
       ::close(fd);
       acceptors_.pop_back();
@@ -119,14 +118,13 @@ void listener::on_accept(size_t which, beast::error_code ec, tcp::socket socket)
 bool listener::hand_over(tcp::socket& socket, size_t to) {
   // Re-registered with the other context's reactor: two epoll_ctl calls, no copy.
   beast::error_code ec;
-  auto protocol = socket.local_endpoint(ec).protocol();
-  int fd = ec ? -1 : socket.release(ec);
+  int fd = socket.release(ec);
   tcp::socket moved{net::make_strand(*contexts_[to])};
   if (!ec)
-    moved.assign(protocol, fd, ec);
+    moved.assign(protocol_, fd, ec);
   if (ec) {
     if (fd >= 0)
-      ::close(fd);
+      ::close(fd); // released from `socket`, not taken by `moved`
     spdlog::warn("listener: cannot hand a connection to another I/O thread: {}", ec.message());
     return false;
   }

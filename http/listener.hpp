@@ -59,6 +59,7 @@ private:
 
   /// One per context that accepts; the first bound the socket, the others hold duplicates
   /// of its descriptor. Each is used only on its own strand.
+  tcp protocol_; ///< the listening socket's (IPv4 or IPv6)
   std::vector<tcp::acceptor> acceptors_;
   std::vector<net::io_context*> contexts_; ///< acceptors_[i] accepts on contexts_[i]
   /// held_[i]: the connections living on contexts_[i] (counted by their slots)

@@ -91,7 +91,7 @@ void sse_stream::send(std::vector<frame_ptr> frames) {
   // The actor side calls this from CAF threads: their frames go to the strand. On the
   // strand (a subscription that answers at once) they are queued now.
   net::dispatch(socket_.get_executor(), [self = shared_from_this(),
-                                     frames = std::move(frames)]() mutable {
+                                         frames = std::move(frames)]() mutable {
     if (self->closed_ || self->finishing_ || self->cut_)
       return;
     for (auto& f : frames)

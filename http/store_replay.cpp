@@ -128,8 +128,7 @@ void store_replay::deliver(std::vector<stored_frame> events) {
     self->outstanding_ += frames.size();
     // The next read is asked for first: send() on the strand writes at once, and the store
     // reads the next batch while this one is written.
-    if (more)
-      self->read_ahead(); // also after a batch of nothing but skipped rows
+    self->read_ahead(); // also after a batch of nothing but skipped rows
     if (!frames.empty())
       s->send(std::move(frames));
     if (!more) {
