@@ -109,9 +109,9 @@ void flush(self_ptr self) {
   // Writes carry no CAF timeout: the store bounds each call (statement_timeout, SQLite's busy
   // timeout) and answers an error, and a CAF request timer would keep this log allocated
   // until it fired, long after the write was done (CAF 0.17 does not cancel it).
-  if (const auto* batch = st.writes.begin_events()) {
+  if (auto batch = st.writes.begin_events()) {
     self->request(st.services.writer, caf::infinite, append_atom::value,
-                  pending_batch{st.ctx.run_id, *batch})
+                  pending_batch{st.ctx.run_id, std::move(batch)})
       .then(
         [self](int64_t written) {
           auto& st = self->state;

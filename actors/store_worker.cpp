@@ -69,9 +69,12 @@ std::vector<persistence::event_row>
 rows_of(const std::vector<store_worker_state::append>& appends, size_t events) {
   std::vector<persistence::event_row> rows;
   rows.reserve(events);
-  for (const auto& w : appends)
-    for (const auto& e : w.batch.events)
+  for (const auto& w : appends) {
+    if (!w.batch.events)
+      continue;
+    for (const auto& e : *w.batch.events)
       rows.push_back({w.batch.run_id, e.index, e.type(), e.data(), e.created_at});
+  }
   return rows;
 }
 
@@ -216,7 +219,7 @@ store_worker_actor::behavior_type store_worker(self_ptr self,
     },
     [self](append_atom, pending_batch& batch) -> caf::result<int64_t> {
       auto promise = self->make_response_promise<int64_t>();
-      auto count = batch.events.size();
+      auto count = batch.events ? batch.events->size() : 0;
       self->state.appends.push_back({std::move(batch), count, promise});
       schedule_flush(self);
       return promise;

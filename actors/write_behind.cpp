@@ -25,16 +25,17 @@ void write_behind::set_status(run_outcome outcome) {
     statuses_.push_back(std::move(outcome));
 }
 
-const std::vector<pending_event>* write_behind::begin_events() {
+pending_events write_behind::begin_events() {
   if (busy() || queued_.empty())
     return nullptr;
   // At most one batch per transaction, even after an outage let thousands pile up: each
   // write stays short and well inside the store timeout.
   auto n = static_cast<std::ptrdiff_t>(std::min(queued_.size(), batch_max_));
-  writing_.assign(std::make_move_iterator(queued_.begin()),
-                  std::make_move_iterator(queued_.begin() + n));
+  auto batch = std::make_shared<std::vector<pending_event>>(
+    std::make_move_iterator(queued_.begin()), std::make_move_iterator(queued_.begin() + n));
   queued_.erase(queued_.begin(), queued_.begin() + n);
-  return &writing_;
+  writing_ = std::move(batch);
+  return writing_;
 }
 
 std::optional<run_outcome> write_behind::begin_status() {
@@ -45,8 +46,8 @@ std::optional<run_outcome> write_behind::begin_status() {
 }
 
 int64_t write_behind::events_written() {
-  auto upto = writing_.back().index + 1;
-  writing_.clear();
+  auto upto = writing_->back().index + 1;
+  writing_.reset();
   retry_delay_ = std::chrono::milliseconds{0};
   failing_since_.reset();
   return upto;
@@ -62,10 +63,11 @@ bool write_behind::status_written(const run_outcome& written) {
 }
 
 std::chrono::milliseconds write_behind::failed(clock::time_point now) {
-  // Back to the front, in order: the retry writes exactly these first.
-  queued_.insert(queued_.begin(), std::make_move_iterator(writing_.begin()),
-                 std::make_move_iterator(writing_.end()));
-  writing_.clear();
+  // Back to the front, in order: the retry writes exactly these first. Copied, not moved:
+  // the store may still hold the batch it failed (the frames are shared either way).
+  if (writing_)
+    queued_.insert(queued_.begin(), writing_->begin(), writing_->end());
+  writing_.reset();
   status_writing_ = false;
   if (!failing_since_)
     failing_since_ = now;

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -36,12 +37,12 @@ public:
 
   /// True while a write is in flight.
   bool busy() const {
-    return !writing_.empty() || status_writing_;
+    return writing_ != nullptr || status_writing_;
   }
 
-  /// Starts the next event write: the batch to hand to the store, or null when busy or no
-  /// event waits.
-  const std::vector<pending_event>* begin_events();
+  /// Starts the next event write: the batch to hand to the store (shared: this queue keeps
+  /// it until the write's end), or null when busy or no event waits.
+  pending_events begin_events();
 
   /// Starts the status write when no event waits: the status, or nullopt.
   std::optional<run_outcome> begin_status();
@@ -63,7 +64,7 @@ public:
 
   /// Events not yet acknowledged by the store (queued and in flight).
   size_t unwritten() const {
-    return queued_.size() + writing_.size();
+    return queued_.size() + (writing_ ? writing_->size() : 0);
   }
 
   /// Nothing left to write: every event and the last status are in the store.
@@ -77,7 +78,7 @@ private:
   std::chrono::milliseconds retry_delay_{0};
   // The events' bytes are their frames, which the event log holds anyway (and counts).
   std::deque<pending_event> queued_;
-  std::vector<pending_event> writing_;
+  pending_events writing_; ///< the batch in flight, or null
   /// To write, in order, after the events queued before them: at most the run's RUNNING and
   /// its end (a newer status that does not end the run replaces an unwritten one).
   std::deque<run_outcome> statuses_;

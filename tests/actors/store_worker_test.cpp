@@ -21,17 +21,17 @@ using namespace runcast::actors;
 namespace {
 
 pending_batch batch_of(const std::string& run_id, int64_t n) {
-  pending_batch b{run_id, {}};
+  std::vector<pending_event> events;
   for (int64_t i = 0; i < n; ++i) {
     auto data = "{\"i\":" + std::to_string(i) + "}";
     auto frame = encode_event_frame(i, "RunContent", data);
     // id: <i>\nevent: RunContent\ndata: <data>\n\n
     auto type_at = static_cast<uint32_t>(frame.find("RunContent"));
     auto data_at = static_cast<uint32_t>(frame.find("data: ") + 6);
-    b.events.push_back({make_frame(frame), i, 0,
-                        {type_at, 10, data_at, static_cast<uint32_t>(data.size())}});
+    events.push_back({make_frame(frame), i, 0,
+                      {type_at, 10, data_at, static_cast<uint32_t>(data.size())}});
   }
-  return b;
+  return {run_id, std::make_shared<const std::vector<pending_event>>(std::move(events))};
 }
 
 struct worker_fixture : test::deterministic_system {

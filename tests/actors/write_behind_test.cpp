@@ -18,14 +18,14 @@ TEST_CASE("write_behind: batches of at most batch_max, one write in flight, in i
   write_behind w{3, 5000ms};
   for (int64_t i = 0; i < 7; ++i)
     w.push(event(i));
-  const auto* first = w.begin_events();
+  auto first = w.begin_events();
   REQUIRE(first != nullptr);
   REQUIRE(first->size() == 3);
   CHECK(first->front().index == 0);
   CHECK(w.busy());
   CHECK(w.begin_events() == nullptr); // one in flight
   CHECK(w.events_written() == 3);
-  const auto* second = w.begin_events();
+  auto second = w.begin_events();
   REQUIRE(second != nullptr);
   CHECK(second->front().index == 3);
   CHECK(w.events_written() == 6);
