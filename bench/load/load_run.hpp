@@ -76,6 +76,9 @@ private:
   std::vector<double> rates_; ///< per stream, payload events/s from its first to its last
   int64_t payloads_ = 0;
   int64_t bytes_ = 0;
+  bool read_time_ = false;        ///< read_now_ and read_wall_ns_ hold this read's time
+  clock::time_point read_now_{};
+  int64_t read_wall_ns_ = 0;
   clock::time_point first_any_{};
   clock::time_point last_any_{};
   bool any_ = false;

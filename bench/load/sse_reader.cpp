@@ -17,15 +17,15 @@ bool sse_reader::feed(const char* data, size_t n) {
       return false;
     if (!head_done_)
       return true;
-  } else if (chunked_) {
-    in_.append(data, n);
-  } else {
-    body_.append(data, n);
+    std::string rest; // what followed the head in this read
+    rest.swap(in_);
+    return feed(rest.data(), rest.size());
   }
-  if (chunked_ && !read_chunked())
-    return false;
-  read_frames();
-  return true;
+  if (!chunked_) {
+    take_body(data, n);
+    return true;
+  }
+  return read_chunked(data, n);
 }
 
 bool sse_reader::read_head() {
@@ -45,67 +45,75 @@ bool sse_reader::read_head() {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   chunked_ = lower.find("transfer-encoding: chunked") != std::string::npos;
   head_done_ = true;
-  if (!chunked_) {
-    body_.swap(in_);
-    in_.clear();
-  }
   return true;
 }
 
-bool sse_reader::read_chunked() {
-  size_t pos = 0;
-  while (pos < in_.size() && !body_done_) {
+bool sse_reader::read_chunked(const char* p, size_t n) {
+  while (n > 0 && !body_done_) {
     if (chunk_left_ > 0) {
-      auto take = std::min(chunk_left_, in_.size() - pos);
-      body_.append(in_, pos, take);
-      pos += take;
+      auto take = std::min(chunk_left_, n);
+      take_body(p, take);
+      p += take;
+      n -= take;
       chunk_left_ -= take;
       if (chunk_left_ == 0)
-        need_chunk_crlf_ = true;
+        crlf_left_ = 2;
       continue;
     }
-    if (need_chunk_crlf_) {
-      if (in_.size() - pos < 2)
-        break;
-      if (in_[pos] != '\r' || in_[pos + 1] != '\n')
+    if (crlf_left_ > 0) {
+      if (*p != (crlf_left_ == 2 ? '\r' : '\n'))
         return false;
-      pos += 2;
-      need_chunk_crlf_ = false;
+      ++p;
+      --n;
+      --crlf_left_;
       continue;
     }
-    auto eol = in_.find("\r\n", pos);
-    if (eol == std::string::npos) {
-      if (in_.size() - pos > 1024)
-        return false;
-      break;
+    // A chunk-size line, "<hex>[;ext]\r\n", perhaps cut by the read.
+    const auto* eol = static_cast<const char*>(std::memchr(p, '\n', n));
+    if (eol == nullptr) {
+      line_.append(p, n);
+      return line_.size() <= 1024;
     }
-    char* stop = nullptr;
-    auto size = std::strtoul(in_.c_str() + pos, &stop, 16);
-    if (stop == in_.c_str() + pos)
+    line_.append(p, static_cast<size_t>(eol - p));
+    n -= static_cast<size_t>(eol + 1 - p);
+    p = eol + 1;
+    if (line_.empty() || line_.back() != '\r')
       return false;
-    pos = eol + 2;
-    if (size == 0) {
+    char* stop = nullptr;
+    auto size = std::strtoul(line_.c_str(), &stop, 16);
+    if (stop == line_.c_str())
+      return false;
+    line_.clear();
+    if (size == 0)
       body_done_ = true; // trailers are not read: the stream is over
-      break;
-    }
-    chunk_left_ = size;
+    else
+      chunk_left_ = size;
   }
-  in_.erase(0, pos);
   return true;
 }
 
-void sse_reader::read_frames() {
-  size_t start = 0;
-  for (;;) {
-    auto at = body_.find("\n\n", std::max(start, scan_from_));
-    if (at == std::string::npos)
-      break;
-    on_frame_(std::string_view{body_}.substr(start, at - start));
-    start = at + 2;
-    scan_from_ = 0;
+void sse_reader::take_body(const char* p, size_t n) {
+  std::string_view in{p, n};
+  if (!body_.empty()) {
+    // A frame's first part waits: its end is the first blank line, which may straddle.
+    if (body_.back() == '\n' && !in.empty() && in.front() == '\n') {
+      body_.pop_back();
+      in.remove_prefix(1);
+    } else if (auto at = in.find("\n\n"); at != std::string_view::npos) {
+      body_.append(in.substr(0, at));
+      in.remove_prefix(at + 2);
+    } else {
+      body_.append(in);
+      return;
+    }
+    on_frame_(body_);
+    body_.clear();
   }
-  body_.erase(0, start);
-  scan_from_ = body_.empty() ? 0 : body_.size() - 1;
+  for (auto at = in.find("\n\n"); at != std::string_view::npos; at = in.find("\n\n")) {
+    on_frame_(in.substr(0, at));
+    in.remove_prefix(at + 2);
+  }
+  body_.assign(in);
 }
 
 } // namespace bench
