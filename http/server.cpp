@@ -1,11 +1,13 @@
 #include "http/server.hpp"
 
+#include "core/thread_name.hpp"
 #include "http/listener.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <exception>
+#include <string>
 
 namespace runcast::http {
 
@@ -89,8 +91,11 @@ void server::start(size_t threads) {
   impl_->acceptor->run();
   if (impl_->owned.empty())
     return; // the caller's threads run its io_context
-  for (auto* ioc : impl_->contexts)
-    impl_->threads.emplace_back([ioc] { run_io(*ioc); });
+  for (size_t i = 0; i < impl_->contexts.size(); ++i)
+    impl_->threads.emplace_back([ioc = impl_->contexts[i], i] {
+      name_this_thread("rc-http-" + std::to_string(i));
+      run_io(*ioc);
+    });
 }
 
 void server::stop_accepting() {

@@ -1,12 +1,17 @@
 #include "persistence/pg_watchdog.hpp"
 
+#include "core/thread_name.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <sys/socket.h>
 
 namespace runcast::persistence::detail {
 
-pg_watchdog::pg_watchdog() : thread_([this] { loop(); }) {
+pg_watchdog::pg_watchdog() : thread_([this] {
+  name_this_thread("rc-pg-watchdog");
+  loop();
+}) {
 }
 
 pg_watchdog::~pg_watchdog() {

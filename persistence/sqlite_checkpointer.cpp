@@ -1,5 +1,7 @@
 #include "persistence/sqlite_checkpointer.hpp"
 
+#include "core/thread_name.hpp"
+
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
@@ -22,7 +24,10 @@ sqlite_checkpointer::sqlite_checkpointer(const std::string& path, int threshold_
     &mode, nullptr);
   if (mode != "wal")
     spdlog::warn("sqlite store: journal mode is '{}', not wal: no checkpoints needed", mode);
-  thread_ = std::thread{[this] { run(); }};
+  thread_ = std::thread{[this] {
+    name_this_thread("rc-checkpoint");
+    run();
+  }};
 }
 
 sqlite_checkpointer::~sqlite_checkpointer() {

@@ -1,10 +1,13 @@
 #include "runtime/io_pool.hpp"
 
+#include "core/thread_name.hpp"
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <spdlog/spdlog.h>
 
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -19,7 +22,8 @@ struct io_pool::impl {
 
 io_pool::io_pool(size_t threads) : impl_(std::make_unique<impl>()) {
   for (size_t i = 0; i < threads; ++i)
-    impl_->threads.emplace_back([this] {
+    impl_->threads.emplace_back([this, i] {
+      name_this_thread("rc-io-" + std::to_string(i));
       // A runnable's handler that throws must not take the process down: log, go on.
       for (;;) {
         try {

@@ -1,7 +1,11 @@
 #include "runtime/store_pool.hpp"
 
+#include "core/thread_name.hpp"
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+
+#include <utility>
 
 namespace runcast::runtime {
 
@@ -19,7 +23,13 @@ store_pool::~store_pool() {
 }
 
 void store_pool::post(std::function<void()> work) {
-  boost::asio::post(impl_->pool, std::move(work));
+  boost::asio::post(impl_->pool, [work = std::move(work)] {
+    // Asio's pool starts its threads itself: each names itself with its first job.
+    thread_local bool named = false;
+    if (!std::exchange(named, true))
+      name_this_thread("rc-store-pool");
+    work();
+  });
 }
 
 void store_pool::join() {
