@@ -111,9 +111,10 @@ void take_steps(self_ptr self, step_runnable& body, size_t max_batch,
   try {
     for (;;) {
       auto s = body.next();
-      // Steps with no delay fill a whole batch: its room is made once, not doubled eight
-      // times; a paced step (one event, then a wait) keeps its small batch.
-      if (s.delay.count() == 0 && !s.last && batch.capacity() < max_batch)
+      // A run whose steps come with no delay fills whole batches: once it has shown that
+      // (16 events in hand), the room is made at once, not doubled four more times. A short
+      // run or a paced step (one event, then a wait) keeps its small batch.
+      if (s.delay.count() == 0 && batch.size() >= 16 && batch.capacity() < max_batch)
         batch.reserve(max_batch);
       for (auto& ev : s.events)
         batch.push_back(std::move(ev));
