@@ -50,10 +50,9 @@ struct pending_event {
   }
 };
 
-/// Events handed to the store in one write, shared read-only between the event log and the
-/// store: the batch is handed over with one reference count, not one per frame. A count
-/// taken on the log's thread and dropped on the store's, per frame, cost two atomic writes
-/// to a cache line the other core had just used (~5 % of live 1→1's CPU).
+/// Events handed to the store in one write, shared read-only between the event log (which
+/// keeps them until the write's answer) and the store: one reference count per batch, where
+/// a copy of the batch took one per frame on the log's thread and dropped it on the store's.
 using pending_events = std::shared_ptr<const std::vector<pending_event>>;
 
 /// A run's events handed to the store in one write (`events` is never null when sent).
