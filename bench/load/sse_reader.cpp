@@ -21,10 +21,8 @@ bool sse_reader::feed(const char* data, size_t n) {
     rest.swap(in_);
     return feed(rest.data(), rest.size());
   }
-  if (!chunked_) {
-    take_body(data, n);
-    return true;
-  }
+  if (!chunked_)
+    return take_body(data, n);
   return read_chunked(data, n);
 }
 
@@ -52,7 +50,8 @@ bool sse_reader::read_chunked(const char* p, size_t n) {
   while (n > 0 && !body_done_) {
     if (chunk_left_ > 0) {
       auto take = std::min(chunk_left_, n);
-      take_body(p, take);
+      if (!take_body(p, take))
+        return false;
       p += take;
       n -= take;
       chunk_left_ -= take;
@@ -92,7 +91,7 @@ bool sse_reader::read_chunked(const char* p, size_t n) {
   return true;
 }
 
-void sse_reader::take_body(const char* p, size_t n) {
+bool sse_reader::take_body(const char* p, size_t n) {
   std::string_view in{p, n};
   if (!body_.empty()) {
     // A frame's first part waits: its end is the first blank line, which may straddle.
@@ -104,7 +103,7 @@ void sse_reader::take_body(const char* p, size_t n) {
       in.remove_prefix(at + 2);
     } else {
       body_.append(in);
-      return;
+      return body_.size() <= max_frame_bytes;
     }
     on_frame_(body_);
     body_.clear();
@@ -114,6 +113,7 @@ void sse_reader::take_body(const char* p, size_t n) {
     in.remove_prefix(at + 2);
   }
   body_.assign(in);
+  return body_.size() <= max_frame_bytes;
 }
 
 } // namespace bench

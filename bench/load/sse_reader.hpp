@@ -19,6 +19,10 @@ class sse_reader {
 public:
   using frame_handler = std::function<void(std::string_view frame)>;
 
+  /// A frame longer than this (no blank line within it) makes the response malformed: a
+  /// stream that never ends a frame must not grow the client without bound.
+  static constexpr size_t max_frame_bytes = 16 * 1024 * 1024;
+
   explicit sse_reader(frame_handler on_frame);
 
   /// Feeds received bytes; false once the response is malformed.
@@ -43,7 +47,7 @@ public:
 private:
   bool read_head();
   bool read_chunked(const char* p, size_t n);
-  void take_body(const char* p, size_t n);
+  bool take_body(const char* p, size_t n);
 
   frame_handler on_frame_;
   std::string in_;     ///< the response head, until it is complete

@@ -85,3 +85,20 @@ TEST_CASE("sse_reader: malformed chunk framing is refused") {
     CHECK_FALSE(r.feed(bad.data(), bad.size()));
   }
 }
+
+TEST_CASE("sse_reader: a frame that never ends is refused past max_frame_bytes") {
+  size_t frames = 0;
+  sse_reader r{[&](std::string_view) { ++frames; }};
+  std::string head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\ndata: ";
+  REQUIRE(r.feed(head.data(), head.size()));
+  std::string piece(64 * 1024, 'x');
+  size_t fed = 6;
+  bool ok = true;
+  while (ok && fed <= sse_reader::max_frame_bytes + piece.size()) {
+    ok = r.feed(piece.data(), piece.size());
+    fed += piece.size();
+  }
+  CHECK_FALSE(ok);
+  CHECK(fed > sse_reader::max_frame_bytes);
+  CHECK(frames == 0);
+}
