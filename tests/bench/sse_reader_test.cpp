@@ -69,19 +69,13 @@ TEST_CASE("sse_reader: the same frames whatever the reads and chunks cut") {
 }
 
 TEST_CASE("sse_reader: malformed chunk framing is refused") {
-  sse_reader r{[](std::string_view) {}};
-  std::string head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
-  REQUIRE(r.feed(head.data(), head.size()));
-  SECTION("a size that is not hex") {
-    std::string bad = "zz\r\nabc\r\n";
-    CHECK_FALSE(r.feed(bad.data(), bad.size()));
-  }
-  SECTION("a chunk not followed by CRLF") {
-    std::string bad = "3\r\nabcXY";
-    CHECK_FALSE(r.feed(bad.data(), bad.size()));
-  }
-  SECTION("a size line without CR") {
-    std::string bad = "3\nabc\r\n";
+  const std::string head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (std::string bad : {"zz\r\nabc\r\n", // a size that is not hex
+                          "3\r\nabcXY",      // a chunk not followed by CRLF
+                          "3\nabc\r\n"}) {   // a size line without CR
+    CAPTURE(bad);
+    sse_reader r{[](std::string_view) {}};
+    REQUIRE(r.feed(head.data(), head.size()));
     CHECK_FALSE(r.feed(bad.data(), bad.size()));
   }
 }
