@@ -1,8 +1,18 @@
 #pragma once
 
 #include <caf/fwd.hpp>
+#include <caf/timespan.hpp>
+
+#include <chrono>
+#include <cstddef>
 
 namespace runcast::runtime {
+
+/// When an idle worker sleeps longer (see `use_quiet_scheduler`).
+struct idle_sleep {
+  caf::timespan after{std::chrono::seconds{1}};         ///< of only lone jobs
+  caf::timespan wait{std::chrono::milliseconds{100}}; ///< one wait of an idle worker
+};
 
 /// Makes the actor system built from `cfg` run on runcast's scheduler (CAF takes a
 /// scheduler module from the configuration when one is given): CAF's work-stealing
@@ -14,9 +24,22 @@ namespace runcast::runtime {
 ///   per job, ~3 % of the server's CPU samples in the LLM-shaped benchmark
 ///   (bench/RESULTS.md).
 ///
+/// - A worker that has had only lone jobs (a timer firing, a rare request: one found after a
+///   sleep of 10 ms or more, done within 1 ms) for `idle_sleep::after` waits `idle_sleep::wait`
+///   at a time instead of CAF's `relaxed-sleep-duration` (1 ms in runcast): an idle server's
+///   two workers woke ~1,800 times a second between them, ~4 % of a core, and on a shared
+///   machine took turns from busy neighbours' threads. A job from outside the scheduler
+///   wakes an idle worker at once, as before. A job that the other worker enqueues for itself
+///   waits for that worker or for this one's wait to end, as before — up to `wait` instead
+///   of 1 ms, only after a quiet spell, and only until one job that is not a lone one.
+///
 /// The stock coordinator's own clock and its thread stay, idle (nothing reaches them once
 /// `clock()` answers with the quiet one; an idle clock thread waits without a timeout). The
 /// quiet clock gets a thread of its own, started before the workers and stopped after them.
-void use_quiet_scheduler(caf::actor_system_config& cfg);
+void use_quiet_scheduler(caf::actor_system_config& cfg, idle_sleep idle = {});
+
+/// How many of `sys`'s workers are in an idle worker's long wait now (0 when `sys` does not
+/// run on the quiet scheduler).
+size_t idle_workers(caf::actor_system& sys);
 
 } // namespace runcast::runtime

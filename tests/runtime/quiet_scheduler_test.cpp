@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <thread>
 
 using namespace runcast::runtime;
 using namespace std::chrono_literals;
@@ -32,6 +33,13 @@ bool runs_on_cafs_worker(caf::actor_system& sys) {
   asker->send_exit(probe, caf::exit_reason::user_shutdown);
   REQUIRE(answered);
   return stock;
+}
+
+/// A waiting worker as runcast's engine configures it: no spinning or polling, a 1 ms wait.
+void runcast_waits(caf::actor_system_config& cfg) {
+  cfg.set("work-stealing.aggressive-poll-attempts", size_t{0});
+  cfg.set("work-stealing.moderate-poll-attempts", size_t{0});
+  cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{1ms});
 }
 
 } // namespace
@@ -58,4 +66,48 @@ TEST_CASE("with the quiet scheduler, actors run on its workers and time on its c
   self->request(echo, 10s, 41).receive([&](int x) { answer = x; }, [](caf::error&) {});
   CHECK(answer == 42);
   self->send_exit(echo, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("an idle worker sleeps long, and a job from outside still wakes it at once") {
+  caf::actor_system_config cfg;
+  cfg.set("scheduler.max-threads", size_t{2});
+  // Idle from the first wait that finds nothing, and an idle wait of ten minutes: a worker
+  // that a job from outside did not wake would let the request below time out.
+  runcast_waits(cfg);
+  use_quiet_scheduler(cfg, idle_sleep{1ms, 10min});
+  caf::actor_system sys{cfg};
+  auto echo = sys.spawn([](caf::event_based_actor*) -> caf::behavior {
+    return {[](int x) { return x + 1; }};
+  });
+  caf::scoped_actor self{sys};
+  for (int round = 0; round < 4; ++round) {
+    // Both workers in their long wait: a condition, waited for with a bound.
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (idle_workers(sys) < 2 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(1ms);
+    REQUIRE(idle_workers(sys) == 2);
+    int answer = 0;
+    self->request(echo, 30s, round).receive([&](int x) { answer = x; }, [](caf::error&) {});
+    CHECK(answer == round + 1);
+  }
+  self->send_exit(echo, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("a timer firing now and then does not keep the workers from their long wait") {
+  caf::actor_system_config cfg;
+  cfg.set("scheduler.max-threads", size_t{2});
+  runcast_waits(cfg);
+  use_quiet_scheduler(cfg, idle_sleep{200ms, 10min});
+  caf::actor_system sys{cfg};
+  // Fires every 20 ms: each worker finds a tick only after a sleep, and is done with it at
+  // once. Were every job to end a worker's quiet time, neither would reach its long wait.
+  auto ticker = sys.spawn([](caf::event_based_actor* self) -> caf::behavior {
+    self->send(self, caf::tick_atom::value);
+    return {[self](caf::tick_atom) { self->delayed_send(self, 20ms, caf::tick_atom::value); }};
+  });
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (idle_workers(sys) < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(1ms);
+  CHECK(idle_workers(sys) == 2);
+  caf::anon_send_exit(ticker, caf::exit_reason::user_shutdown);
 }
