@@ -29,6 +29,7 @@
 #include <chrono>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 namespace runcast::runtime {
 
@@ -36,24 +37,22 @@ namespace {
 
 using steady = std::chrono::steady_clock;
 
-/// A job that a worker finds after sleeping at least this long, and that (with what it
-/// enqueues for itself) takes less than `lone_job`, is a lone one: a timer firing, a rare
-/// request. Lone jobs do not end a worker's quiet time; anything denser does.
-constexpr auto long_sleep = std::chrono::milliseconds{10};
-constexpr auto lone_job = std::chrono::milliseconds{1};
-
 /// CAF's work-stealing policy under this file's own name (see the top of the file), with a
-/// worker's wait made long once it has been quiet for a while (`idle_sleep`).
+/// worker's wait made long once it has been quiet for a while (`idle_sleep`), and a job
+/// that would wait behind a busy worker waking an idle one.
 struct quiet_work_stealing : caf::policy::work_stealing {
   using super = caf::policy::work_stealing;
 
   struct worker_data : super::worker_data {
     explicit worker_data(caf::scheduler::abstract_coordinator* p);
+    worker_data(const worker_data& other);
     idle_sleep idle;
-    std::atomic<size_t>* idle_count; ///< the scheduler's count of workers in a long wait
-    steady::time_point quiet_since;  ///< since when this worker has had only lone jobs
-    steady::time_point woke_at;      ///< when it last found a job by waiting for one
-    bool woke_from_long = false;     ///< whether it had then slept `long_sleep` or more
+    std::atomic<size_t>* idle_count;   ///< the scheduler's count of workers in a long wait
+    std::atomic<bool> in_long_wait{false}; ///< written under `waitdata.lock`
+    size_t steal_from = 0;             ///< 1 + whose queue to steal from; `waitdata.lock`
+    steady::time_point window_start;   ///< of the current span of `idle.after`
+    size_t wakes = 0;                  ///< waits that ended with a job in that span
+    bool idle_mode = false;            ///< whether waits are long (the span before was quiet)
   };
 
   /// CAF's `dequeue`, but for how long a waiting worker sleeps (see `wait_for_job`).
@@ -78,51 +77,111 @@ struct quiet_work_stealing : caf::policy::work_stealing {
     return wait_for_job(self);
   }
 
+  /// A job from outside: as CAF does it (its worker is notified if it waits), and if that
+  /// worker is busy, an idle one is woken to take it (`wake_an_idle_worker`).
+  template <class Worker>
+  void external_enqueue(Worker* self, caf::resumable* job) {
+    super::external_enqueue(self, job);
+    if (!d(self).in_long_wait.load(std::memory_order_relaxed))
+      wake_an_idle_worker(self);
+  }
+
+  /// A job of a busy worker's own (an actor it runs sent a message or spawned one): it waits
+  /// until that worker is done, unless another takes it.
+  template <class Worker>
+  void internal_enqueue(Worker* self, caf::resumable* job) {
+    super::internal_enqueue(self, job);
+    wake_an_idle_worker(self);
+  }
+
+  template <class Worker>
+  void resume_job_later(Worker* self, caf::resumable* job) {
+    super::resume_job_later(self, job);
+    wake_an_idle_worker(self);
+  }
+
+  /// Wakes one worker that is in its long wait, if any, to steal from `self`'s queue. A
+  /// waiting worker steals on its own only when a wait times out; a short wait bounds how
+  /// long a job waits behind a busy worker, a long one would not. When no worker is idle
+  /// (any busy server) this is one relaxed load. A worker that goes idle just after that
+  /// load is not woken: the job then waits for `self` to be done with its current one.
+  template <class Worker>
+  void wake_an_idle_worker(Worker* self) {
+    if (d(self).idle_count->load(std::memory_order_relaxed) == 0)
+      return;
+    auto* parent = self->parent();
+    for (size_t i = 0; i < parent->num_workers(); ++i) {
+      auto& other = d(parent->worker_by_id(i));
+      if (i == self->id() || !other.in_long_wait.load(std::memory_order_relaxed))
+        continue;
+      std::lock_guard<std::mutex> guard{other.waitdata.lock};
+      if (!other.in_long_wait.load(std::memory_order_relaxed) || other.steal_from != 0)
+        continue;
+      other.steal_from = self->id() + 1;
+      other.waitdata.cv.notify_one();
+      return;
+    }
+  }
+
   /// CAF's relaxed phase: waits on the worker's condition variable, which a job enqueued from
   /// outside the scheduler notifies, and tries to steal each time a wait times out (the other
   /// worker's own jobs notify nobody). A wait lasts `relaxed-sleep-duration` (1 ms in runcast:
   /// the bound on how long a job waits behind a busy worker while this one sleeps) — unless
-  /// the worker has had only lone jobs for `idle.after`: then it lasts `idle.wait`, so that
-  /// an idle server's workers do not wake a thousand times a second each, nor its timers
-  /// (a few a second) keep them doing so. An idle worker still wakes at once for a job from
-  /// outside (an HTTP request, a store's answer); one job that is not a lone one brings back
-  /// the short waits.
+  /// the worker's waits ended with a job at most `idle.wakes` times in the last span of
+  /// `idle.after`: then it lasts `idle.wait`, so that an idle server's workers do not wake a
+  /// thousand times a second each. An idle worker wakes at once for a job from outside (an
+  /// HTTP request, a store's answer) and for one that would wait behind a busy worker
+  /// (`wake_an_idle_worker`); its wake-up after `idle.wakes` brings back the short waits.
   template <class Worker>
   caf::resumable* wait_for_job(Worker* self) {
     auto& data = d(self);
     auto& relaxed = data.strategies[2];
     auto& wait = data.waitdata;
-    auto began = steady::now();
-    if (!data.woke_from_long || began - data.woke_at >= lone_job)
-      data.quiet_since = began;
-    auto idle_from = data.quiet_since + data.idle.after;
-    auto slept = steady::duration::zero(); // of timed-out waits, as asked
     caf::resumable* job = nullptr;
     for (size_t i = 1; job == nullptr; ++i) {
-      bool idle = began + slept >= idle_from;
-      auto timeout = idle ? data.idle.wait : relaxed.sleep_duration;
+      next_span_if_due(data);
+      auto timeout = data.idle_mode ? data.idle.wait : relaxed.sleep_duration;
       bool woken;
+      size_t victim;
       {
         std::unique_lock<std::mutex> guard{wait.lock};
         wait.sleeping = true;
-        if (idle)
+        if (data.idle_mode) {
+          data.in_long_wait.store(true, std::memory_order_relaxed);
           data.idle_count->fetch_add(1, std::memory_order_relaxed);
-        woken = wait.cv.wait_for(guard, timeout, [&] { return !data.queue.empty(); });
-        if (idle)
+        }
+        woken = wait.cv.wait_for(guard, timeout,
+                                 [&] { return !data.queue.empty() || data.steal_from != 0; });
+        if (data.idle_mode) {
           data.idle_count->fetch_sub(1, std::memory_order_relaxed);
+          data.in_long_wait.store(false, std::memory_order_relaxed);
+        }
+        victim = std::exchange(data.steal_from, 0);
         wait.sleeping = false;
       }
-      if (woken) {
+      if (woken)
         job = data.queue.take_head();
-      } else {
-        slept += std::chrono::duration_cast<steady::duration>(timeout);
-        if (i % relaxed.steal_interval == 0)
-          job = try_steal(self);
+      if (victim != 0) {
+        if (job == nullptr)
+          job = d(self->parent()->worker_by_id(victim - 1)).queue.take_tail();
+      } else if (!woken && i % relaxed.steal_interval == 0) {
+        job = try_steal(self);
       }
     }
-    data.woke_at = steady::now();
-    data.woke_from_long = data.woke_at - began >= long_sleep;
+    if (++data.wakes > data.idle.wakes)
+      data.idle_mode = false;
     return job;
+  }
+
+  /// Starts the next span of `idle.after` if the current one is over: its waits are long if
+  /// the span that ended was quiet.
+  static void next_span_if_due(worker_data& data) {
+    auto now = steady::now();
+    if (now - data.window_start < data.idle.after)
+      return;
+    data.idle_mode = data.wakes <= data.idle.wakes;
+    data.wakes = 0;
+    data.window_start = now;
   }
 };
 
@@ -174,7 +233,14 @@ quiet_work_stealing::worker_data::worker_data(caf::scheduler::abstract_coordinat
   : super::worker_data(p),
     idle(static_cast<quiet_scheduler*>(p)->idle()),
     idle_count(&static_cast<quiet_scheduler*>(p)->idle_count()),
-    quiet_since(steady::now()) {
+    window_start(steady::now()) {
+}
+
+quiet_work_stealing::worker_data::worker_data(const worker_data& other)
+  : super::worker_data(other),
+    idle(other.idle),
+    idle_count(other.idle_count),
+    window_start(other.window_start) {
 }
 
 } // namespace

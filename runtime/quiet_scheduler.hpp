@@ -10,8 +10,9 @@ namespace runcast::runtime {
 
 /// When an idle worker sleeps longer (see `use_quiet_scheduler`).
 struct idle_sleep {
-  caf::timespan after{std::chrono::seconds{1}};         ///< of only lone jobs
+  caf::timespan after{std::chrono::seconds{1}};       ///< the span over which wakes count
   caf::timespan wait{std::chrono::milliseconds{100}}; ///< one wait of an idle worker
+  size_t wakes = 50; ///< a worker woken for a job this often or less in a span is idle
 };
 
 /// Makes the actor system built from `cfg` run on runcast's scheduler (CAF takes a
@@ -24,14 +25,14 @@ struct idle_sleep {
 ///   per job, ~3 % of the server's CPU samples in the LLM-shaped benchmark
 ///   (bench/RESULTS.md).
 ///
-/// - A worker that has had only lone jobs (a timer firing, a rare request: one found after a
-///   sleep of 10 ms or more, done within 1 ms) for `idle_sleep::after` waits `idle_sleep::wait`
-///   at a time instead of CAF's `relaxed-sleep-duration` (1 ms in runcast): an idle server's
-///   two workers woke ~1,800 times a second between them, ~4 % of a core, and on a shared
-///   machine took turns from busy neighbours' threads. A job from outside the scheduler
-///   wakes an idle worker at once, as before. A job that the other worker enqueues for itself
-///   waits for that worker or for this one's wait to end, as before — up to `wait` instead
-///   of 1 ms, only after a quiet spell, and only until one job that is not a lone one.
+/// - A worker that was woken for a job at most `idle_sleep::wakes` times in the last span
+///   of `idle_sleep::after` (50 in 1 s) waits `idle_sleep::wait` (100 ms) at a time instead
+///   of CAF's `relaxed-sleep-duration` (1 ms in runcast): an idle server's two workers woke
+///   ~1,800 times a second between them, ~4 % of a core, and on a shared machine took turns
+///   from busy neighbours' threads. A job from outside the scheduler wakes an idle worker at
+///   once, as it did. A job that a busy worker enqueues for itself, which an idle worker
+///   would only have stolen when its wait timed out, wakes an idle worker to steal it; when
+///   no worker is idle (a busy server) that check is one relaxed atomic load.
 ///
 /// The stock coordinator's own clock and its thread stay, idle (nothing reaches them once
 /// `clock()` answers with the quiet one; an idle clock thread waits without a timeout). The

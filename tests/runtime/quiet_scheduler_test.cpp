@@ -11,7 +11,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <thread>
 
 using namespace runcast::runtime;
@@ -110,4 +112,37 @@ TEST_CASE("a timer firing now and then does not keep the workers from their long
     std::this_thread::sleep_for(1ms);
   CHECK(idle_workers(sys) == 2);
   caf::anon_send_exit(ticker, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("a job that would wait behind a busy worker wakes an idle one to take it") {
+  caf::actor_system_config cfg;
+  cfg.set("scheduler.max-threads", size_t{2});
+  runcast_waits(cfg);
+  use_quiet_scheduler(cfg, idle_sleep{1ms, 10min});
+  caf::actor_system sys{cfg};
+  auto ran = std::make_shared<std::atomic<bool>>(false);
+  auto marker = sys.spawn([ran](caf::event_based_actor*) -> caf::behavior {
+    return {[ran](int) { ran->store(true); }};
+  });
+  // Sends to `marker` — a job queued on its own worker — and keeps that worker busy until
+  // the job has run: only the other worker, idle in a ten-minute wait, can run it.
+  auto busy = sys.spawn([marker, ran](caf::event_based_actor* self) -> caf::behavior {
+    return {[self, marker, ran](int) {
+      self->send(marker, 1);
+      auto deadline = std::chrono::steady_clock::now() + 30s;
+      while (!ran->load() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::yield();
+      return ran->load();
+    }};
+  });
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (idle_workers(sys) < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(1ms);
+  REQUIRE(idle_workers(sys) == 2);
+  caf::scoped_actor self{sys};
+  bool answered = false;
+  self->request(busy, 60s, 1).receive([&](bool yes) { answered = yes; }, [](caf::error&) {});
+  CHECK(answered);
+  caf::anon_send_exit(busy, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(marker, caf::exit_reason::user_shutdown);
 }
