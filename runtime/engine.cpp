@@ -23,6 +23,7 @@
 #include "runtime/snapshot_subscription.hpp"
 #include "runtime/store_pool.hpp"
 #include "core/meta_frames.hpp"
+#include "core/thread_name.hpp"
 #include "core/tsan_handoff.hpp"
 
 #include <caf/all.hpp>
@@ -149,8 +150,21 @@ struct engine::impl {
                                "the actor system's config");
     // Writes and reads on threads of their own: a resume's read never waits behind the
     // event logs' batch writes (a SQLite store reads on its own connections too).
-    store = sys.spawn<caf::detached>(counted_store_worker, db, metrics);
-    reader = sys.spawn<caf::detached>(store_worker, std::move(db));
+    using store_self = store_worker_actor::stateful_pointer<store_worker_state>;
+    // A detached actor's behavior is made on its own thread, which CAF names caf.actor.
+    store = sys.spawn<caf::detached>(
+      [](store_self self, std::shared_ptr<persistence::store> db,
+         std::shared_ptr<node_metrics> m) {
+        name_this_thread("rc-store-write");
+        return counted_store_worker(self, std::move(db), std::move(m));
+      },
+      db, metrics);
+    reader = sys.spawn<caf::detached>(
+      [](store_self self, std::shared_ptr<persistence::store> db) {
+        name_this_thread("rc-store-read");
+        return store_worker(self, std::move(db));
+      },
+      std::move(db));
     const auto& l = opts.lim;
     budget = std::make_shared<log_budget>(l.node_unpersisted_bytes, l.finished_logs,
                                           l.finished_bytes, l.retention);
