@@ -2,6 +2,7 @@
 
 #include "app/serve_setting.hpp"
 #include "core/limit_options.hpp"
+#include "tests/support/source_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -112,9 +113,8 @@ TEST_CASE("server secrets come from the environment never inline") {
 }
 
 TEST_CASE("docs/configuration.md documents every server key") {
-  const char* root = std::getenv("RUNCAST_SOURCE_DIR");
-  REQUIRE(root != nullptr);
-  std::ifstream in{std::string{root} + "/docs/configuration.md"};
+  const auto root = runcast::test::source_dir();
+  std::ifstream in{root + "/docs/configuration.md"};
   REQUIRE(in);
   std::string doc{std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
   for (const auto& s : serve_settings()) {

@@ -1,8 +1,8 @@
 #include "core/config_file.hpp"
+#include "tests/support/source_dir.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
 #include <fstream>
 
 using namespace runcast;
@@ -73,9 +73,8 @@ TEST_CASE("a full valid file gives every component with its defaults filled in")
 }
 
 TEST_CASE("examples/runcast.json loads") {
-  const char* root = std::getenv("RUNCAST_SOURCE_DIR");
-  REQUIRE(root != nullptr);
-  auto file = config_file::load(std::string{root} + "/examples/runcast.json", runnables);
+  const auto root = runcast::test::source_dir();
+  auto file = config_file::load(root + "/examples/runcast.json", runnables);
   for (const auto& e : file.errors())
     FAIL(e.to_string());
   CHECK(file.summary() == "3 agents, 2 teams, 2 workflows");

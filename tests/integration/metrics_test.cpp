@@ -2,6 +2,7 @@
 // start, a client cut for stalling — parsed strictly as the Prometheus text format 0.0.4.
 
 #include "tests/integration/run_helpers.hpp"
+#include "tests/support/source_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -162,8 +163,7 @@ TEST_CASE("docs/metrics.md and the Grafana dashboard name exactly what the serve
   std::set<std::string> exported;
   for (const auto& [series, value] : metrics)
     exported.insert(series.substr(0, series.find('{')));
-  // The source tree this test was built from (the PostgreSQL run sets no RUNCAST_SOURCE_DIR).
-  std::ifstream in{std::string{RUNCAST_METRICS_TEST_SOURCE_DIR}
+  std::ifstream in{runcast::test::source_dir()
                    + "/docs/grafana/runcast-dashboard.json"};
   REQUIRE(in);
   auto dashboard = nlohmann::json::parse(in);
@@ -179,7 +179,7 @@ TEST_CASE("docs/metrics.md and the Grafana dashboard name exactly what the serve
       }
     }
   CHECK(used >= 20);
-  std::ifstream page_in{std::string{RUNCAST_METRICS_TEST_SOURCE_DIR} + "/docs/metrics.md"};
+  std::ifstream page_in{runcast::test::source_dir() + "/docs/metrics.md"};
   REQUIRE(page_in);
   std::string page{std::istreambuf_iterator<char>{page_in}, std::istreambuf_iterator<char>{}};
   for (auto exported_name : exported) {

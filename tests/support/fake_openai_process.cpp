@@ -1,5 +1,7 @@
 #include "tests/support/fake_openai_process.hpp"
 
+#include "tests/support/source_dir.hpp"
+
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -18,9 +20,7 @@ namespace runcast::test {
 namespace {
 
 std::string fake_script_path() {
-  if (const char* src = std::getenv("RUNCAST_SOURCE_DIR"))
-    return std::string{src} + "/tests/support/fake_openai.py";
-  return RUNCAST_FAKE_OPENAI; // set by tests/support/CMakeLists.txt
+  return source_dir() + "/tests/support/fake_openai.py";
 }
 
 } // namespace
