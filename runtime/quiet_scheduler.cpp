@@ -50,6 +50,7 @@ struct quiet_work_stealing : caf::policy::work_stealing {
     std::atomic<size_t>* idle_count;   ///< the scheduler's count of workers in a long wait
     std::atomic<bool> in_long_wait{false}; ///< written under `waitdata.lock`
     size_t steal_from = 0;             ///< 1 + whose queue to steal from; `waitdata.lock`
+    bool stealing = false;             ///< woken to steal: short waits until a steal fails
     steady::time_point window_start;   ///< of the current span of `idle.after`
     size_t wakes = 0;                  ///< waits that ended with a job in that span
     bool idle_mode = false;            ///< whether waits are long (the span before was quiet)
@@ -131,7 +132,8 @@ struct quiet_work_stealing : caf::policy::work_stealing {
   /// `idle.after`: then it lasts `idle.wait`, so that an idle server's workers do not wake a
   /// thousand times a second each. An idle worker wakes at once for a job from outside (an
   /// HTTP request, a store's answer) and for one that would wait behind a busy worker
-  /// (`wake_an_idle_worker`); its wake-up after `idle.wakes` brings back the short waits.
+  /// (`wake_an_idle_worker`), after which it waits short and steals until a steal finds
+  /// nothing; its wake-up after `idle.wakes` brings back the short waits for good.
   template <class Worker>
   caf::resumable* wait_for_job(Worker* self) {
     auto& data = d(self);
@@ -140,7 +142,7 @@ struct quiet_work_stealing : caf::policy::work_stealing {
     caf::resumable* job = nullptr;
     for (size_t i = 1; job == nullptr; ++i) {
       next_span_if_due(data);
-      auto timeout = data.idle_mode ? data.idle.wait : relaxed.sleep_duration;
+      auto timeout = data.idle_mode && !data.stealing ? data.idle.wait : relaxed.sleep_duration;
       bool woken;
       size_t victim;
       {
@@ -162,10 +164,16 @@ struct quiet_work_stealing : caf::policy::work_stealing {
       if (woken)
         job = data.queue.take_head();
       if (victim != 0) {
+        // The busy worker may have more behind the job it woke this one for, and wakes no
+        // one for them while this one is not idle: steal on each short wait's end, as CAF
+        // does, until a steal finds nothing.
+        data.stealing = true;
         if (job == nullptr)
           job = d(self->parent()->worker_by_id(victim - 1)).queue.take_tail();
       } else if (!woken && i % relaxed.steal_interval == 0) {
         job = try_steal(self);
+        if (job == nullptr)
+          data.stealing = false;
       }
     }
     if (++data.wakes > data.idle.wakes)

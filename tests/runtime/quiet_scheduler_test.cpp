@@ -114,23 +114,29 @@ TEST_CASE("a timer firing now and then does not keep the workers from their long
   caf::anon_send_exit(ticker, caf::exit_reason::user_shutdown);
 }
 
-TEST_CASE("a job that would wait behind a busy worker wakes an idle one to take it") {
+TEST_CASE("jobs that would wait behind a busy worker wake an idle one to take them") {
   caf::actor_system_config cfg;
   cfg.set("scheduler.max-threads", size_t{2});
   runcast_waits(cfg);
   use_quiet_scheduler(cfg, idle_sleep{1ms, 10min});
   caf::actor_system sys{cfg};
-  auto ran = std::make_shared<std::atomic<bool>>(false);
-  auto marker = sys.spawn([ran](caf::event_based_actor*) -> caf::behavior {
-    return {[ran](int) { ran->store(true); }};
-  });
-  // Sends to `marker` — a job queued on its own worker — and keeps that worker busy until
-  // the job has run: only the other worker, idle in a ten-minute wait, can run it.
-  auto busy = sys.spawn([marker, ran](caf::event_based_actor* self) -> caf::behavior {
-    return {[self, marker, ran](int) {
-      self->send(marker, 1);
+  auto ran = std::make_shared<std::atomic<int>>(0);
+  auto marker = [&sys, ran] {
+    return sys.spawn([ran](caf::event_based_actor*) -> caf::behavior {
+      return {[ran](int) { ++*ran; }};
+    });
+  };
+  auto first = marker();
+  auto second = marker();
+  // Sends to both markers — two jobs queued on its own worker — and keeps that worker busy
+  // until both have run: only the other worker, idle in a ten-minute wait, can run them. It
+  // is woken for the first; the second it must go on stealing for.
+  auto busy = sys.spawn([first, second, ran](caf::event_based_actor* self) -> caf::behavior {
+    return {[self, first, second, ran](int) {
+      self->send(first, 1);
+      self->send(second, 1);
       auto deadline = std::chrono::steady_clock::now() + 30s;
-      while (!ran->load() && std::chrono::steady_clock::now() < deadline)
+      while (ran->load() < 2 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::yield();
       return ran->load();
     }};
@@ -140,9 +146,9 @@ TEST_CASE("a job that would wait behind a busy worker wakes an idle one to take 
     std::this_thread::sleep_for(1ms);
   REQUIRE(idle_workers(sys) == 2);
   caf::scoped_actor self{sys};
-  bool answered = false;
-  self->request(busy, 60s, 1).receive([&](bool yes) { answered = yes; }, [](caf::error&) {});
-  CHECK(answered);
-  caf::anon_send_exit(busy, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(marker, caf::exit_reason::user_shutdown);
+  int answered = 0;
+  self->request(busy, 60s, 1).receive([&](int n) { answered = n; }, [](caf::error&) {});
+  CHECK(answered == 2);
+  for (const auto& a : {busy, first, second})
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
 }
