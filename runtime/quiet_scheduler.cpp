@@ -104,11 +104,11 @@ struct quiet_work_stealing : caf::policy::work_stealing {
   /// Wakes one worker that is in its long wait, if any, to steal from `self`'s queue. A
   /// waiting worker steals on its own only when a wait times out; a short wait bounds how
   /// long a job waits behind a busy worker, a long one would not. When no worker is idle
-  /// (any busy server) this is one relaxed load. A worker that goes idle just after that
-  /// load is not woken: the job then waits for `self` to be done with its current one.
+  /// (any busy server) this is one atomic load (a plain load on x86). A worker that goes
+  /// idle just after that load is not woken: it finds the job itself (wait_for_job).
   template <class Worker>
   void wake_an_idle_worker(Worker* self) {
-    if (d(self).idle_count->load(std::memory_order_relaxed) == 0)
+    if (d(self).idle_count->load() == 0) // after the enqueue: see wait_for_job
       return;
     auto* parent = self->parent();
     for (size_t i = 0; i < parent->num_workers(); ++i) {
@@ -142,24 +142,36 @@ struct quiet_work_stealing : caf::policy::work_stealing {
     caf::resumable* job = nullptr;
     for (size_t i = 1; job == nullptr; ++i) {
       next_span_if_due(data);
-      auto timeout = data.idle_mode && !data.stealing ? data.idle.wait : relaxed.sleep_duration;
-      bool woken;
+      bool long_wait = data.idle_mode && !data.stealing;
+      auto timeout = long_wait ? data.idle.wait : relaxed.sleep_duration;
+      bool woken = false;
       size_t victim;
       {
         std::unique_lock<std::mutex> guard{wait.lock};
         wait.sleeping = true;
-        if (data.idle_mode) {
-          data.in_long_wait.store(true, std::memory_order_relaxed);
-          data.idle_count->fetch_add(1, std::memory_order_relaxed);
+        if (long_wait) {
+          // Counted as idle first, then one look at the other workers' queues: a job that
+          // a busy worker queued before it saw this count woke no one, and is found here; one
+          // queued after, it wakes this worker for (the order of these two sequentially
+          // consistent steps, and of that worker's enqueue and its load of the count, leaves
+          // no job in between; exactly so for two workers, whose steal has one victim).
+          data.in_long_wait.store(true);
+          data.idle_count->fetch_add(1);
+          job = try_steal(self);
         }
-        woken = wait.cv.wait_for(guard, timeout,
-                                 [&] { return !data.queue.empty() || data.steal_from != 0; });
-        if (data.idle_mode) {
-          data.idle_count->fetch_sub(1, std::memory_order_relaxed);
-          data.in_long_wait.store(false, std::memory_order_relaxed);
+        if (job == nullptr)
+          woken = wait.cv.wait_for(guard, timeout,
+                                   [&] { return !data.queue.empty() || data.steal_from != 0; });
+        if (long_wait) {
+          data.idle_count->fetch_sub(1);
+          data.in_long_wait.store(false);
         }
         victim = std::exchange(data.steal_from, 0);
         wait.sleeping = false;
+      }
+      if (job != nullptr) {
+        data.stealing = true; // there may be more: see below
+        break;
       }
       if (woken)
         job = data.queue.take_head();

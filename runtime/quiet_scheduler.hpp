@@ -32,7 +32,7 @@ struct idle_sleep {
 ///   from busy neighbours' threads. A job from outside the scheduler wakes an idle worker at
 ///   once, as it did. A job that a busy worker enqueues for itself, which an idle worker
 ///   would only have stolen when its wait timed out, wakes an idle worker to steal it; when
-///   no worker is idle (a busy server) that check is one relaxed atomic load.
+///   no worker is idle (a busy server) that check is one atomic load.
 ///
 /// The stock coordinator's own clock and its thread stay, idle (nothing reaches them once
 /// `clock()` answers with the quiet one; an idle clock thread waits without a timeout). The
