@@ -37,11 +37,23 @@ bool runs_on_cafs_worker(caf::actor_system& sys) {
   return stock;
 }
 
-/// A waiting worker as runcast's engine configures it: no spinning or polling, a 1 ms wait.
-void runcast_waits(caf::actor_system_config& cfg) {
+/// Two workers on the quiet scheduler with `idle`, waiting as runcast's engine configures
+/// them: no spinning or polling, a 1 ms wait.
+void quiet_two_workers(caf::actor_system_config& cfg, idle_sleep idle) {
+  cfg.set("scheduler.max-threads", size_t{2});
+  use_quiet_scheduler(cfg, idle);
   cfg.set("work-stealing.aggressive-poll-attempts", size_t{0});
   cfg.set("work-stealing.moderate-poll-attempts", size_t{0});
   cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{1ms});
+}
+
+/// Whether both of `sys`'s two workers are in an idle worker's long wait, waited for with a
+/// bound of 20 s (a condition, not a timing).
+bool both_workers_idle(caf::actor_system& sys) {
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (idle_workers(sys) < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(1ms);
+  return idle_workers(sys) == 2;
 }
 
 } // namespace
@@ -72,22 +84,16 @@ TEST_CASE("with the quiet scheduler, actors run on its workers and time on its c
 
 TEST_CASE("an idle worker sleeps long, and a job from outside still wakes it at once") {
   caf::actor_system_config cfg;
-  cfg.set("scheduler.max-threads", size_t{2});
   // Idle from the first wait that finds nothing, and an idle wait of ten minutes: a worker
   // that a job from outside did not wake would let the request below time out.
-  runcast_waits(cfg);
-  use_quiet_scheduler(cfg, idle_sleep{1ms, 10min});
+  quiet_two_workers(cfg, idle_sleep{1ms, 10min});
   caf::actor_system sys{cfg};
   auto echo = sys.spawn([](caf::event_based_actor*) -> caf::behavior {
     return {[](int x) { return x + 1; }};
   });
   caf::scoped_actor self{sys};
   for (int round = 0; round < 4; ++round) {
-    // Both workers in their long wait: a condition, waited for with a bound.
-    auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (idle_workers(sys) < 2 && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(1ms);
-    REQUIRE(idle_workers(sys) == 2);
+    REQUIRE(both_workers_idle(sys));
     int answer = 0;
     self->request(echo, 30s, round).receive([&](int x) { answer = x; }, [](caf::error&) {});
     CHECK(answer == round + 1);
@@ -97,9 +103,7 @@ TEST_CASE("an idle worker sleeps long, and a job from outside still wakes it at 
 
 TEST_CASE("a timer firing now and then does not keep the workers from their long wait") {
   caf::actor_system_config cfg;
-  cfg.set("scheduler.max-threads", size_t{2});
-  runcast_waits(cfg);
-  use_quiet_scheduler(cfg, idle_sleep{200ms, 10min});
+  quiet_two_workers(cfg, idle_sleep{200ms, 10min});
   caf::actor_system sys{cfg};
   // Fires every 20 ms: each worker finds a tick only after a sleep, and is done with it at
   // once. Were every job to end a worker's quiet time, neither would reach its long wait.
@@ -107,18 +111,13 @@ TEST_CASE("a timer firing now and then does not keep the workers from their long
     self->send(self, caf::tick_atom::value);
     return {[self](caf::tick_atom) { self->delayed_send(self, 20ms, caf::tick_atom::value); }};
   });
-  auto deadline = std::chrono::steady_clock::now() + 20s;
-  while (idle_workers(sys) < 2 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(1ms);
-  CHECK(idle_workers(sys) == 2);
+  CHECK(both_workers_idle(sys));
   caf::anon_send_exit(ticker, caf::exit_reason::user_shutdown);
 }
 
 TEST_CASE("jobs that would wait behind a busy worker wake an idle one to take them") {
   caf::actor_system_config cfg;
-  cfg.set("scheduler.max-threads", size_t{2});
-  runcast_waits(cfg);
-  use_quiet_scheduler(cfg, idle_sleep{1ms, 10min});
+  quiet_two_workers(cfg, idle_sleep{1ms, 10min});
   caf::actor_system sys{cfg};
   auto ran = std::make_shared<std::atomic<int>>(0);
   auto marker = [&sys, ran] {
@@ -141,10 +140,7 @@ TEST_CASE("jobs that would wait behind a busy worker wake an idle one to take th
       return ran->load();
     }};
   });
-  auto deadline = std::chrono::steady_clock::now() + 20s;
-  while (idle_workers(sys) < 2 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(1ms);
-  REQUIRE(idle_workers(sys) == 2);
+  REQUIRE(both_workers_idle(sys));
   caf::scoped_actor self{sys};
   int answered = 0;
   self->request(busy, 60s, 1).receive([&](int n) { answered = n; }, [](caf::error&) {});
