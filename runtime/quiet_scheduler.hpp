@@ -17,14 +17,13 @@ struct idle_sleep {
 
 /// Makes the actor system built from `cfg` run on runcast's scheduler (CAF takes a
 /// scheduler module from the configuration when one is given): CAF's work-stealing
-/// coordinator and workers, with two costs of CAF 0.17 taken out.
+/// coordinator and workers, with three costs of CAF 0.17 taken out.
 /// - Its timers run on a `quiet_clock` (runtime/quiet_clock.hpp): an ending actor that never
 ///   set a timeout wakes no thread.
 /// - Its workers do not record, around every job they run, which actor runs on their thread
 ///   for CAF's log (which logs nothing here): a `dynamic_cast` and a spin-locked map update
 ///   per job, ~3 % of the server's CPU samples in the LLM-shaped benchmark
 ///   (bench/RESULTS.md).
-///
 /// - A worker that was woken for a job at most `idle_sleep::wakes` times in the last span
 ///   of `idle_sleep::after` (50 in 1 s) waits `idle_sleep::wait` (100 ms) at a time instead
 ///   of CAF's `relaxed-sleep-duration` (1 ms in runcast): an idle server's two workers woke
