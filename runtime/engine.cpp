@@ -8,7 +8,6 @@
 #include "actors/start_request.hpp"
 #include "actors/run_recovery.hpp"
 #include "actors/step_pacer.hpp"
-#include "actors/store_worker.hpp"
 #include "actors/errors.hpp"
 #include "actors/log_directory.hpp"
 #include "actors/subscriber.hpp"
@@ -18,12 +17,12 @@
 #include "runtime/actor_subscription.hpp"
 #include "runtime/direct_subscription.hpp"
 #include "runtime/io_pool.hpp"
-#include "runtime/quiet_scheduler.hpp"
+#include "runtime/request_once.hpp"
 #include "runtime/run_builder.hpp"
 #include "runtime/snapshot_subscription.hpp"
+#include "runtime/store_actors.hpp"
 #include "runtime/store_pool.hpp"
 #include "core/meta_frames.hpp"
-#include "core/thread_name.hpp"
 #include "core/tsan_handoff.hpp"
 
 #include <caf/all.hpp>
@@ -32,113 +31,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <mutex>
-#include <thread>
 #include <tuple>
 
 namespace runcast::runtime {
 
 using namespace runcast::actors;
-
-void configure_actor_system(caf::actor_system_config& cfg, const engine_options& opts) {
-  auto workers = opts.worker_threads;
-  if (workers == 0)
-    workers = std::max<size_t>(2, std::thread::hardware_concurrency());
-  cfg.set("scheduler.max-threads", workers);
-  // CAF's work-stealing scheduler, without a wake-up of the clock thread per ending actor
-  // and without the log's bookkeeping per job (runtime/quiet_scheduler.hpp).
-  use_quiet_scheduler(cfg);
-  // An idle CAF worker spins briefly, then (by default) polls 500 times with a 50 µs sleep
-  // before it waits on its condition variable. Each of those sleeps is a system call and a
-  // timer; on a small machine the polling workers took the CPU from the threads with work
-  // (the store, the HTTP threads): ~20 % of the server's time in live 1→1. Without the
-  // moderate phase a waiting worker is woken when work is enqueued for it: live 1→1 +30 %,
-  // CPU per event −30 % (bench/RESULTS.md).
-  cfg.set("work-stealing.moderate-poll-attempts", size_t{0});
-  // Nor the spinning phase before it: CAF's 100 attempts of try-dequeue-and-steal kept an
-  // idle worker on a core the HTTP threads and the store needed. Without them, live 1→1
-  // 422k vs 394k events/s, fan-out 1.19M vs 1.11M with first-event p99 105 vs 159 ms, the
-  // LLM shape's end-to-end p99 582 vs 1,502 ms; replays level (bench/RESULTS.md, 5 reps).
-  cfg.set("work-stealing.aggressive-poll-attempts", size_t{0});
-  // A waiting worker is woken when work is enqueued from outside the scheduler, but not when
-  // the other worker enqueues for itself and stays busy: then the waiting one only steals
-  // after its wait times out. CAF's 10 ms showed as 10–20 ms tails at low load; 1 ms bounds
-  // that at the cost of ~1,000 wake-ups a second per idle worker.
-  cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{std::chrono::milliseconds{1}});
-  if (opts.cluster.port != 0) {
-    cfg.load<caf::io::middleman>();
-    // Heartbeats make a hung peer (SIGSTOP, partition) visible: without them only a closed
-    // socket is noticed.
-    cfg.set("middleman.heartbeat-interval", caf::timespan{opts.cluster.heartbeat});
-    cfg.set("middleman.connection-timeout", caf::timespan{opts.cluster.connection_timeout});
-  }
-}
-
-namespace {
-
-#if defined(__SANITIZE_THREAD__)
-/// Under ThreadSanitizer only: a mutex the caller holds while it hands work to CAF and the
-/// actor takes before it starts. Debian's CAF is not instrumented, so TSan cannot see that
-/// its spawn orders everything the caller did before against everything the actor does;
-/// without this edge every object a callback reaches (an HTTP session, say) looks raced.
-struct handoff_gate {
-  handoff_gate() : mutex(std::make_shared<std::mutex>()) {
-    mutex->lock();
-  }
-  void open() {
-    mutex->unlock();
-  }
-  void pass() const {
-    std::lock_guard<std::mutex> guard{*mutex};
-  }
-  std::shared_ptr<std::mutex> mutex;
-};
-#else
-struct handoff_gate {
-  void open() {
-  }
-  void pass() const {
-  }
-};
-#endif
-
-/// `f` with the same parameters, passing `gate` first: a reply may run on another CAF
-/// worker than the one that started the actor.
-template <class F, class... Args>
-auto behind(handoff_gate gate, F f, caf::detail::type_list<Args...>) {
-  return [gate, f](Args... xs) mutable {
-    gate.pass();
-    f(std::forward<Args>(xs)...);
-  };
-}
-
-/// Sends one request from a short-lived actor and hands the reply to `on_reply`, or the
-/// error to `on_error`; the actor ends with the answer. This is how a plain C++ caller
-/// talks to an actor without blocking a thread.
-template <class Handle, class OnReply, class OnError, class... Ts>
-void request_once(caf::actor_system& sys, Handle dest, std::chrono::milliseconds timeout,
-                  OnReply on_reply, OnError on_error, Ts... xs) {
-  handoff_gate gate;
-  using reply_args = typename caf::detail::get_callable_trait<OnReply>::arg_types;
-  // The message is moved all the way (it may hold a run's whole input), never copied.
-  sys.spawn([gate, dest, timeout, on_reply = std::move(on_reply), on_error = std::move(on_error),
-             msg = std::make_tuple(std::move(xs)...)](caf::event_based_actor* self) mutable {
-    gate.pass();
-    std::apply(
-      [&](auto&... ys) {
-        self->request(dest, timeout, std::move(ys)...)
-          .then(behind(gate, std::move(on_reply), reply_args{}),
-                [gate, on_error](caf::error& err) {
-                  gate.pass();
-                  on_error(err);
-                });
-      },
-      msg);
-  });
-  gate.open();
-}
-
-} // namespace
+using detail::request_once;
 
 struct engine::impl {
   impl(engine_options o, caf::actor_system* given, std::shared_ptr<persistence::store> db,
@@ -148,23 +46,7 @@ struct engine::impl {
     if (opts.cluster.port != 0 && !sys.has_middleman())
       throw std::runtime_error("a cluster needs CAF's middleman: load caf::io::middleman in "
                                "the actor system's config");
-    // Writes and reads on threads of their own: a resume's read never waits behind the
-    // event logs' batch writes (a SQLite store reads on its own connections too).
-    using store_self = store_worker_actor::stateful_pointer<store_worker_state>;
-    // A detached actor's behavior is made on its own thread, which CAF names caf.actor.
-    store = sys.spawn<caf::detached>(
-      [](store_self self, std::shared_ptr<persistence::store> db,
-         std::shared_ptr<node_metrics> m) {
-        name_this_thread("rc-store-write");
-        return counted_store_worker(self, std::move(db), std::move(m));
-      },
-      db, metrics);
-    reader = sys.spawn<caf::detached>(
-      [](store_self self, std::shared_ptr<persistence::store> db) {
-        name_this_thread("rc-store-read");
-        return store_worker(self, std::move(db));
-      },
-      std::move(db));
+    std::tie(store, reader) = spawn_store_actors(sys, std::move(db), metrics);
     const auto& l = opts.lim;
     budget = std::make_shared<log_budget>(l.node_unpersisted_bytes, l.finished_logs,
                                           l.finished_bytes, l.retention);
