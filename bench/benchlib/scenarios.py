@@ -2,6 +2,7 @@
 for that server; a server it does not apply to is not passed. Sizes come from `bench.size`
 (quick or full)."""
 
+import math
 import os
 import subprocess
 import time
@@ -10,9 +11,12 @@ from benchlib.servers import Runcast, cpu_seconds, rss_kib
 
 
 def _pct(values, p):
-    """The p-quantile (0 ≤ p ≤ 1) of the values, nearest rank."""
+    """The p-quantile (0 < p ≤ 1) of the values by nearest rank: the smallest value that at
+    least p of them do not exceed, the ceil(p·n)-th. Of 100 samples the p99 is the 99th, not
+    the largest (int(p·n) was read as a 0-based index before, one rank too high)."""
     v = sorted(values)
-    return v[min(len(v) - 1, int(p * len(v)))]
+    rank = math.ceil(p * len(v) - 1e-9)  # 0.99 * 100 may come out a hair above 99
+    return v[min(len(v), max(1, rank)) - 1]
 
 
 def _one_at_a_time(b, what, *args):
