@@ -7,7 +7,7 @@ import os
 import subprocess
 import time
 
-from benchlib.servers import Runcast, cpu_seconds, rss_kib
+from benchlib.servers import Runcast, cpu_seconds, disk_written, rss_kib
 
 
 def _pct(values, p):
@@ -240,6 +240,25 @@ def llm(b, srv, rep):
     return {"llm_dps": s["deliveries_per_s"],
             "llm_e2e_p50": s["e2e_ms"]["p50"], "llm_e2e_p99": s["e2e_ms"]["p99"],
             "llm_cpu_us": cpu * 1e6 / max(1, s["payloads"])}
+
+
+def llm_long(b, srv, rep):
+    """The LLM shape with runs of a minute, on a fresh server: once every run has leaves of
+    the SQLite store's block index to itself, each commit rewrites one per run it holds,
+    which the 5-second runs of `llm` never reach (bench/RESULTS.md, 2026-12-08). Disk bytes
+    per event are `write_bytes` of /proc/PID/io: the WAL, and the checkpoint's copy."""
+    runs, n = b.size["llm_long_runs"], b.size["llm_long_events"]
+    cpu0, disk0 = cpu_seconds(srv.pids()), disk_written(srv.pids())
+    s = b.sse_load("--port", srv.port, "--connections", runs, "--method", "POST",
+                   "--path", "/agents/bench/runs",
+                   "--body", f"message=bench&stream=true&events={n}&bytes=40&rate=50",
+                   timeout=n // 50 + 120)
+    time.sleep(1.5)  # the checkpointer copies what the last commits left within a second
+    cpu, disk = cpu_seconds(srv.pids()) - cpu0, disk_written(srv.pids()) - disk0
+    _check(s, runs, "llm_long")
+    events = max(1, s["payloads"])
+    return {"llm_long_disk_b": disk / events, "llm_long_e2e_p99": s["e2e_ms"]["p99"],
+            "llm_long_cpu_us": cpu * 1e6 / events}
 
 
 def starts_pg(b, srv, rep):

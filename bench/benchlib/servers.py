@@ -45,6 +45,20 @@ def cpu_seconds(pids):
     return total / TICK
 
 
+def disk_written(pids):
+    """Bytes these processes caused to be written to disk (`write_bytes` of /proc/PID/io)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/io") as f:
+                for line in f:
+                    if line.startswith("write_bytes:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
 def rss_kib(pids):
     total = 0
     for pid in pids:
