@@ -45,31 +45,29 @@ def cpu_seconds(pids):
     return total / TICK
 
 
-def disk_written(pids):
-    """Bytes these processes caused to be written to disk (`write_bytes` of /proc/PID/io)."""
+def _proc_sum(pids, name, key):
+    """The sum over these processes of the number after `key` in /proc/PID/name (a process
+    that has ended counts 0)."""
     total = 0
     for pid in pids:
         try:
-            with open(f"/proc/{pid}/io") as f:
+            with open(f"/proc/{pid}/{name}") as f:
                 for line in f:
-                    if line.startswith("write_bytes:"):
+                    if line.startswith(key):
                         total += int(line.split()[1])
         except OSError:
             pass
     return total
+
+
+def disk_written(pids):
+    """Bytes these processes caused to be written to disk (`write_bytes` of /proc/PID/io)."""
+    return _proc_sum(pids, "io", "write_bytes:")
 
 
 def rss_kib(pids):
-    total = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-        except OSError:
-            pass
-    return total
+    """Resident memory of these processes, in KiB (`VmRSS` of /proc/PID/status)."""
+    return _proc_sum(pids, "status", "VmRSS:")
 
 
 def post_form(port, path, form):
