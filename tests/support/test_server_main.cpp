@@ -7,9 +7,9 @@
 #include "app/serve.hpp"
 #include "runnables/builtins.hpp"
 #include "tests/support/counter_runnable.hpp"
+#include "tests/support/source_dir.hpp"
 #include "tests/support/ticker_runnable.hpp"
 
-#include <cstdlib>
 #include <string>
 
 namespace {
@@ -28,12 +28,9 @@ int fail_at_param(const actors::run_info& info) {
   return static_cast<int>(actors::int_param(info.params, "fail_at", -1, -1, 100'000));
 }
 
-/// tests/support/scripts, absolute: from RUNCAST_SOURCE_DIR (CTest sets it) or else the
-/// source tree this binary was built from.
+/// tests/support/scripts, absolute (tests/support/source_dir.hpp).
 std::string scripts_dir() {
-  const char* source = std::getenv("RUNCAST_SOURCE_DIR");
-  std::string root = source != nullptr && *source != '\0' ? source : RUNCAST_TEST_SOURCE_DIR;
-  return root + "/tests/support/scripts";
+  return test::source_dir() + "/tests/support/scripts";
 }
 
 /// An agent of the `command` runnable with `command` as its spec's "command".
