@@ -32,17 +32,22 @@ def wait_http(port, path="/health", timeout=30):
     raise RuntimeError(f"nothing answered on port {port}")
 
 
+def stat_cpu_seconds(path):
+    """User + system CPU in a /proc stat file (a process's, or one thread's under task/)."""
+    with open(path) as f:
+        fields = f.read().rsplit(")", 1)[1].split()  # the name in (…) may hold spaces
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
 def cpu_seconds(pids):
     """User + system CPU of these processes (all their threads)."""
     total = 0
     for pid in pids:
         try:
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
+            total += stat_cpu_seconds(f"/proc/{pid}/stat")
         except OSError:
             pass
-    return total / TICK
+    return total
 
 
 def _proc_sum(pids, name, key):
